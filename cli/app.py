@@ -1,0 +1,52 @@
+"""The root of the ``staircase`` command: global options and the command groups."""
+
+import typer
+
+from staircase import __version__
+from staircase.cli.boundary import BoundaryGroup
+from staircase.cli.context import Options
+from staircase.cli.rules import rules_app
+
+app = typer.Typer(
+    cls=BoundaryGroup,
+    name="staircase",
+    help="Track the collaboration with residents' relatives on the samarbejdstrappe.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.add_typer(rules_app, name="rules")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"staircase {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None, "--db", envvar="STAIRCASE_DB", help="Database file or SQLAlchemy URL."
+    ),
+    user: str | None = typer.Option(
+        None, "--as", envvar="STAIRCASE_USER", help="Act as this staff member (initials)."
+    ),
+    now: str | None = typer.Option(
+        None, "--now", envvar="STAIRCASE_NOW", help="The clock's now, e.g. '2026-11-21 14:30'."
+    ),
+    json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """Track the collaboration with residents' relatives on the samarbejdstrappe."""
+    ctx.obj = Options(db=db, user=user, now=now, json=json, debug=debug)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

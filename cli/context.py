@@ -1,0 +1,29 @@
+"""The global options (§10.1), handed to every command through click's context."""
+
+from dataclasses import dataclass
+
+import typer
+
+
+@dataclass
+class Options:
+    """What the global options and their environment variables said."""
+
+    db: str | None = None
+    user: str | None = None
+    now: str | None = None
+    json: bool = False
+    debug: bool = False
+
+
+def options(ctx: typer.Context) -> Options:
+    """The global options of this invocation (the root callback always sets them)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Options):
+        root.obj = Options()
+    return root.obj
+
+
+def wants_json(ctx: typer.Context, local: bool) -> bool:
+    """``--json`` may stand before the command or after it (§10.1)."""
+    return local or options(ctx).json

@@ -1,0 +1,224 @@
+"""The staircase engine: a case's observations in, what they indicate out.
+
+A pure function (PRODUCT.md §3.2–3.4): no database, no clock of its own, no
+side effects. The caller stores what the evaluation says should happen; the
+state machine (``machine.py``) remains the only judge of whether a move is
+legal.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from staircase.pack import Escalation, Pack, Role, Rule
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One observation as the engine sees it: one indicator at one time."""
+
+    observation: int
+    indicator: str
+    at: datetime
+    retracted: bool = False
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A rule that fired, the step it reaches, and the observations that made it."""
+
+    rule: str
+    step: str
+    observations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ProposedMove:
+    """A move the rules indicate but a person must decide (§3.3)."""
+
+    to_step: str
+    direction: Literal["up", "down"]
+    evidence: frozenset[int]
+
+
+@dataclass(frozen=True)
+class EscalationOrder:
+    """An escalation to raise: to whom, how fast, and the rules behind it."""
+
+    step: str
+    to: Role
+    acknowledge_days: int | None
+    inform: tuple[Role, ...]
+    rules: tuple[str, ...]
+    evidence: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What a case's observations indicate, and what should follow from it."""
+
+    pack: str
+    pack_version: str
+    step: str
+    indicated: str
+    why: tuple[Reason, ...]
+    auto_to: str | None = None
+    proposal: ProposedMove | None = None
+    escalations: tuple[EscalationOrder, ...] = ()
+    actions: tuple[str, ...] = ()
+    fired: tuple[Reason, ...] = field(default=(), repr=False)
+
+    @property
+    def evidence(self) -> frozenset[int]:
+        """The observations behind the indicated step."""
+        return frozenset(o for reason in self.why for o in reason.observations)
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """What the engine needs to know about a case besides its observations.
+
+    ``dismissed`` holds the observations a person has already ruled on (a
+    rejected proposal up, an automatic move undone): the rules do not raise
+    the same evidence again (§3.3, "no nagging"). ``calm_floor`` is the later
+    of the arrival on the step and the last rejection of a down proposal.
+    """
+
+    step: str
+    calm_floor: datetime | None = None
+    dismissed: frozenset[int] = frozenset()
+
+
+def evaluate(pack: Pack, facts: Iterable[Fact], state: CaseState, now: datetime) -> Evaluation:
+    """Evaluate one case at ``now``.
+
+    Observations after ``now`` and retracted ones do not count. Godt
+    indicators never raise a case: no rule of a well-formed pack names them,
+    and they count as calm for a step down.
+    """
+    live = sorted((f for f in facts if not f.retracted and f.at <= now), key=lambda f: f.at)
+    fired = tuple(reason for rule in pack.rules if (reason := _fire(pack, rule, live, now)))
+    top = max((pack.rank(r.step) for r in fired), default=pack.bottom.rank)
+    indicated = next(s.id for s in pack.ladder if s.rank == top)
+    why = tuple(r for r in fired if r.step == indicated)
+    evidence = frozenset(o for r in why for o in r.observations)
+
+    if pack.rank(indicated) > pack.rank(state.step):
+        auto_to, proposal = _upward(pack, state, indicated, evidence)
+    else:
+        auto_to, proposal = None, _downward(pack, state, indicated, live, now)
+    return Evaluation(
+        pack=pack.id,
+        pack_version=pack.version,
+        step=state.step,
+        indicated=indicated,
+        why=why,
+        auto_to=auto_to,
+        proposal=proposal,
+        escalations=_escalations(pack, indicated, why, fired),
+        actions=_actions(pack, indicated, fired),
+        fired=fired,
+    )
+
+
+def _fire(pack: Pack, rule: Rule, live: list[Fact], now: datetime) -> Reason | None:
+    """The rule's reason if enough matching observations lie inside its window.
+
+    An observation exactly ``within_days`` old is inside; a minute more is not.
+    """
+    since = now - timedelta(days=rule.when.within_days)
+    matching = tuple(
+        f.observation
+        for f in live
+        if f.at >= since
+        and (f.indicator in rule.when.indicators or pack.indicator_step(f.indicator).id in rule.when.steps)
+    )
+    if len(matching) < rule.when.count_at_least:
+        return None
+    return Reason(rule.id, rule.then.step_at_least, matching)
+
+
+def _upward(
+    pack: Pack, state: CaseState, indicated: str, evidence: frozenset[int]
+) -> tuple[str | None, ProposedMove | None]:
+    """Move up by itself to the highest ``auto`` step; propose anything higher."""
+    if evidence <= state.dismissed:
+        return None, None
+    current, target = pack.rank(state.step), pack.rank(indicated)
+    autos = [s for s in pack.ladder if s.auto and current < s.rank <= target]
+    auto_to = autos[-1].id if autos else None
+    reached = pack.rank(auto_to) if auto_to else current
+    proposal = ProposedMove(indicated, "up", evidence) if reached < target else None
+    return auto_to, proposal
+
+
+def _downward(
+    pack: Pack, state: CaseState, indicated: str, live: list[Fact], now: datetime
+) -> ProposedMove | None:
+    """Propose one step down once the case has been calm for the step's calm days."""
+    step = pack.get_step(state.step)
+    below = pack.below(step.id)
+    if below is None or step.calm_days is None or pack.rank(indicated) >= step.rank:
+        return None
+    unrest = [f.at for f in live if pack.indicator_step(f.indicator).rank > pack.bottom.rank]
+    since = max([*unrest, *([state.calm_floor] if state.calm_floor else [])], default=None)
+    if since is not None and now - since < timedelta(days=step.calm_days):
+        return None
+    return ProposedMove(below.id, "down", frozenset())
+
+
+def _escalations(
+    pack: Pack, indicated: str, why: tuple[Reason, ...], fired: tuple[Reason, ...]
+) -> tuple[EscalationOrder, ...]:
+    """The indicated step's policy and every fired rule's own, merged per addressee.
+
+    Violence on a good case gives one escalation to the unit leader due the
+    same day (the rule's) that also informs the area leader (the step's).
+    """
+    policies: list[tuple[Escalation, str, tuple[Reason, ...]]] = []
+    step = pack.get_step(indicated)
+    if step.escalation.acknowledge_days is not None or step.escalation.inform:
+        policies.append((step.escalation, indicated, why))
+    for reason in fired:
+        rule = pack.get_rule(reason.rule)
+        if rule.then.escalate is not None:
+            policies.append((rule.then.escalate, reason.step, (reason,)))
+
+    merged: dict[Role, EscalationOrder] = {}
+    for policy, at_step, reasons in policies:
+        if policy.to == "none":
+            continue
+        order = EscalationOrder(
+            step=at_step,
+            to=policy.to,
+            acknowledge_days=policy.acknowledge_days,
+            inform=policy.inform,
+            rules=tuple(r.rule for r in reasons),
+            evidence=frozenset(o for r in reasons for o in r.observations),
+        )
+        merged[policy.to] = _merge(merged[policy.to], order) if policy.to in merged else order
+    return tuple(merged.values())
+
+
+def _merge(a: EscalationOrder, b: EscalationOrder) -> EscalationOrder:
+    """One escalation per addressee: the sooner deadline and everyone's reasons."""
+    days = [d for d in (a.acknowledge_days, b.acknowledge_days) if d is not None]
+    return EscalationOrder(
+        step=a.step,
+        to=a.to,
+        acknowledge_days=min(days) if days else None,
+        inform=tuple(dict.fromkeys(a.inform + b.inform)),
+        rules=tuple(dict.fromkeys(a.rules + b.rules)),
+        evidence=a.evidence | b.evidence,
+    )
+
+
+def _actions(pack: Pack, indicated: str, fired: tuple[Reason, ...]) -> tuple[str, ...]:
+    """The indicated step's responses (none while all is well) and every fired rule's."""
+    step = pack.get_step(indicated)
+    wanted = list(step.actions) if step.rank > pack.bottom.rank else []
+    for reason in fired:
+        rule = pack.get_rule(reason.rule)
+        wanted.extend(rule.then.actions)
+    return tuple(dict.fromkeys(wanted))

@@ -1,0 +1,385 @@
+"""Rule packs: the staircase as data a quality consultant can read and edit.
+
+A pack is a TOML file (PRODUCT.md §4) validated here by pydantic. Every
+error names the file, the entry (step, indicator, action, rule or test id)
+and the field, and suggests the nearest known id for a misspelt one, so a
+consultant can fix the file without reading Python.
+"""
+
+import tomllib
+from collections.abc import Iterable
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from staircase.errors import InvalidInput, NotFound
+from staircase.text import did_you_mean, spellings
+
+DEFAULT_PACK = "aarhus"
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+Role = Literal["contact", "unit_leader", "area_leader", "safety_rep"]
+"""Who a policy addresses: the case's contact person, the unit's leader, the
+parent unit's (area) leader, the work-environment (safety) representative."""
+
+
+class PackError(InvalidInput):
+    """A rule pack that cannot be used; the message is the one line to fix it by."""
+
+    def __init__(self, source: str, entry: str, problem: str) -> None:
+        super().__init__(f"{source}: {entry}: {problem}" if entry else f"{source}: {problem}")
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a misspelt key must not silently do nothing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Names(_Strict):
+    """A label in Danish (what staff read) and English."""
+
+    da: str
+    en: str
+
+
+class Escalation(_Strict):
+    """Who is told when a case reaches a step or a rule fires (§3.4).
+
+    ``to`` owns the step's actions; when ``acknowledge_days`` is set, ``to``
+    must also acknowledge within that many days (0: the same day) or the
+    escalation goes to the next level. ``inform`` is told at once.
+    """
+
+    to: Role | Literal["none"]
+    acknowledge_days: int | None = Field(default=None, ge=0)
+    inform: tuple[Role, ...] = ()
+
+
+class Action(_Strict):
+    """A response (handling) that a step or rule recommends."""
+
+    id: Id
+    name: Names
+    owner: Role = "contact"
+    due_days: int = Field(default=7, ge=0)
+    work_environment: bool = False
+
+
+class Step(_Strict):
+    """One step of the staircase; ``rank`` 1 is the bottom (good collaboration)."""
+
+    id: Id
+    rank: int = Field(ge=1)
+    name: Names
+    colour: str
+    escalation: Escalation
+    calm_days: int | None = Field(default=None, ge=1)
+    auto: bool = False
+    leader_only: bool = False
+    actions: tuple[str, ...] = ()
+
+
+class Indicator(_Strict):
+    """A kendetegn staff observe; it signals its step."""
+
+    id: Id
+    step: str
+    name: Names
+    aliases: tuple[str, ...] = ()
+    work_environment: bool = False
+
+
+class Condition(_Strict):
+    """Observations of these indicators (or of indicators on these steps)."""
+
+    indicators: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    count_at_least: int = Field(default=1, ge=1)
+    within_days: int = Field(ge=1)
+
+
+class Outcome(_Strict):
+    """What a rule does when its condition holds."""
+
+    step_at_least: str
+    escalate: Escalation | None = None
+    actions: tuple[str, ...] = ()
+
+
+class Rule(_Strict):
+    """A condition over a case's recent observations and what it indicates."""
+
+    id: Id
+    description: str
+    when: Condition
+    then: Outcome
+
+
+class TestObservation(_Strict):
+    """An observation in an embedded test, dated relative to the test's now."""
+
+    indicator: str
+    days_ago: float = Field(ge=0)
+    retracted: bool = False
+
+
+class Expectation(_Strict):
+    """What an embedded test expects; an omitted field is not checked."""
+
+    indicated: str | None = None
+    step: str | None = None
+    proposal: str | None = None
+    escalations: tuple[Role, ...] | None = None
+    escalation_due_days: int | None = None
+    actions: tuple[str, ...] | None = None
+    why: tuple[str, ...] | None = None
+
+
+class PackTest(_Strict):
+    """A worked example the pack must keep true (§4.2): run by ``rules test``."""
+
+    name: str
+    start: str | None = None
+    arrived_days_ago: float | None = Field(default=None, ge=0)
+    observations: tuple[TestObservation, ...] = ()
+    expect: Expectation
+
+
+class Pack(_Strict):
+    """A whole rule pack. Build it with ``load_pack`` so references are checked."""
+
+    id: Id
+    version: str
+    source: str
+    name: Names
+    steps: tuple[Step, ...]
+    indicators: tuple[Indicator, ...]
+    actions: tuple[Action, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    tests: tuple[PackTest, ...] = ()
+
+    @cached_property
+    def ladder(self) -> tuple[Step, ...]:
+        """The steps bottom to top."""
+        return tuple(sorted(self.steps, key=lambda s: s.rank))
+
+    @cached_property
+    def _steps(self) -> dict[str, Step]:
+        return {s.id: s for s in self.steps}
+
+    @cached_property
+    def _rules(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    @cached_property
+    def _indicators(self) -> dict[str, Indicator]:
+        return {i.id: i for i in self.indicators}
+
+    @cached_property
+    def _actions(self) -> dict[str, Action]:
+        return {a.id: a for a in self.actions}
+
+    @cached_property
+    def _typed(self) -> dict[str, Indicator]:
+        """Every spelling staff may type for an indicator: id, names, aliases."""
+        typed: dict[str, Indicator] = {}
+        for indicator in self.indicators:
+            for label in (indicator.id, indicator.name.da, indicator.name.en, *indicator.aliases):
+                for spelling in spellings(label):
+                    typed.setdefault(spelling, indicator)
+        return typed
+
+    @property
+    def bottom(self) -> Step:
+        return self.ladder[0]
+
+    def rank(self, step_id: str) -> int:
+        return self._steps[step_id].rank
+
+    def get_step(self, step_id: str) -> Step:
+        """A step by its exact id (ids come from the pack or the database)."""
+        return self._steps[step_id]
+
+    def get_rule(self, rule_id: str) -> Rule:
+        return self._rules[rule_id]
+
+    def step(self, text: str) -> Step:
+        """A step by id or name as typed (``større``, ``storre``, ``stoerre``)."""
+        wanted = spellings(text)
+        for step in self.ladder:
+            labels = set().union(*(spellings(x) for x in (step.id, step.name.da, step.name.en)))
+            if wanted & labels:
+                return step
+        known = [s.id for s in self.ladder]
+        raise NotFound(f'unknown step "{text}"{did_you_mean(text, known)} (steps: {", ".join(known)})')
+
+    def indicator(self, text: str) -> Indicator:
+        """An indicator by id, Danish or English name or alias, as typed."""
+        for spelling in spellings(text):
+            if spelling in self._typed:
+                return self._typed[spelling]
+        raise NotFound(
+            f'unknown indicator "{text}"{did_you_mean(text, list(self._typed))}'
+            " (see `staircase rules show` for the list)"
+        )
+
+    def action(self, action_id: str) -> Action:
+        return self._actions[action_id]
+
+    def below(self, step_id: str) -> Step | None:
+        """The step one below, or None at the bottom."""
+        index = self.ladder.index(self._steps[step_id])
+        return self.ladder[index - 1] if index else None
+
+    def indicator_step(self, indicator_id: str) -> Step:
+        return self._steps[self._indicators[indicator_id].step]
+
+
+def load_pack(ref: str | Path | None = None) -> Pack:
+    """A pack by installed id (``aarhus``) or by path to a TOML file."""
+    ref = DEFAULT_PACK if ref is None else ref
+    path = Path(ref)
+    if isinstance(ref, Path) or path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise NotFound(f"{ref}: no such rule file")
+        return _load_path(path.resolve())
+    return _load_installed(str(ref))
+
+
+def installed_packs() -> dict[str, Path]:
+    """The packs shipped inside the package, by file stem."""
+    folder = resources.files("staircase.packs")
+    return {Path(e.name).stem: Path(str(e)) for e in folder.iterdir() if e.name.endswith(".toml")}
+
+
+@lru_cache(maxsize=8)
+def _load_installed(pack_id: str) -> Pack:
+    packs = installed_packs()
+    if pack_id not in packs:
+        raise NotFound(f'unknown rule pack "{pack_id}"{did_you_mean(pack_id, list(packs))}')
+    return _load_path(packs[pack_id])
+
+
+@lru_cache(maxsize=8)
+def _load_path(path: Path) -> Pack:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise PackError(path.name, "", f"not valid TOML: {err}") from err
+    return parse_pack(data, source=path.name)
+
+
+def parse_pack(data: dict, *, source: str) -> Pack:
+    """Validate a pack's parsed TOML; raise ``PackError`` on the first problem."""
+    try:
+        pack = Pack.model_validate(data)
+    except ValidationError as err:
+        raise _explain(err, data, source) from None
+    _check_references(pack, source)
+    return pack
+
+
+_ENTRY = {
+    "steps": "step",
+    "indicators": "indicator",
+    "actions": "action",
+    "rules": "rule",
+    "tests": "test",
+}
+
+
+def _explain(err: ValidationError, data: dict, source: str) -> PackError:
+    """Turn pydantic's first error into ``file: rule "x": field "y": problem``."""
+    first = err.errors()[0]
+    loc = list(first["loc"])
+    entry = ""
+    if len(loc) >= 2 and loc[0] in _ENTRY and isinstance(loc[1], int):
+        kind, index = loc[0], loc[1]
+        raw = data.get(kind, [])[index] if index < len(data.get(kind, [])) else {}
+        name = raw.get("id") or raw.get("name") if isinstance(raw, dict) else None
+        entry = f'{_ENTRY[kind]} "{name}"' if name else f"{_ENTRY[kind]} #{index + 1}"
+        loc = loc[2:]
+    field = ".".join(str(part) for part in loc)
+    kind_of = first["type"]
+    if kind_of == "missing":
+        problem = f'missing field "{field}"'
+    elif kind_of == "extra_forbidden":
+        problem = f'unknown field "{field}"'
+    else:
+        problem = f'field "{field}": {first["msg"]}' if field else first["msg"]
+    return PackError(source, entry, problem)
+
+
+def _check_references(pack: Pack, source: str) -> None:
+    """Unique ids and references that point at something, with suggestions."""
+    for kind, items in (
+        ("step", pack.steps),
+        ("indicator", pack.indicators),
+        ("action", pack.actions),
+        ("rule", pack.rules),
+    ):
+        _unique(source, kind, [item.id for item in items])
+    _unique(source, "step rank", [str(s.rank) for s in pack.steps])
+    if not pack.steps:
+        raise PackError(source, "", "a pack needs at least one step")
+
+    steps = [s.id for s in pack.steps]
+    indicators = [i.id for i in pack.indicators]
+    actions = [a.id for a in pack.actions]
+
+    def known(entry: str, what: str, ids: Iterable[str], among: list[str]) -> None:
+        for ref in ids:
+            if ref not in among:
+                raise PackError(source, entry, f'unknown {what} "{ref}"{did_you_mean(ref, among)}')
+
+    for step in pack.steps:
+        known(f'step "{step.id}"', "action", step.actions, actions)
+    for indicator in pack.indicators:
+        known(f'indicator "{indicator.id}"', "step", [indicator.step], steps)
+    for rule in pack.rules:
+        entry = f'rule "{rule.id}"'
+        known(entry, "indicator", rule.when.indicators, indicators)
+        known(entry, "step", rule.when.steps, steps)
+        known(entry, "step", [rule.then.step_at_least], steps)
+        known(entry, "action", rule.then.actions, actions)
+        if not rule.when.indicators and not rule.when.steps:
+            raise PackError(source, entry, 'field "when": name "indicators" or "steps"')
+    for test in pack.tests:
+        entry = f'test "{test.name}"'
+        expect = test.expect
+        named_steps = [test.start, expect.indicated, expect.step]
+        if expect.proposal not in (None, "none"):
+            named_steps.append(expect.proposal)
+        known(entry, "step", [s for s in named_steps if s is not None], steps)
+        known(entry, "indicator", [o.indicator for o in test.observations], indicators)
+        known(entry, "action", expect.actions or (), actions)
+        known(entry, "rule", expect.why or (), [r.id for r in pack.rules])
+    _check_spellings(pack, source)
+
+
+def _unique(source: str, kind: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise PackError(source, f'{kind} "{item}"', "appears twice; ids must be unique")
+        seen.add(item)
+
+
+def _check_spellings(pack: Pack, source: str) -> None:
+    """No two indicators may be typed the same way, or staff would log the wrong one."""
+    owner: dict[str, str] = {}
+    for indicator in pack.indicators:
+        labels = (indicator.id, indicator.name.da, indicator.name.en, *indicator.aliases)
+        for spelling in {s for label in labels for s in spellings(label)}:
+            other = owner.setdefault(spelling, indicator.id)
+            if other != indicator.id:
+                raise PackError(
+                    source,
+                    f'indicator "{indicator.id}"',
+                    f'"{spelling}" is also how "{other}" is typed; give one of them another alias',
+                )
+
