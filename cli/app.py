@@ -3,6 +3,7 @@
 import typer
 
 from staircase import __version__
+from staircase.cli import daily, demo, followup, setup
 from staircase.cli.boundary import BoundaryGroup
 from staircase.cli.context import Options
 from staircase.cli.rules import rules_app
@@ -16,7 +17,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+app.command("init")(setup.init)
+app.add_typer(setup.unit_app, name="unit")
+app.add_typer(setup.staff_app, name="staff")
+app.add_typer(setup.resident_app, name="resident")
+app.add_typer(setup.case_app, name="case")
+app.command("log")(daily.log)
+app.command("show")(daily.show)
+app.command("assess")(daily.assess)
+app.command("accept")(daily.accept)
+app.command("reject")(daily.reject)
+app.command("move")(daily.move)
+app.command("ack")(followup.ack)
+app.command("tick")(followup.tick)
+app.command("inbox")(followup.inbox)
+app.add_typer(followup.action_app, name="action")
+app.add_typer(followup.agreement_app, name="agreement")
 app.add_typer(rules_app, name="rules")
+app.command("demo")(demo.demo)
+app.add_typer(setup.db_app, name="db")
 
 
 def _version(value: bool) -> None:

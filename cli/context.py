@@ -27,3 +27,18 @@ def options(ctx: typer.Context) -> Options:
 def wants_json(ctx: typer.Context, local: bool) -> bool:
     """``--json`` may stand before the command or after it (§10.1)."""
     return local or options(ctx).json
+
+
+def request(ctx: typer.Context):  # noqa: ANN201 - staircase.work.Request, imported lazily
+    """The library's Request for this invocation: database, clock and acting person.
+
+    Imported here, not at the top, so that ``--help`` never loads the
+    database layer (§8).
+    """
+    from staircase.clock import Clock
+    from staircase.db.store import database_url
+    from staircase.work import Request
+
+    given = options(ctx)
+    clock = Clock.at(given.now) if given.now else Clock.real()
+    return Request(url=database_url(given.db), clock=clock, user=given.user)

@@ -230,6 +230,11 @@ class Pack(_Strict):
     def action(self, action_id: str) -> Action:
         return self._actions[action_id]
 
+    def action_name(self, action_id: str) -> str:
+        """The Danish label of an action; the id itself if a newer pack dropped it."""
+        action = self._actions.get(action_id)
+        return action.name.da if action else action_id
+
     def below(self, step_id: str) -> Step | None:
         """The step one below, or None at the bottom."""
         index = self.ladder.index(self._steps[step_id])

@@ -1,0 +1,33 @@
+"""``staircase demo``: build the demo care home and show its leader's assess."""
+
+from pathlib import Path
+
+import typer
+
+from staircase.cli import render
+from staircase.cli.context import options
+
+
+def demo(
+    ctx: typer.Context,
+    path: Path | None = typer.Option(
+        None, "--path", help="Where to build the demo database (default: demo.db in the data folder)."
+    ),
+) -> None:
+    """Build a demo care home in a database of its own and show the leader's assess."""
+    from staircase.clock import Clock
+    from staircase.demo import build, default_path
+
+    from staircase.cli.daily import print_assessment
+
+    given = options(ctx)
+    clock = Clock.at(given.now) if given.now else Clock.real()
+    out = render.console()
+    with out.status("Building the demo care home …"):
+        result = build((path or default_path()).resolve(), now=clock.now)
+    print_assessment(result.assessment)
+    out.print(
+        f"\nDemo database: {result.path} (your own database is untouched).\n"
+        f"Explore it as the leader: staircase --db {result.path} --as {result.leader} assess\n"
+        f"                          staircase --db {result.path} --as {result.leader} show 1"
+    )

@@ -1,0 +1,161 @@
+"""Commands for what follows up on a case (§10.4): tick, ack, actions, agreements, inbox."""
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from staircase.cli import render
+from staircase.cli.context import request, wants_json
+
+if TYPE_CHECKING:
+    from staircase.views import View
+
+JSON = typer.Option(False, "--json", help="Machine-readable output.")
+
+action_app = typer.Typer(help="Recommended actions: mark them done or drop them.", no_args_is_help=True)
+agreement_app = typer.Typer(help="Agreements with relatives, with review dates.", no_args_is_help=True)
+
+
+def _one(ctx: typer.Context, json: bool, view: "View", line: str) -> None:
+    if wants_json(ctx, json):
+        render.print_json(view.model_dump(mode="json"))
+    else:
+        render.console().print(line)
+
+
+def tick(
+    ctx: typer.Context,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would happen; write nothing."),
+    json: bool = JSON,
+) -> None:
+    """Apply every time-based rule now (run it from cron); a second run changes nothing."""
+    from dataclasses import asdict
+
+    from staircase.tick import tick as run_tick
+
+    with render.progress("Evaluating cases") as advance:
+        report = run_tick(request(ctx), dry_run=dry_run, progress=advance)
+    if wants_json(ctx, json):
+        render.print_json({**asdict(report), "changed": report.changed})
+        return
+    out = render.console()
+    verb = "would" if dry_run else "did"
+    out.print(f"tick {'(dry run) ' if dry_run else ''}checked {report.cases_checked} cases")
+    for case_id, before, after in report.moved:
+        out.print(f"  case {case_id}: {before} → {after}")
+    for p in report.proposals:
+        out.print(f"  proposal {p.id or '(new)'}: case {p.case_id} {p.from_step} → {p.to_step}")
+    for p in report.withdrawn:
+        out.print(f"  proposal {p.id} withdrawn: no longer indicated")
+    for e in report.escalations:
+        out.print(f"  escalation {e.id}: case {e.case_id} to {e.to_role} ({e.to_unit})")
+    for e in report.escalated:
+        out.print(f"  escalation overdue → escalation {e.id} to {e.to_role} ({e.to_unit})")
+    if report.actions:
+        out.print(f"  {report.actions} actions created")
+    if not report.changed:
+        out.print(f"nothing to do: tick {verb} not change anything")
+
+
+def ack(
+    ctx: typer.Context,
+    escalation: int = typer.Argument(..., help="The escalation number."),
+    note: str | None = typer.Option(None, "--note", help="What you will do."),
+    json: bool = JSON,
+) -> None:
+    """Acknowledge an escalation addressed to you."""
+    from staircase.followup import acknowledge
+
+    view = acknowledge(request(ctx), escalation, note=note)
+    _one(ctx, json, view, f"escalation {escalation} acknowledged")
+
+
+@action_app.command("done")
+def action_done(
+    ctx: typer.Context,
+    action: int = typer.Argument(..., help="The action number."),
+    note: str | None = typer.Option(None, "--note", help="What was done."),
+    json: bool = JSON,
+) -> None:
+    """Mark an action done."""
+    from staircase.followup import close_action
+
+    view = close_action(request(ctx), action, status="done", note=note)
+    _one(ctx, json, view, f"action {action} done")
+
+
+@action_app.command("drop")
+def action_drop(
+    ctx: typer.Context,
+    action: int = typer.Argument(..., help="The action number."),
+    reason: str | None = typer.Option(None, "--reason", help="Why it is not needed (required)."),
+    json: bool = JSON,
+) -> None:
+    """Drop an action that is not needed, with the reason."""
+    from staircase.followup import close_action
+
+    view = close_action(request(ctx), action, status="dropped", note=reason)
+    _one(ctx, json, view, f"action {action} dropped")
+
+
+@agreement_app.command("add")
+def agreement_add(
+    ctx: typer.Context,
+    case: int = typer.Argument(..., help="The case number."),
+    text: str = typer.Argument(..., help="What was agreed."),
+    review: str | None = typer.Option(None, "--review", help="When to review it, e.g. 2027-01-15."),
+    json: bool = JSON,
+) -> None:
+    """Record an agreement with the relative."""
+    from staircase.followup import add_agreement
+
+    view = add_agreement(request(ctx), case, text, review=review)
+    _one(ctx, json, view, f"agreement {view.id}")
+
+
+@agreement_app.command("broken")
+def agreement_broken(
+    ctx: typer.Context,
+    agreement: int = typer.Argument(..., help="The agreement number."),
+    note: str | None = typer.Option(None, "--note", help="What happened."),
+    json: bool = JSON,
+) -> None:
+    """Mark an agreement broken: logs "aftaler overholdes ikke" on the case."""
+    from staircase.cli.daily import print_log
+    from staircase.followup import break_agreement
+
+    result = break_agreement(request(ctx), agreement, note=note)
+    if wants_json(ctx, json):
+        render.print_json(result.model_dump(mode="json"))
+    else:
+        print_log(result)
+
+
+@agreement_app.command("end")
+def agreement_end(
+    ctx: typer.Context,
+    agreement: int = typer.Argument(..., help="The agreement number."),
+    json: bool = JSON,
+) -> None:
+    """End an agreement that has run its course."""
+    from staircase.followup import end_agreement
+
+    _one(ctx, json, end_agreement(request(ctx), agreement), f"agreement {agreement} ended")
+
+
+def inbox(ctx: typer.Context, json: bool = JSON) -> None:
+    """What waits for you: escalations, proposals, actions, agreements to review."""
+    from staircase.inbox import inbox as run_inbox
+
+    view = run_inbox(request(ctx))
+    if wants_json(ctx, json):
+        render.print_json(view.model_dump(mode="json"))
+        return
+    render.table(
+        f"Inbox for {view.person}",
+        ["kind", "id", "case", "what", "due"],
+        [
+            [i.kind, i.id, i.case_id, i.what, ("OVERDUE " if i.overdue else "") + render.local_time(i.due)]
+            for i in view.items
+        ],
+    )

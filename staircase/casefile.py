@@ -1,0 +1,168 @@
+"""A case as people read it: ``staircase show`` and the case printed after a log."""
+
+from sqlmodel import Session, select
+
+from staircase import casework
+from staircase.db.models import (
+    Action,
+    Agreement,
+    Case,
+    Escalation,
+    Observation,
+    Proposal,
+    Relative,
+    Resident,
+    Transition,
+)
+from staircase.engine import Evaluation, evaluate
+from staircase.pack import Pack
+from staircase.permissions import permit_unit
+from staircase.views import (
+    ActionView,
+    AgreementView,
+    CaseView,
+    EscalationView,
+    ObservationView,
+    ProposalView,
+    TransitionView,
+    WhyView,
+)
+from staircase.work import Request, Work, transaction
+
+
+def show_case(request: Request, case_id: int) -> CaseView:
+    """The whole case, recomputed at the clock's now; the read is audited (§6.2)."""
+    with transaction(request, "case.show", write=False) as work:
+        case = casework.get_case(work.session, case_id)
+        permit_unit(work.actor, case.unit_id, "case.show")
+        work.audit("case.read", case_id=case.id)
+        return case_view(work, case)
+
+
+def case_view(work: Work, case: Case) -> CaseView:
+    """Build the view of a case inside an open unit of work."""
+    session = work.session
+    pack = casework.pack_for(session, case)
+    evaluation = evaluate(
+        pack, casework.facts(session, case.id), casework.case_state(session, case), work.now
+    )
+    resident = session.get(Resident, case.resident_id)
+    relative = session.get(Relative, case.relative_id)
+    return CaseView(
+        id=case.id,
+        unit_id=case.unit_id,
+        resident_ref=resident.ref,
+        resident=resident.name,
+        relative=relative.name,
+        relation=relative.relation,
+        is_child=relative.is_child,
+        primary=case.primary,
+        consent=case.consent,
+        consent_note=case.consent_note,
+        contact_id=case.contact_id,
+        opened_at=case.opened_at,
+        closed_at=case.closed_at,
+        pack=pack.id,
+        pack_version=pack.version,
+        step=case.step,
+        step_since=case.step_since,
+        indicated_step=evaluation.indicated,
+        why=why_view(evaluation),
+        proposals=[proposal_view(p) for p in _rows(session, Proposal, case.id)],
+        escalations=[escalation_view(e) for e in _rows(session, Escalation, case.id)],
+        actions=[action_view(pack, a) for a in _rows(session, Action, case.id)],
+        agreements=[AgreementView.model_validate(a) for a in _rows(session, Agreement, case.id)],
+        observations=_observations(session, pack, case.id),
+        transitions=[transition_view(t) for t in _rows(session, Transition, case.id)],
+    )
+
+
+def _rows(session: Session, table: type, case_id: int) -> list:
+    return list(session.exec(select(table).where(table.case_id == case_id).order_by(table.id)).all())
+
+
+def _observations(session: Session, pack: Pack, case_id: int) -> list[ObservationView]:
+    rows = _rows(session, Observation, case_id)
+    retracted = {o.retracts_id for o in rows if o.retracts_id is not None}
+    return [
+        ObservationView(
+            id=o.id,
+            indicator=o.indicator,
+            step=pack.indicator_step(o.indicator).id if o.indicator else None,
+            occurred_at=o.occurred_at,
+            logged_at=o.logged_at,
+            logged_by=o.logged_by,
+            channel=o.channel,
+            note=o.note,
+            retracts=o.retracts_id,
+            retracted=o.id in retracted,
+        )
+        for o in rows
+    ]
+
+
+def why_view(evaluation: Evaluation) -> list[WhyView]:
+    return [WhyView(rule=r.rule, observations=list(r.observations)) for r in evaluation.why]
+
+
+def _split(stored: str) -> list[str]:
+    return [part for part in stored.split(",") if part]
+
+
+def proposal_view(proposal: Proposal) -> ProposalView:
+    return ProposalView(
+        id=proposal.id,
+        case_id=proposal.case_id,
+        from_step=proposal.from_step,
+        to_step=proposal.to_step,
+        direction=proposal.direction,
+        status=proposal.status,
+        raised_at=proposal.raised_at,
+        rules=_split(proposal.rules),
+        decided_by=proposal.decided_by,
+        decided_at=proposal.decided_at,
+        reason=proposal.reason,
+    )
+
+
+def escalation_view(escalation: Escalation) -> EscalationView:
+    return EscalationView(
+        id=escalation.id,
+        case_id=escalation.case_id,
+        step=escalation.step,
+        to_role=escalation.to_role,
+        to_unit=escalation.to_unit,
+        inform=_split(escalation.inform),
+        rules=_split(escalation.rules),
+        raised=escalation.raised_at,
+        due=escalation.due_at,
+        acknowledged_by=escalation.acknowledged_by,
+        acknowledged_at=escalation.acknowledged_at,
+        status=escalation.status,
+    )
+
+
+def action_view(pack: Pack, action: Action) -> ActionView:
+    return ActionView(
+        id=action.id,
+        case_id=action.case_id,
+        action=action.action,
+        name=pack.action_name(action.action),
+        owner=action.owner_id or action.owner_role,
+        due=action.due_at,
+        status=action.status,
+        note=action.note,
+    )
+
+
+def transition_view(transition: Transition) -> TransitionView:
+    return TransitionView(
+        id=transition.id,
+        from_step=transition.from_step,
+        to_step=transition.to_step,
+        at=transition.at,
+        by=transition.by_staff or f"rule:{transition.by_rule}",
+        reason=transition.reason,
+        pack=transition.pack,
+        pack_version=transition.pack_version,
+    )

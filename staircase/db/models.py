@@ -1,0 +1,266 @@
+"""The tables (PRODUCT.md §2), as SQLModel classes.
+
+Times are stored in UTC (§5.4). Observations, transitions and the audit log
+are append-only: a correction is a new row, never an update. Columns that
+queries filter by carry indexes; assess and tick read them set-wise.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, Dialect, Index, String, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in and out, on SQLite (which keeps no zone) and PostgreSQL.
+
+    A naive datetime is refused on the way in: every time in the program
+    comes from the clock or from parsing, both aware, and a naive one would
+    be a bug that silently shifts history by an hour or two.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; times must be aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc(**kwargs) -> Column:
+    """A timestamp column that stores UTC (§5.4)."""
+    return Column(UTCDateTime(), **kwargs)
+
+
+class Unit(SQLModel, table=True):
+    """A care home or department; ``parent`` is the area escalations go on to."""
+
+    id: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=200)
+    parent_id: str | None = Field(default=None, foreign_key="unit.id", index=True)
+    pack: str = Field(default="aarhus", max_length=60)
+
+
+class Staff(SQLModel, table=True):
+    """A person who works in the system; ``id`` is their initials."""
+
+    id: str = Field(primary_key=True, max_length=20)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=10)
+    email: str | None = Field(default=None, max_length=200)
+    active: bool = True
+
+
+class Membership(SQLModel, table=True):
+    """Which units a staff member belongs to (§6.1 scopes reads and decisions)."""
+
+    staff_id: str = Field(foreign_key="staff.id", primary_key=True)
+    unit_id: str = Field(foreign_key="unit.id", primary_key=True, index=True)
+
+
+class Resident(SQLModel, table=True):
+    """A resident (borger). Never a CPR number: ``ref`` is the home's own reference."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=200)
+    unit_id: str = Field(foreign_key="unit.id", index=True)
+
+
+class Relative(SQLModel, table=True):
+    """A relative (pårørende); one relative may have cases with several residents."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    relation: str = Field(max_length=60)
+    contact: str | None = Field(default=None, max_length=200)
+    is_child: bool = False
+
+
+class Case(SQLModel, table=True):
+    """One relationship between a relative and the care around a resident (sag).
+
+    ``unit_id`` repeats the resident's unit so that assess and tick select a
+    unit's cases without a join.
+    """
+
+    __tablename__ = "case"
+    __table_args__ = (UniqueConstraint("resident_id", "relative_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    relative_id: int = Field(foreign_key="relative.id", index=True)
+    unit_id: str = Field(foreign_key="unit.id", index=True)
+    step: str = Field(max_length=40, index=True)
+    step_since: datetime = Field(sa_column=_utc(nullable=False))
+    consent: str = Field(max_length=10)
+    consent_note: str | None = None
+    primary: bool = False
+    contact_id: str | None = Field(default=None, foreign_key="staff.id")
+    opened_at: datetime = Field(sa_column=_utc(nullable=False))
+    closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class Observation(SQLModel, table=True):
+    """One indicator seen at one time (a log with several indicators makes several rows).
+
+    Append-only: ``retracts_id`` names an earlier observation this one
+    withdraws; a pure retraction has no indicator.
+    """
+
+    __table_args__ = (Index("ix_observation_case_at", "case_id", "occurred_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    indicator: str | None = Field(default=None, max_length=60)
+    occurred_at: datetime = Field(sa_column=_utc(nullable=False))
+    logged_at: datetime = Field(sa_column=_utc(nullable=False))
+    logged_by: str = Field(foreign_key="staff.id")
+    channel: str = Field(default="andet", max_length=10)
+    note: str | None = None
+    retracts_id: int | None = Field(default=None, foreign_key="observation.id", index=True)
+
+
+class Transition(SQLModel, table=True):
+    """A move of a case from one step to another, by a person or by a rule."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    from_step: str = Field(max_length=40)
+    to_step: str = Field(max_length=40)
+    at: datetime = Field(sa_column=_utc(nullable=False))
+    by_staff: str | None = Field(default=None, foreign_key="staff.id")
+    by_rule: str | None = Field(default=None, max_length=200)
+    reason: str
+    pack: str = Field(max_length=60)
+    pack_version: str = Field(max_length=20)
+    evidence: str = ""
+
+
+class Proposal(SQLModel, table=True):
+    """A move the rules indicate that waits for a person (§3.3)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    from_step: str = Field(max_length=40)
+    to_step: str = Field(max_length=40)
+    direction: str = Field(max_length=4)
+    status: str = Field(default="open", max_length=10, index=True)
+    raised_at: datetime = Field(sa_column=_utc(nullable=False))
+    rules: str = ""
+    evidence: str = ""
+    decided_by: str | None = Field(default=None, foreign_key="staff.id")
+    decided_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    reason: str | None = None
+    pack: str = Field(max_length=60)
+    pack_version: str = Field(max_length=20)
+
+
+class Escalation(SQLModel, table=True):
+    """Leadership told about a case: to whom, by when, and whether they answered."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    step: str = Field(max_length=40)
+    to_role: str = Field(max_length=20)
+    to_unit: str = Field(foreign_key="unit.id")
+    inform: str = ""
+    rules: str = ""
+    evidence: str = ""
+    raised_at: datetime = Field(sa_column=_utc(nullable=False))
+    due_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    status: str = Field(default="open", max_length=12, index=True)
+    acknowledged_by: str | None = Field(default=None, foreign_key="staff.id")
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    note: str | None = None
+    escalated_from_id: int | None = Field(default=None, foreign_key="escalation.id")
+
+
+class Action(SQLModel, table=True):
+    """A response (handling) the pack recommends for a case, with an owner and a due date."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    action: str = Field(max_length=60)
+    owner_role: str = Field(max_length=20)
+    owner_id: str | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    due_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    status: str = Field(default="open", max_length=10, index=True)
+    rules: str = ""
+    evidence: str = ""
+    note: str | None = None
+    closed_by: str | None = Field(default=None, foreign_key="staff.id")
+    closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class Agreement(SQLModel, table=True):
+    """An agreement (aftale) with a relative, with an optional review date."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    text: str
+    agreed_at: datetime = Field(sa_column=_utc(nullable=False))
+    agreed_by: str = Field(foreign_key="staff.id")
+    review_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    status: str = Field(default="active", max_length=10)
+    closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class AssessSeen(SQLModel, table=True):
+    """What a person saw of a case at their last assess, so the next shows what changed."""
+
+    __tablename__ = "assess_seen"
+
+    staff_id: str = Field(foreign_key="staff.id", primary_key=True)
+    case_id: int = Field(foreign_key="case.id", primary_key=True)
+    step: str = Field(max_length=40)
+    indicated: str = Field(max_length=40)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One entry of the append-only, hash-chained audit log (§6.2).
+
+    ``hash`` covers the previous entry's hash and this entry's chained
+    fields. Personal data (names, criteria with names) goes in
+    ``AuditDetail``, outside the chain, so that purge can delete it and the
+    chain still verifies.
+    """
+
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_utc(nullable=False))
+    clock: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    actor: str = Field(max_length=40)
+    action: str = Field(max_length=40, index=True)
+    case_id: int | None = Field(default=None, index=True)
+    subject: str = ""
+    outcome: str = Field(default="ok", max_length=10)
+    prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+
+
+class AuditDetail(SQLModel, table=True):
+    """Personal details of an audit entry, kept outside the hash chain (§6.2, §6.6)."""
+
+    __tablename__ = "audit_detail"
+
+    audit_id: int = Field(foreign_key="audit.id", primary_key=True)
+    detail: str
+
+
+class Setting(SQLModel, table=True):
+    """Per-installation settings and secrets (e.g. the pseudonym key, §6.3)."""
+
+    key: str = Field(primary_key=True, max_length=60)
+    value: str

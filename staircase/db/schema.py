@@ -1,0 +1,41 @@
+"""Which schema revision this program speaks, checked before any read or write.
+
+The revisions are listed here rather than read from alembic's script
+directory so that daily commands (``log``) need not import alembic; a test
+keeps this list equal to the shipped migrations.
+"""
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from staircase.errors import DatabaseProblem
+
+REVISIONS = ("0001",)
+HEAD = REVISIONS[-1]
+
+
+def current_revision(session: Session) -> str | None:
+    """The database's alembic revision, or None for a database never set up."""
+    try:
+        return session.execute(text("select version_num from alembic_version")).scalar()
+    except DBAPIError:
+        session.rollback()
+        return None
+
+
+def check_revision(session: Session) -> None:
+    """Refuse a database that is not set up, older, or newer than this program (§5.3)."""
+    revision = current_revision(session)
+    if revision == HEAD:
+        return
+    if revision is None:
+        raise DatabaseProblem(
+            "this database is not set up; run `staircase init --admin INITIALS --name NAME`"
+        )
+    if revision in REVISIONS:
+        raise DatabaseProblem("this database needs an upgrade; run `staircase db upgrade`")
+    raise DatabaseProblem(
+        f"this database has schema {revision}, newer than this staircase understands; "
+        "upgrade staircase (nothing was changed)"
+    )

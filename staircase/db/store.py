@@ -1,0 +1,126 @@
+"""The one place that opens databases and sessions (§5.1–5.3).
+
+SQLite is the embedded default, in the user's data directory. Several staff
+logging at once must never see "database is locked", so every SQLite
+connection runs in WAL mode with foreign keys on and a busy timeout, and a
+writing transaction starts with ``BEGIN IMMEDIATE``: it waits for the write
+lock up front instead of failing when it later upgrades a read lock.
+"""
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlmodel import Session
+
+from staircase.db.schema import check_revision
+from staircase.errors import DatabaseProblem, InvalidInput
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_path() -> Path:
+    """``staircase.db`` in the user data directory (platformdirs)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("staircase", appauthor=False) / "staircase.db"
+
+
+def database_url(db: str | os.PathLike | None) -> str:
+    """A SQLAlchemy URL from ``--db``: a URL as it is, a path as a SQLite file."""
+    if db is None:
+        return f"sqlite:///{default_path()}"
+    text_db = str(db)
+    if "://" in text_db:
+        try:
+            make_url(text_db)
+        except ArgumentError as err:
+            raise InvalidInput(f'cannot read the database URL "{text_db}": {err}') from None
+        return text_db
+    return f"sqlite:///{Path(text_db).expanduser().resolve()}"
+
+
+_engines: dict[str, Engine] = {}
+
+
+def open_engine(url: str) -> Engine:
+    """The process's one engine for the URL, with SQLite's pragmas on every connection."""
+    if url not in _engines:
+        _engines[url] = _create(url)
+    return _engines[url]
+
+
+def close_engine(url: str) -> None:
+    """Close the URL's pooled connections (before a restore, or a test dropping its database)."""
+    engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _create(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database:
+        _prepare_file(Path(parsed.database))
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _prepare_file(path: Path) -> None:
+    """Create the folder, and the file readable by its owner only (§6.7)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, stat.S_IRUSR | stat.S_IWUSR))
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API object
+    # Let SQLAlchemy's "begin" event, not the driver, start transactions.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("pragma journal_mode = wal")
+    cursor.execute("pragma synchronous = normal")
+    cursor.execute("pragma foreign_keys = on")
+    cursor.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:  # noqa: ANN001 - SQLAlchemy Connection
+    immediate = connection.get_execution_options().get("write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def session_scope(url: str, *, write: bool) -> Iterator[Session]:
+    """A session in one transaction: committed on success, rolled back on any error.
+
+    ``write=True`` takes SQLite's write lock at the start (see module doc).
+    The schema is checked first, so a database newer than the program is
+    refused before anything is read or written.
+    """
+    engine = open_engine(url)
+    bind = engine.execution_options(write=True) if write else engine
+    try:
+        with Session(bind, expire_on_commit=False) as session:
+            check_revision(session)
+            yield session
+            session.commit()
+    except OperationalError as err:
+        raise DatabaseProblem(explain(err, url)) from err
+
+
+def explain(err: OperationalError, url: str) -> str:
+    """One line for a database that cannot be used right now."""
+    message = str(err.orig).strip().splitlines()[0] if err.orig else str(err)
+    where = make_url(url).render_as_string(hide_password=True)
+    if "locked" in message or "busy" in message:
+        return f"the database {where} stayed locked for {BUSY_TIMEOUT_MS // 1000} s; try again"
+    return f"cannot use the database {where}: {message}"
+

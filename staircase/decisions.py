@@ -1,0 +1,83 @@
+"""People deciding (§3.3): accepting or rejecting proposals, moving cases.
+
+Every decision needs a reason, passes the state machine, becomes a
+Transition, and is followed by a re-evaluation so proposals and
+escalations stay consistent with the new step.
+"""
+
+from staircase import casework
+from staircase.casefile import case_view
+from staircase.cpr import refuse_cpr
+from staircase.db.models import Proposal
+from staircase.errors import InvalidInput, NotFound
+from staircase.permissions import permit_unit
+from staircase.views import CaseView
+from staircase.work import Request, Work, transaction
+
+
+def _reason(reason: str | None) -> str:
+    if reason is None or not reason.strip():
+        raise InvalidInput("a decision needs a reason: add --reason TEXT")
+    refuse_cpr(reason, field="the reason")
+    return reason.strip()
+
+
+def _open_proposal(work: Work, proposal_id: int) -> Proposal:
+    proposal = work.session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise NotFound(f"no proposal {proposal_id}; see `staircase assess`")
+    if proposal.status != "open":
+        raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
+    return proposal
+
+
+def accept(request: Request, proposal_id: int, *, reason: str | None) -> CaseView:
+    """A leader accepts a proposal: the case moves as proposed."""
+    why = _reason(reason)
+    with transaction(request, "proposal.decide") as work:
+        proposal = _open_proposal(work, proposal_id)
+        case = casework.get_case(work.session, proposal.case_id)
+        permit_unit(work.actor, case.unit_id, "proposal.decide")
+        if case.step != proposal.from_step:
+            raise InvalidInput(
+                f"proposal {proposal_id} was made for step {proposal.from_step}, "
+                f"but the case is now on {case.step}; run `staircase show {case.id}`"
+            )
+        pack = casework.pack_for(work.session, case)
+        _decide(work, proposal, "accepted", why)
+        casework.record_move(
+            work, case, pack, proposal.to_step, reason=f"proposal {proposal_id} accepted: {why}"
+        )
+        casework.reevaluate(work, case)
+        return case_view(work, case)
+
+
+def reject(request: Request, proposal_id: int, *, reason: str | None) -> CaseView:
+    """A leader rejects a proposal; the same evidence will not raise it again."""
+    why = _reason(reason)
+    with transaction(request, "proposal.decide") as work:
+        proposal = _open_proposal(work, proposal_id)
+        case = casework.get_case(work.session, proposal.case_id)
+        permit_unit(work.actor, case.unit_id, "proposal.decide")
+        _decide(work, proposal, "rejected", why)
+        return case_view(work, case)
+
+
+def _decide(work: Work, proposal: Proposal, status: str, reason: str) -> None:
+    proposal.status, proposal.reason = status, reason
+    proposal.decided_by, proposal.decided_at = work.actor.id, work.now
+    work.session.add(proposal)
+    verb = {"accepted": "accept", "rejected": "reject"}[status]
+    work.audit(f"proposal.{verb}", case_id=proposal.case_id, subject=str(proposal.id), detail=reason)
+
+
+def move(request: Request, case_id: int, step: str, *, reason: str | None) -> CaseView:
+    """A person moves a case; the state machine says whether they may."""
+    why = _reason(reason)
+    with transaction(request, "move") as work:
+        case = casework.get_case(work.session, case_id)
+        permit_unit(work.actor, case.unit_id, "move")
+        pack = casework.pack_for(work.session, case)
+        casework.record_move(work, case, pack, pack.step(step).id, reason=why)
+        casework.reevaluate(work, case)
+        return case_view(work, case)

@@ -1,0 +1,160 @@
+"""``staircase demo``: a believable care home in a database of its own (§10.3).
+
+Two units under one area, staff in every role, about forty relationships
+spread over all four steps, and three months of observations logged day by
+day through the same library calls staff use — so the proposals,
+escalations and actions in it arose exactly as they would in real use. It
+never touches the user's own database.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from staircase.assess import assess
+from staircase.clock import Clock
+from staircase.decisions import accept, reject
+from staircase.observations import Entry, log
+from staircase.setup import NewCase, add_resident, add_staff, add_unit, init, open_case
+from staircase.views import Assessment
+from staircase.work import Request
+
+AREA, UNITS = "nord", ("solhaven", "egebakken")
+LEADERS = {"nord": "OL", "solhaven": "LH", "egebakken": "BK"}
+STAFF = {"solhaven": ("AK", "MJ", "SP"), "egebakken": ("TN", "RH", "EL")}
+NAMES = {
+    "ADM": "Anna Dam (admin)",
+    "KVA": "Karin Vestergaard (kvalitet)",
+    "OL": "Ole Lund",
+    "LH": "Lise Holm",
+    "BK": "Bo Kjær",
+    "AK": "Aisha Khan",
+    "MJ": "Mads Jensen",
+    "SP": "Sofie Poulsen",
+    "TN": "Thomas Nielsen",
+    "RH": "Rikke Hansen",
+    "EL": "Emil Larsen",
+}
+RESIDENTS = (
+    "Else Andersen", "Poul Christensen", "Inger Sørensen", "Knud Rasmussen", "Grethe Jørgensen",
+    "Henning Pedersen", "Birthe Madsen", "Erik Thomsen", "Kirsten Olsen", "Jens Møller",
+    "Ruth Kristensen", "Aage Mortensen", "Lis Johansen", "Svend Nielsen", "Hanne Berg",
+    "Bent Laursen", "Edith Frederiksen", "Arne Holm", "Gudrun Bach", "Viggo Nygaard",
+)
+RELATIVES = (
+    ("Maria", "datter"), ("Peter", "søn"), ("Lone", "datter"), ("Henrik", "søn"),
+    ("Jytte", "ægtefælle"), ("Torben", "nabo"), ("Mette", "barnebarn"), ("Kim", "ven"),
+)
+
+# Each story: the indicators logged over three months, in order; spread over
+# the days by the generator. They are what brings the cases to their steps.
+STORIES = {
+    "godt": (("god-dialog",), ("naervaer",), ("nysgerrighed-respekt",), ("god-dialog",)),
+    "mindre": (("god-dialog",), ("uklar-dialog",), ("god-dialog",), ("kontaktbehov",)),
+    "stoerre": (("utilfredshed",), ("kontaktbehov",), ("uklar-dialog",), ("kritik",)),
+    "kompliceret": (("kritik",), ("vanskelig-dialog",), ("manglende-dialog",), ("aftaler-brudt",)),
+    "vold": (("utilfredshed",), ("kritik",), ("trusler-vold-chikane",)),
+}
+MIX = ["godt"] * 16 + ["mindre"] * 10 + ["stoerre"] * 8 + ["kompliceret"] * 4 + ["vold"] * 2
+
+
+@dataclass(frozen=True)
+class Demo:
+    """Where the demo lives and the leader's view of it."""
+
+    path: Path
+    leader: str
+    assessment: Assessment
+
+
+def default_path() -> Path:
+    """``demo.db`` beside the user's database — a separate file, rebuilt on each run."""
+    from staircase.db.store import default_path as user_database
+
+    return user_database().with_name("demo.db")
+
+
+def build(path: Path, *, now: datetime, seed: int = 2026) -> Demo:
+    """Build the demo database at ``path`` (replacing an old demo) as of ``now``."""
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    rng = random.Random(seed)
+    start = now - timedelta(days=92)
+
+    def as_(who: str, when: datetime) -> Request:
+        return Request(url=url, clock=Clock.fixed(when), user=who)
+
+    init(url, admin="ADM", name=NAMES["ADM"], clock=Clock.fixed(start))
+    _staff_and_units(as_, start)
+    cases = _cases(as_, start, rng)
+    _three_months(as_, cases, start, now, rng)
+    leader = LEADERS[UNITS[0]]
+    return Demo(path, leader, assess(as_(leader, now)))
+
+
+def _staff_and_units(as_, start: datetime) -> None:  # noqa: ANN001 - the request factory
+    admin = as_("ADM", start)
+    add_unit(admin, unit_id=AREA, name="Område Nord", parent=None, pack=None)
+    add_unit(admin, unit_id=UNITS[0], name="Plejehjemmet Solhaven", parent=AREA, pack=None)
+    add_unit(admin, unit_id=UNITS[1], name="Plejecentret Egebakken", parent=AREA, pack=None)
+    add_staff(admin, initials="KVA", name=NAMES["KVA"], role="quality", units=[])
+    add_staff(admin, initials="OL", name=NAMES["OL"], role="leader", units=[AREA, *UNITS])
+    for unit in UNITS:
+        add_staff(admin, initials=LEADERS[unit], name=NAMES[LEADERS[unit]], role="leader", units=[unit])
+        for initials in STAFF[unit]:
+            add_staff(admin, initials=initials, name=NAMES[initials], role="staff", units=[unit])
+
+
+def _cases(as_, start: datetime, rng: random.Random) -> list[tuple[int, str, str]]:  # noqa: ANN001
+    """About forty cases: one or two relatives for each of twenty residents."""
+    admin = as_("ADM", start)
+    stories = rng.sample(MIX, len(MIX))
+    cases = []
+    for n, name in enumerate(RESIDENTS):
+        unit = UNITS[n % 2]
+        ref = f"{unit[:3].upper()}-{n + 1:03d}"
+        add_resident(admin, ref=ref, name=name, unit_id=unit)
+        surname = name.split()[-1]
+        for k in range(2):
+            first, relation = RELATIVES[(n + 3 * k) % len(RELATIVES)]
+            contact = STAFF[unit][(n + k) % 3]
+            case = open_case(
+                admin,
+                NewCase(
+                    resident_ref=ref,
+                    relative_name=f"{first} {surname}",
+                    relation=relation,
+                    contact=contact,
+                    primary=k == 0,
+                    child=relation == "barnebarn",
+                ),
+            )
+            cases.append((case.id, unit, stories[(2 * n + k) % len(stories)]))
+    return cases
+
+
+def _three_months(as_, cases, start: datetime, now: datetime, rng: random.Random) -> None:  # noqa: ANN001
+    """Log each case's story over the period, and let leaders decide along the way."""
+    for case_id, unit, story in cases:
+        steps = STORIES[story]
+        days = sorted(rng.sample(range(3, 90), len(steps)))
+        for day, indicators in zip(days, steps, strict=True):
+            when = start + timedelta(days=day, hours=rng.randint(8, 19))
+            who = rng.choice(STAFF[unit])
+            channel = rng.choice(("telefon", "besoeg", "mail", "moede"))
+            result = log(as_(who, when), Entry(case_id, indicators, channel=channel))
+            for proposal in result.proposals:
+                _decide(as_, unit, proposal.id, story, when + timedelta(days=1), now)
+
+
+def _decide(as_, unit: str, proposal: int, story: str, when: datetime, now: datetime) -> None:  # noqa: ANN001
+    """Leaders accept most proposals after a day; a few wait for the demo's leader."""
+    if when >= now - timedelta(days=4):
+        return
+    leader = as_(LEADERS[unit], when)
+    if story == "mindre":
+        reject(leader, proposal, reason="Talt med familien; misforståelsen er afklaret")
+    else:
+        accept(leader, proposal, reason="Drøftet på teammødet; vi lægger en plan")

@@ -1,0 +1,85 @@
+"""``staircase inbox``: what waits for the acting person, most urgent first.
+
+Escalations addressed to them (and those they are informed of), proposals
+they may decide, actions they own, agreements due for review in their
+units. One place to look at the start of a shift.
+"""
+
+from datetime import datetime
+
+from sqlmodel import col, select
+
+from staircase.casework import pack_for
+from staircase.db.models import Action, Agreement, Case, Escalation, Proposal, Unit
+from staircase.followup import addressed_to
+from staircase.views import Inbox, InboxItem
+from staircase.work import Request, Work, transaction
+
+
+def inbox(request: Request) -> Inbox:
+    """Collect and order everything that waits for the acting person."""
+    with transaction(request, "inbox", write=False) as work:
+        items = [*_escalations(work), *_proposals(work), *_actions(work), *_agreements(work)]
+        items.sort(key=lambda item: (item.due is None, item.due or work.now, item.kind, item.id))
+        work.audit("inbox", subject=f"items={len(items)}")
+        return Inbox(person=work.actor.id, items=items)
+
+
+def _item(work: Work, kind: str, row_id: int, case_id: int, what: str, due: datetime | None) -> InboxItem:
+    return InboxItem(
+        kind=kind, id=row_id, case_id=case_id, what=what, due=due, overdue=due is not None and due < work.now
+    )
+
+
+def _mine(work: Work, query):  # noqa: ANN001, ANN202 - a select over Case-joined rows
+    """Rows of the acting person's units (staff and leaders work within them)."""
+    return work.session.exec(query.join(Case).where(col(Case.unit_id).in_(sorted(work.actor.units)))).all()
+
+
+def _escalations(work: Work) -> list[InboxItem]:
+    rows = work.session.exec(select(Escalation).where(Escalation.status == "open")).all()
+    items = []
+    for escalation in rows:
+        if addressed_to(work.session, work.actor, escalation):
+            what = f"acknowledge: case on {escalation.step} ({escalation.rules})"
+            items.append(_item(work, "escalation", escalation.id, escalation.case_id, what, escalation.due_at))
+        elif work.actor.is_leader and "area_leader" in escalation.inform.split(",") and _in_area(work, escalation):
+            what = f"for your information: case on {escalation.step}"
+            items.append(_item(work, "informed", escalation.id, escalation.case_id, what, None))
+    return items
+
+
+def _in_area(work: Work, escalation: Escalation) -> bool:
+    unit = work.session.get(Unit, escalation.to_unit)
+    return unit is not None and unit.parent_id in work.actor.units
+
+
+def _proposals(work: Work) -> list[InboxItem]:
+    if not work.actor.is_leader:
+        return []
+    rows = _mine(work, select(Proposal).where(Proposal.status == "open"))
+    return [
+        _item(work, "proposal", p.id, p.case_id, f"decide: {p.from_step} → {p.to_step}", None) for p in rows
+    ]
+
+
+def _actions(work: Work) -> list[InboxItem]:
+    rows = _mine(work, select(Action).where(Action.status == "open"))
+    items = []
+    for action in rows:
+        mine = action.owner_id == work.actor.id or (
+            action.owner_id is None and action.owner_role == "unit_leader" and work.actor.is_leader
+        )
+        if mine:
+            case = work.session.get(Case, action.case_id)
+            name = pack_for(work.session, case).action_name(action.action)
+            items.append(_item(work, "action", action.id, action.case_id, name, action.due_at))
+    return items
+
+
+def _agreements(work: Work) -> list[InboxItem]:
+    rows = _mine(
+        work,
+        select(Agreement).where(Agreement.status == "active", col(Agreement.review_at).is_not(None), Agreement.review_at <= work.now),
+    )
+    return [_item(work, "agreement", a.id, a.case_id, f"review: {a.text}", a.review_at) for a in rows]

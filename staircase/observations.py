@@ -1,0 +1,156 @@
+"""Logging what staff observe (§10.4 ``staircase log``): the shift's few seconds.
+
+Observations are append-only: a correction retracts an earlier one with a
+new entry and, if it amends, logs the right indicators alongside. Every log
+re-evaluates the case at once, so a move, a proposal or an escalation is
+never waiting for a cron job.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import select
+
+from staircase import casework
+from staircase.casefile import action_view, case_view, escalation_view, proposal_view
+from staircase.clock import not_in_future, parse_when
+from staircase.cpr import refuse_cpr
+from staircase.db.models import Case, Observation
+from staircase.errors import InvalidInput, NotFound
+from staircase.permissions import permit_unit
+from staircase.text import did_you_mean, fold
+from staircase.views import LogResult
+from staircase.work import Request, Work, transaction
+
+CHANNELS = ("telefon", "besoeg", "mail", "moede", "andet")
+"""How the observation came about (§2); typed with or without ø (besøg, møde)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a staff member typed for one log."""
+
+    case_id: int
+    indicators: tuple[str, ...] = ()
+    at: str | None = None
+    channel: str | None = None
+    note: str | None = None
+    retracts: int | None = None
+
+
+def channel_id(text: str | None) -> str:
+    """A channel as typed (``besøg``, ``Møde``) to its id."""
+    if text is None:
+        return "andet"
+    folded = fold(text)
+    if folded in CHANNELS:
+        return folded
+    raise InvalidInput(
+        f'unknown channel "{text}"{did_you_mean(text, list(CHANNELS))} (one of {", ".join(CHANNELS)})'
+    )
+
+
+def log(request: Request, entry: Entry) -> LogResult:
+    """Record the observations, re-evaluate the case, and say what followed."""
+    refuse_cpr(entry.note, field="the note")
+    channel = channel_id(entry.channel)
+    if not entry.indicators and entry.retracts is None:
+        raise InvalidInput("name at least one indicator (see `staircase rules show`), or --retracts OBS")
+    occurred = request.clock.now
+    if entry.at:
+        occurred = not_in_future(parse_when(entry.at, clock=request.clock), clock=request.clock)
+    with transaction(request, "log") as work:
+        case = casework.get_case(work.session, entry.case_id)
+        permit_unit(work.actor, case.unit_id, "log")
+        if case.closed_at is not None:
+            raise InvalidInput(f"case {case.id} is closed; nothing can be logged on it")
+        pack = casework.pack_for(work.session, case)
+        indicators = tuple(pack.indicator(text).id for text in entry.indicators)
+        if entry.retracts is not None:
+            _retract(work, case, entry.retracts, note=entry.note)
+        return record(work, case, indicators, occurred=occurred, channel=channel, note=entry.note)
+
+
+def record(
+    work: Work,
+    case: Case,
+    indicators: tuple[str, ...],
+    *,
+    occurred: datetime,
+    channel: str,
+    note: str | None,
+) -> LogResult:
+    """Store observations of known indicator ids and carry out what follows.
+
+    The one path every observation takes — typed by staff, or logged by a
+    broken agreement — so the consequences never differ by where it came from.
+    """
+    created = [_observe(work, case, indicator, occurred, channel, note) for indicator in indicators]
+    work.session.flush()
+    for observation in created:
+        work.audit("observation.add", case_id=case.id, subject=f"{observation.id}:{observation.indicator}")
+    consequences = casework.reevaluate(work, case)
+    pack = casework.pack_for(work.session, case)
+    return LogResult(
+        observations=[o.id for o in created],
+        moved_to=consequences.moved.to_step if consequences.moved else None,
+        proposals=[proposal_view(p) for p in consequences.proposals],
+        escalations=[escalation_view(e) for e in consequences.escalations],
+        actions=[action_view(pack, a) for a in consequences.actions],
+        case=case_view(work, case),
+    )
+
+
+def _observe(
+    work: Work, case: Case, indicator: str, occurred: datetime, channel: str, note: str | None
+) -> Observation:
+    observation = Observation(
+        case_id=case.id,
+        indicator=indicator,
+        occurred_at=occurred,
+        logged_at=work.now,
+        logged_by=work.actor.id,
+        channel=channel,
+        note=note,
+    )
+    work.session.add(observation)
+    return observation
+
+
+def _retract(work: Work, case: Case, observation_id: int, *, note: str | None) -> None:
+    """Withdraw an earlier observation of the same case with a new entry."""
+    target = work.session.get(Observation, observation_id)
+    if target is None or target.case_id != case.id:
+        raise NotFound(f"case {case.id} has no observation {observation_id}")
+    if target.indicator is None:
+        raise InvalidInput(f"observation {observation_id} is itself a retraction")
+    already = work.session.exec(
+        select(Observation.id).where(Observation.retracts_id == observation_id)
+    ).first()
+    if already is not None:
+        raise InvalidInput(f"observation {observation_id} was already retracted by {already}")
+    retraction = Observation(
+        case_id=case.id,
+        indicator=None,
+        occurred_at=work.now,
+        logged_at=work.now,
+        logged_by=work.actor.id,
+        channel="andet",
+        note=note,
+        retracts_id=observation_id,
+    )
+    work.session.add(retraction)
+    work.session.flush()
+    work.audit("observation.retract", case_id=case.id, subject=f"{retraction.id}->{observation_id}")
+
+
+def log_menu(request: Request, case_id: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The case's indicators grouped by step, top step first, for the interactive prompt."""
+    with transaction(request, "log", write=False) as work:
+        case = casework.get_case(work.session, case_id)
+        permit_unit(work.actor, case.unit_id, "log")
+        pack = casework.pack_for(work.session, case)
+    return [
+        (step.name.da, [(i.id, i.name.da) for i in pack.indicators if i.step == step.id])
+        for step in reversed(pack.ladder)
+    ]

@@ -1,0 +1,55 @@
+"""Who may do what (§6.1): one table, not ``if``s spread through the commands.
+
+Staff log and read the cases of their own units; leaders also decide moves,
+acknowledge and manage actions there; quality reads and exports across
+units; admin manages the set-up. A refusal is audited by ``work.py``.
+"""
+
+from staircase.errors import NotAllowed
+from staircase.identity import Actor
+
+STAFF, LEADER, QUALITY, ADMIN = "staff", "leader", "quality", "admin"
+EVERYONE = frozenset({STAFF, LEADER, QUALITY, ADMIN})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "unit.add": frozenset({ADMIN}),
+    "unit.list": EVERYONE,
+    "staff.add": frozenset({ADMIN}),
+    "staff.list": frozenset({LEADER, ADMIN, QUALITY}),
+    "resident.add": frozenset({LEADER, ADMIN}),
+    "case.open": frozenset({STAFF, LEADER, ADMIN}),
+    "case.list": EVERYONE,
+    "case.show": frozenset({STAFF, LEADER, QUALITY, ADMIN}),
+    "log": frozenset({STAFF, LEADER}),
+    "move": frozenset({STAFF, LEADER}),
+    "assess": frozenset({LEADER, QUALITY, ADMIN}),
+    "proposal.decide": frozenset({LEADER}),
+    "tick": frozenset({LEADER, ADMIN}),
+    "escalation.ack": frozenset({STAFF, LEADER}),
+    "action.close": frozenset({STAFF, LEADER}),
+    "agreement": frozenset({STAFF, LEADER}),
+    "inbox": EVERYONE,
+}
+
+_READS = frozenset({"case.show", "case.list", "assess", "unit.list"})
+ANY_UNIT: dict[str, frozenset[str]] = {
+    QUALITY: _READS,
+    ADMIN: _READS | {"resident.add", "case.open"},
+}
+"""What a role may do in units it does not belong to: quality reads across
+units (§1.3); admin also sets up residents and cases anywhere (§1.4)."""
+
+
+def permit(actor: Actor, action: str) -> None:
+    """Raise ``NotAllowed`` unless the actor's role may do ``action``."""
+    allowed = PERMISSIONS[action]
+    if actor.role not in allowed:
+        roles = " or ".join(sorted(allowed))
+        raise NotAllowed(f"{action}: not allowed for role {actor.role} (needs {roles})")
+
+
+def permit_unit(actor: Actor, unit_id: str, action: str) -> None:
+    """Raise ``NotAllowed`` unless the actor may do ``action`` in ``unit_id``."""
+    permit(actor, action)
+    if unit_id not in actor.units and action not in ANY_UNIT.get(actor.role, frozenset()):
+        raise NotAllowed(f"{action}: {actor.id} does not belong to unit {unit_id}")

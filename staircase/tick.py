@@ -1,0 +1,126 @@
+"""``staircase tick``: every time-based rule, applied at the clock's now (§3.4).
+
+Run from cron (every 15 minutes is fine). Observations age out of their
+windows, calm cases earn a proposal down, and escalations left
+unacknowledged past their deadline go to the next level — like the
+time-based escalations of ticket systems. Idempotent: a second run at the
+same now finds nothing left to do, because every consequence is recorded
+with the evidence or deadline that caused it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from staircase import casework
+from staircase.casefile import escalation_view, proposal_view
+from staircase.db.models import Case, Escalation, Observation, Proposal, Unit
+from staircase.pack import load_pack
+from staircase.views import EscalationView, ProposalView
+from staircase.work import Request, Work, transaction
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) as cases are evaluated, for a progress bar."""
+
+
+@dataclass
+class TickReport:
+    """What one tick did (or, with ``dry_run``, would do)."""
+
+    dry_run: bool
+    cases_checked: int = 0
+    moved: list[tuple[int, str, str]] = field(default_factory=list)
+    proposals: list[ProposalView] = field(default_factory=list)
+    withdrawn: list[ProposalView] = field(default_factory=list)
+    escalations: list[EscalationView] = field(default_factory=list)
+    escalated: list[EscalationView] = field(default_factory=list)
+    actions: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.moved or self.proposals or self.withdrawn or self.escalations or self.escalated or self.actions
+        )
+
+
+def tick(request: Request, *, dry_run: bool = False, progress: Progress | None = None) -> TickReport:
+    """Apply every time-based rule across all units; with ``dry_run`` write nothing."""
+    report = TickReport(dry_run=dry_run)
+    with transaction(request, "tick", dry_run=dry_run) as work:
+        _escalate_overdue(work, report)
+        candidates = _candidates(work)
+        for done, case in enumerate(candidates, start=1):
+            result = casework.reevaluate(work, case)
+            if result.moved:
+                report.moved.append((case.id, result.moved.from_step, result.moved.to_step))
+            report.proposals += [proposal_view(p) for p in result.proposals]
+            report.withdrawn += [proposal_view(p) for p in result.withdrawn]
+            report.escalations += [escalation_view(e) for e in result.escalations]
+            report.actions += len(result.actions)
+            if progress is not None:
+                progress(done, len(candidates))
+        report.cases_checked = len(candidates)
+        work.audit("tick", subject=f"checked={len(candidates)} changed={report.changed}")
+    return report
+
+
+def _candidates(work: Work) -> list[Case]:
+    """The open cases time can change: not on the bottom step, with an open
+    proposal, or with an observation inside some rule's window.
+
+    A case on the bottom step with nothing recent and nothing open cannot
+    change by time alone, so tick leaves the quiet majority unread.
+    """
+    session = work.session
+    packs = [load_pack(p) for p in session.exec(select(Unit.pack).distinct()).all()]
+    bottoms = {p.bottom.id for p in packs}
+    widest = max((r.when.within_days for p in packs for r in p.rules), default=0)
+    recent = select(Observation.case_id).where(Observation.occurred_at >= work.now - timedelta(days=widest))
+    pending = select(Proposal.case_id).where(Proposal.status == "open")
+    query = select(Case).where(
+        col(Case.closed_at).is_(None),
+        col(Case.step).not_in(bottoms) | col(Case.id).in_(recent) | col(Case.id).in_(pending),
+    )
+    return list(session.exec(query.order_by(Case.id)).all())
+
+
+def _escalate_overdue(work: Work, report: TickReport) -> None:
+    """Escalations past due go one level up: unit leader → the parent unit's leader.
+
+    At the top of the tree there is no one further: the escalation stays
+    open and shows as overdue in assess and the inbox.
+    """
+    overdue = work.session.exec(
+        select(Escalation)
+        .where(Escalation.status == "open", Escalation.due_at < work.now)
+        .order_by(Escalation.id)
+    ).all()
+    for escalation in overdue:
+        parent = _parent_unit(work.session, escalation.to_unit)
+        if parent is None:
+            continue
+        window = escalation.due_at - escalation.raised_at
+        higher = Escalation(
+            case_id=escalation.case_id,
+            step=escalation.step,
+            to_role="area_leader",
+            to_unit=parent,
+            inform=escalation.inform,
+            rules=",".join([*escalation.rules.split(","), "tick:overdue"]).strip(","),
+            evidence=escalation.evidence,
+            raised_at=work.now,
+            due_at=work.now + max(window, timedelta(days=1)),
+            escalated_from_id=escalation.id,
+        )
+        escalation.status = "escalated"
+        work.session.add_all([escalation, higher])
+        work.session.flush()
+        report.escalated.append(escalation_view(higher))
+        work.audit("escalation.escalate", case_id=escalation.case_id, subject=f"{escalation.id}->{higher.id}")
+
+
+def _parent_unit(session: Session, unit_id: str) -> str | None:
+    unit = session.get(Unit, unit_id)
+    return unit.parent_id if unit else None

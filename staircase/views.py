@@ -1,0 +1,228 @@
+"""What library functions return: data the CLI renders as tables or as JSON.
+
+The ``--json`` output is these models' own serialisation (STYLE.md), with
+times as ISO 8601 in UTC (§10.2), so scripts see exactly what the tables show.
+"""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, PlainSerializer
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+Time = Annotated[datetime, PlainSerializer(_iso, return_type=str)]
+
+
+class View(BaseModel):
+    """Base of every returned view: read-only data."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+
+class UnitView(View):
+    id: str
+    name: str
+    parent_id: str | None
+    pack: str
+
+
+class StaffView(View):
+    id: str
+    name: str
+    role: str
+    email: str | None = None
+    units: list[str]
+
+
+class ResidentView(View):
+    id: int
+    ref: str
+    name: str
+    unit_id: str
+
+
+class CaseSummary(View):
+    """One line of a case list."""
+
+    id: int
+    unit_id: str
+    resident_ref: str
+    resident: str
+    relative_id: int
+    relative: str
+    relation: str
+    step: str
+    contact_id: str | None
+    primary: bool
+    is_child: bool
+    consent: str
+    opened_at: Time
+    closed_at: Time | None = None
+
+
+class WhyView(View):
+    rule: str
+    observations: list[int]
+
+
+class ProposalView(View):
+    id: int
+    case_id: int
+    from_step: str
+    to_step: str
+    direction: str
+    status: str
+    raised_at: Time
+    rules: list[str]
+    decided_by: str | None = None
+    decided_at: Time | None = None
+    reason: str | None = None
+
+
+class EscalationView(View):
+    id: int
+    case_id: int
+    step: str
+    to_role: str
+    to_unit: str
+    inform: list[str]
+    rules: list[str]
+    raised: Time
+    due: Time | None
+    acknowledged_by: str | None = None
+    acknowledged_at: Time | None = None
+    status: str
+
+
+class ActionView(View):
+    id: int
+    case_id: int
+    action: str
+    name: str
+    owner: str
+    due: Time | None
+    status: str
+    note: str | None = None
+
+
+class AgreementView(View):
+    id: int
+    case_id: int
+    text: str
+    agreed_at: Time
+    review_at: Time | None
+    status: str
+
+
+class ObservationView(View):
+    id: int
+    indicator: str | None
+    step: str | None
+    occurred_at: Time
+    logged_at: Time
+    logged_by: str
+    channel: str
+    note: str | None
+    retracts: int | None
+    retracted: bool
+
+
+class TransitionView(View):
+    id: int
+    from_step: str
+    to_step: str
+    at: Time
+    by: str
+    reason: str
+    pack: str
+    pack_version: str
+
+
+class CaseView(View):
+    """Everything about one case (``staircase show``; §10.4 fixes the keys)."""
+
+    id: int
+    unit_id: str
+    resident_ref: str
+    resident: str
+    relative: str
+    relation: str
+    is_child: bool
+    primary: bool
+    consent: str
+    consent_note: str | None
+    contact_id: str | None
+    opened_at: Time
+    closed_at: Time | None
+    pack: str
+    pack_version: str
+    step: str
+    step_since: Time
+    indicated_step: str
+    why: list[WhyView]
+    proposals: list[ProposalView]
+    escalations: list[EscalationView]
+    actions: list[ActionView]
+    agreements: list[AgreementView]
+    observations: list[ObservationView]
+    transitions: list[TransitionView]
+
+
+class LogResult(View):
+    """What ``staircase log`` created and what followed from it."""
+
+    observations: list[int]
+    moved_to: str | None
+    proposals: list[ProposalView]
+    escalations: list[EscalationView]
+    actions: list[ActionView]
+    case: CaseView
+
+
+class AssessedCase(View):
+    """A case in the leader's view, with what changed since their last assess."""
+
+    id: int
+    unit_id: str
+    resident: str
+    relative: str
+    step: str
+    indicated_step: str
+    why: list[WhyView]
+    previous_step: str | None
+    previous_indicated: str | None
+    changed: bool
+
+
+class Assessment(View):
+    """The leader's view (§1.2, §10.4)."""
+
+    units: list[str]
+    cases: list[AssessedCase]
+    proposals: list[ProposalView]
+    escalations: list[EscalationView]
+    actions_overdue: list[ActionView]
+    steps: dict[str, int]
+    total: int
+
+
+class InboxItem(View):
+    """One thing waiting for a person: what, on which case, by when."""
+
+    kind: str
+    id: int
+    case_id: int
+    what: str
+    due: Time | None
+    overdue: bool
+
+
+class Inbox(View):
+    """Everything waiting for one person, most urgent first."""
+
+    person: str
+    items: list[InboxItem]

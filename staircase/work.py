@@ -1,0 +1,96 @@
+"""One unit of work: a transaction, the acting person, the clock, and its audit.
+
+Every library entry point that touches the database runs inside
+``transaction``: it resolves who is acting, checks the role (§6.1), and
+records what was done in the audit chain in the same transaction as the
+change itself. A refusal rolls the work back and is then audited on its
+own, so that "nothing written" and "refusal logged" both hold (§6.2).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from staircase import audit
+from staircase.clock import Clock
+from staircase.db.store import session_scope
+from staircase.errors import NotAllowed
+from staircase.identity import Actor, login_name, resolve_actor
+from staircase.permissions import permit
+
+
+@dataclass(frozen=True)
+class Request:
+    """Where, when and as whom a command runs (the global options, §10.1)."""
+
+    url: str
+    clock: Clock
+    user: str | None = None
+
+
+@dataclass
+class Work:
+    """What a library function gets to do its job with."""
+
+    session: Session
+    actor: Actor
+    clock: Clock
+    events: list[audit.Event] = field(default_factory=list)
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now
+
+    def audit(
+        self,
+        action: str,
+        *,
+        case_id: int | None = None,
+        subject: str = "",
+        detail: str | None = None,
+    ) -> None:
+        """Record this in the audit chain when the work commits."""
+        self.events.append(audit.Event(self.actor.id, action, case_id, subject, "ok", detail))
+
+
+@contextmanager
+def transaction(
+    request: Request, action: str, *, write: bool = True, dry_run: bool = False
+) -> Iterator[Work]:
+    """Run ``action`` as the acting person, audited; refusals are audited too.
+
+    ``dry_run`` does all the work and then rolls it back: what would happen
+    is computed by the very code that would do it.
+
+    Reads audit as well (§6.2: every read of a case is recorded), so every
+    unit of work writes; ``write=False`` only says the work itself writes
+    nothing, which lets SQLite readers run without the write lock until the
+    audit is appended at the end.
+    """
+    try:
+        with session_scope(request.url, write=write) as session:
+            actor = resolve_actor(session, request.user)
+            permit(actor, action)
+            work = Work(session, actor, request.clock)
+            yield work
+            if dry_run:
+                session.rollback()
+                return
+            if not write and work.events:
+                session.commit()
+                session.connection(execution_options={"write": True})
+            audit.append(session, work.events, request.clock)
+    except NotAllowed as refusal:
+        if type(refusal) is NotAllowed:
+            _audit_refusal(request, action, str(refusal))
+        raise
+
+
+def _audit_refusal(request: Request, action: str, reason: str) -> None:
+    """Record a refusal in a transaction of its own, after the work rolled back."""
+    with session_scope(request.url, write=True) as session:
+        event = audit.Event(login_name(request.user), action, outcome="refused", detail=reason)
+        audit.append(session, [event], request.clock)

@@ -1,0 +1,118 @@
+"""Shared fixtures: a database URL for every storage test, on SQLite and PostgreSQL.
+
+PostgreSQL runs when ``STAIRCASE_TEST_PG`` names a server (CI sets it); the
+run creates a database of its own and drops it afterwards, and each test
+gets a schema of its own inside it. Without the variable those tests skip
+and say why; with ``STAIRCASE_REQUIRE_PG`` set (CI) a missing server fails.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from staircase.clock import Clock
+from staircase.db.store import close_engine
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def clock_at(when: datetime = NOW) -> Clock:
+    """A fixed clock: tests never read the real time."""
+    return Clock.fixed(when)
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A PostgreSQL database for this test run, dropped at the end."""
+    server = os.environ.get("STAIRCASE_TEST_PG")
+    if not server:
+        if os.environ.get("STAIRCASE_REQUIRE_PG"):
+            pytest.fail("STAIRCASE_REQUIRE_PG is set but STAIRCASE_TEST_PG is not")
+        pytest.skip("PostgreSQL tests skipped: set STAIRCASE_TEST_PG=postgresql+psycopg://… to run them")
+    name = f"staircase_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'create database "{name}"'))
+    except Exception as err:  # noqa: BLE001 - any failure to reach the server means the same
+        admin.dispose()
+        if os.environ.get("STAIRCASE_REQUIRE_PG"):
+            pytest.fail(f"PostgreSQL at {server} is required here but not usable: {err}")
+        pytest.skip(f"PostgreSQL tests skipped: {server} is not usable ({err.__class__.__name__})")
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'drop database if exists "{name}" with (force)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # noqa: ANN001
+    """An empty database: a SQLite file, or a PostgreSQL schema of this test's own."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'staircase.db'}"
+        yield url
+        close_engine(url)
+        return
+    database = request.getfixturevalue("pg_database")
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    url = make_url(database).update_query_dict({"options": f"-csearch_path={schema}"})
+    rendered = url.render_as_string(hide_password=False)
+    owner = create_engine(database, isolation_level="AUTOCOMMIT")
+    with owner.connect() as connection:
+        connection.execute(text(f'create schema "{schema}"'))
+    try:
+        yield rendered
+    finally:
+        close_engine(rendered)
+        with owner.connect() as connection:
+            connection.execute(text(f'drop schema "{schema}" cascade'))
+        owner.dispose()
+
+
+class Home:
+    """A small care home in a test database: area nord, units sol and ege, one case.
+
+    People: ADM admin, KV quality, OL leader of the area, LH leader of sol,
+    AK staff in sol (contact person of case 1), TN staff in ege.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def as_(self, who: str, when: datetime = NOW) -> "Request":
+        from staircase.work import Request
+
+        return Request(url=self.url, clock=clock_at(when), user=who)
+
+
+@pytest.fixture
+def home(db_url: str) -> Home:
+    from datetime import timedelta
+
+    from staircase.setup import NewCase, add_resident, add_staff, add_unit, init, open_case
+
+    start = NOW - timedelta(days=120)
+    init(db_url, admin="ADM", name="Anna Admin", clock=clock_at(start))
+    care = Home(db_url)
+    admin = care.as_("ADM", start)
+    add_unit(admin, unit_id="nord", name="Område Nord", parent=None, pack=None)
+    add_unit(admin, unit_id="sol", name="Solhaven", parent="nord", pack=None)
+    add_unit(admin, unit_id="ege", name="Egebakken", parent="nord", pack=None)
+    add_staff(admin, initials="KV", name="Karin Kvalitet", role="quality", units=[])
+    add_staff(admin, initials="OL", name="Ole Lund", role="leader", units=["nord"])
+    add_staff(admin, initials="LH", name="Lise Holm", role="leader", units=["sol"])
+    add_staff(admin, initials="AK", name="Aisha Khan", role="staff", units=["sol"])
+    add_staff(admin, initials="TN", name="Thomas Nielsen", role="staff", units=["ege"])
+    add_resident(admin, ref="SOL-1", name="Else Andersen", unit_id="sol")
+    open_case(
+        admin,
+        NewCase(resident_ref="SOL-1", relative_name="Maria Andersen", relation="datter", contact="AK"),
+    )
+    return care
