@@ -29,7 +29,7 @@ def wants_json(ctx: typer.Context, local: bool) -> bool:
     return local or options(ctx).json
 
 
-def request(ctx: typer.Context):  # noqa: ANN201 - staircase.work.Request, imported lazily
+def request(ctx: typer.Context):
     """The library's Request for this invocation: database, clock and acting person.
 
     Imported here, not at the top, so that ``--help`` never loads the

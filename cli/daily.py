@@ -20,7 +20,9 @@ def log(
     case: int = typer.Argument(..., help="The case number."),
     indicators: list[str] = typer.Argument(None, help="Indicator ids, Danish names or aliases."),
     at: str | None = typer.Option(None, "--at", help="When it happened: '-2h', 'i går 14:00' …"),
-    channel: str | None = typer.Option(None, "--channel", help="telefon, besoeg, mail, moede, andet."),
+    channel: str | None = typer.Option(
+        None, "--channel", help="telefon, besoeg, mail, moede, andet."
+    ),
     note: str | None = typer.Option(None, "--note", help="A short note (no CPR numbers)."),
     retracts: int | None = typer.Option(None, "--retracts", help="Withdraw observation OBS."),
     json: bool = JSON,
@@ -41,7 +43,7 @@ def log(
         print_log(result)
 
 
-def _ask(req, case: int, channel: str | None, note: str | None):  # noqa: ANN001, ANN202
+def _ask(req, case: int, channel: str | None, note: str | None):
     """The short interactive prompt: indicators by step, channel, note."""
     from rich.prompt import Prompt
 
@@ -84,7 +86,9 @@ def print_log(result: "LogResult") -> None:
     _print_case(result.case)
 
 
-def show(ctx: typer.Context, case: int = typer.Argument(..., help="The case number."), json: bool = JSON) -> None:
+def show(
+    ctx: typer.Context, case: int = typer.Argument(..., help="The case number."), json: bool = JSON
+) -> None:
     """Show a case: the staircase with its position, why, what is open, its history."""
     from staircase.casefile import show_case
 
@@ -103,7 +107,11 @@ def _print_case(view: "CaseView") -> None:
         f"[bold]Case {view.id}[/bold] — {view.relative} ({view.relation}) and "
         f"{view.resident} [{view.resident_ref}], unit {view.unit_id}"
     )
-    out.print(render.staircase_panel(load_pack(view.pack), position=view.step, indicated=view.indicated_step))
+    out.print(
+        render.staircase_panel(
+            load_pack(view.pack), position=view.step, indicated=view.indicated_step
+        )
+    )
     for why in view.why:
         out.print(f"  why: {why.rule} (observations {', '.join(map(str, why.observations))})")
     render.table(
@@ -114,7 +122,10 @@ def _print_case(view: "CaseView") -> None:
     render.table(
         "Escalations",
         ["id", "step", "to", "due", "status"],
-        [[e.id, e.step, f"{e.to_role} ({e.to_unit})", render.local_time(e.due), e.status] for e in view.escalations],
+        [
+            [e.id, e.step, f"{e.to_role} ({e.to_unit})", render.local_time(e.due), e.status]
+            for e in view.escalations
+        ],
     )
     render.table(
         "Actions",
@@ -128,7 +139,9 @@ def _print_case(view: "CaseView") -> None:
             [
                 o.id,
                 render.local_time(o.occurred_at),
-                ("retracts " + str(o.retracts)) if o.retracts else (o.indicator + (" (retracted)" if o.retracted else "")),
+                ("retracts " + str(o.retracts))
+                if o.retracts
+                else (o.indicator + (" (retracted)" if o.retracted else "")),
                 o.channel,
                 o.logged_by,
                 o.note or "",
@@ -139,7 +152,10 @@ def _print_case(view: "CaseView") -> None:
     render.table(
         "Moves",
         ["when", "from", "to", "by", "reason"],
-        [[render.local_time(t.at), t.from_step, t.to_step, t.by, t.reason] for t in view.transitions],
+        [
+            [render.local_time(t.at), t.from_step, t.to_step, t.by, t.reason]
+            for t in view.transitions
+        ],
     )
 
 
@@ -166,17 +182,26 @@ def print_assessment(result: "Assessment") -> None:
     render.table(
         "Proposals waiting for your decision",
         ["id", "case", "move", "rules"],
-        [[p.id, p.case_id, f"{p.from_step} → {p.to_step}", ", ".join(p.rules)] for p in result.proposals],
+        [
+            [p.id, p.case_id, f"{p.from_step} → {p.to_step}", ", ".join(p.rules)]
+            for p in result.proposals
+        ],
     )
     render.table(
         "Escalations waiting for acknowledgement",
         ["id", "case", "step", "to", "due"],
-        [[e.id, e.case_id, e.step, f"{e.to_role} ({e.to_unit})", render.local_time(e.due)] for e in result.escalations],
+        [
+            [e.id, e.case_id, e.step, f"{e.to_role} ({e.to_unit})", render.local_time(e.due)]
+            for e in result.escalations
+        ],
     )
     render.table(
         "Actions overdue",
         ["id", "case", "action", "owner", "due"],
-        [[a.id, a.case_id, a.name, a.owner, render.local_time(a.due)] for a in result.actions_overdue],
+        [
+            [a.id, a.case_id, a.name, a.owner, render.local_time(a.due)]
+            for a in result.actions_overdue
+        ],
     )
     changed = [c for c in result.cases if c.changed]
     render.table(
@@ -211,7 +236,12 @@ def accept(
     """Accept a proposal (leader of the unit): the case moves as proposed."""
     from staircase.decisions import accept as run_accept
 
-    _decided(ctx, json, run_accept(request(ctx), proposal, reason=reason), f"proposal {proposal} accepted")
+    _decided(
+        ctx,
+        json,
+        run_accept(request(ctx), proposal, reason=reason),
+        f"proposal {proposal} accepted",
+    )
 
 
 def reject(
@@ -223,7 +253,12 @@ def reject(
     """Reject a proposal (leader of the unit); the same evidence won't raise it again."""
     from staircase.decisions import reject as run_reject
 
-    _decided(ctx, json, run_reject(request(ctx), proposal, reason=reason), f"proposal {proposal} rejected")
+    _decided(
+        ctx,
+        json,
+        run_reject(request(ctx), proposal, reason=reason),
+        f"proposal {proposal} rejected",
+    )
 
 
 def move(

@@ -11,14 +11,15 @@ from staircase.cli.context import options
 def demo(
     ctx: typer.Context,
     path: Path | None = typer.Option(
-        None, "--path", help="Where to build the demo database (default: demo.db in the data folder)."
+        None,
+        "--path",
+        help="Where to build the demo database (default: demo.db in the data folder).",
     ),
 ) -> None:
     """Build a demo care home in a database of its own and show the leader's assess."""
+    from staircase.cli.daily import print_assessment
     from staircase.clock import Clock
     from staircase.demo import build, default_path
-
-    from staircase.cli.daily import print_assessment
 
     given = options(ctx)
     clock = Clock.at(given.now) if given.now else Clock.real()

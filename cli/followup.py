@@ -12,8 +12,12 @@ if TYPE_CHECKING:
 
 JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
-action_app = typer.Typer(help="Recommended actions: mark them done or drop them.", no_args_is_help=True)
-agreement_app = typer.Typer(help="Agreements with relatives, with review dates.", no_args_is_help=True)
+action_app = typer.Typer(
+    help="Recommended actions: mark them done or drop them.", no_args_is_help=True
+)
+agreement_app = typer.Typer(
+    help="Agreements with relatives, with review dates.", no_args_is_help=True
+)
 
 
 def _one(ctx: typer.Context, json: bool, view: "View", line: str) -> None:
@@ -155,7 +159,13 @@ def inbox(ctx: typer.Context, json: bool = JSON) -> None:
         f"Inbox for {view.person}",
         ["kind", "id", "case", "what", "due"],
         [
-            [i.kind, i.id, i.case_id, i.what, ("OVERDUE " if i.overdue else "") + render.local_time(i.due)]
+            [
+                i.kind,
+                i.id,
+                i.case_id,
+                i.what,
+                ("OVERDUE " if i.overdue else "") + render.local_time(i.due),
+            ]
             for i in view.items
         ],
     )

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 unit_app = typer.Typer(help="Care homes and departments.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff members, their roles and units.", no_args_is_help=True)
 resident_app = typer.Typer(help="Residents (never CPR numbers).", no_args_is_help=True)
-case_app = typer.Typer(help="Cases: one relative and the care around one resident.", no_args_is_help=True)
+case_app = typer.Typer(
+    help="Cases: one relative and the care around one resident.", no_args_is_help=True
+)
 db_app = typer.Typer(help="The database itself.", no_args_is_help=True)
 
 JSON = typer.Option(False, "--json", help="Machine-readable output.")
@@ -27,7 +29,9 @@ def created(ctx: typer.Context, json: bool, view: "View", label: str) -> None:
         render.console().print(f"{label} {view.id}")
 
 
-def listed(ctx: typer.Context, json: bool, views: "list[View]", columns: list[str], title: str) -> None:
+def listed(
+    ctx: typer.Context, json: bool, views: "list[View]", columns: list[str], title: str
+) -> None:
     """A list as a table, or as a JSON array."""
     if wants_json(ctx, json):
         render.print_json([v.model_dump(mode="json") for v in views])
@@ -49,8 +53,10 @@ def init(
     if wants_json(ctx, json):
         render.print_json(result.__dict__)
         return
-    state = "created" if result.schema_before is None else (
-        "upgraded" if result.schema_before != result.schema else "already up to date"
+    state = (
+        "created"
+        if result.schema_before is None
+        else ("upgraded" if result.schema_before != result.schema else "already up to date")
     )
     render.console().print(f"database {state} (schema {result.schema}): {result.url}")
     if result.created_admin:
@@ -171,5 +177,14 @@ def case_list(
     """List open cases you may see."""
     from staircase.setup import list_cases
 
-    columns = ["id", "unit_id", "resident_ref", "resident", "relative", "relation", "step", "contact_id"]
+    columns = [
+        "id",
+        "unit_id",
+        "resident_ref",
+        "resident",
+        "relative",
+        "relation",
+        "step",
+        "contact_id",
+    ]
     listed(ctx, json, list_cases(request(ctx), unit=unit, step=step), columns, "Cases")

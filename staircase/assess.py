@@ -67,7 +67,7 @@ def _packs(session: Session, units: list[str] | None) -> dict[str, Pack]:
     return {unit_id: load_pack(pack) for unit_id, pack in session.exec(query).all()}
 
 
-def _in_units(query, column, units: list[str] | None):  # noqa: ANN001, ANN202 - any select
+def _in_units(query, column, units: list[str] | None):
     return query if units is None else query.where(col(column).in_(units))
 
 
@@ -87,7 +87,9 @@ def _assessed_cases(
     ).all()
     seen = {
         row.case_id: row
-        for row in session.exec(select(AssessSeen).where(AssessSeen.staff_id == work.actor.id)).all()
+        for row in session.exec(
+            select(AssessSeen).where(AssessSeen.staff_id == work.actor.id)
+        ).all()
     }
     facts = _facts_by_case(work, units, packs)
     for case_id, unit_id, step, resident, relative in cases:
@@ -104,17 +106,20 @@ def _assessed_cases(
             why=why_view(evaluation),
             previous_step=before.step if before else None,
             previous_indicated=before.indicated if before else None,
-            changed=before is None or (before.step, before.indicated) != (step, evaluation.indicated),
+            changed=before is None
+            or (before.step, before.indicated) != (step, evaluation.indicated),
         )
 
 
-def _facts_by_case(work: Work, units: list[str] | None, packs: dict[str, Pack]) -> dict[int, list[Fact]]:
+def _facts_by_case(
+    work: Work, units: list[str] | None, packs: dict[str, Pack]
+) -> dict[int, list[Fact]]:
     """The observations inside the widest window of any rule, grouped by case."""
     widest = max((r.when.within_days for p in packs.values() for r in p.rules), default=0)
     since = work.now - timedelta(days=widest)
-    base = select(Observation.case_id, Observation.id, Observation.indicator, Observation.occurred_at).join(
-        Case, Case.id == Observation.case_id
-    )
+    base = select(
+        Observation.case_id, Observation.id, Observation.indicator, Observation.occurred_at
+    ).join(Case, Case.id == Observation.case_id)
     base = _in_units(base.where(col(Case.closed_at).is_(None)), Case.unit_id, units)
     retracted = set(
         work.session.exec(
@@ -128,9 +133,9 @@ def _facts_by_case(work: Work, units: list[str] | None, packs: dict[str, Pack]) 
         ).all()
     )
     rows = work.session.exec(
-        base.where(col(Observation.indicator).is_not(None), Observation.occurred_at >= since).order_by(
-            Observation.case_id
-        )
+        base.where(
+            col(Observation.indicator).is_not(None), Observation.occurred_at >= since
+        ).order_by(Observation.case_id)
     )
     return {
         case_id: [Fact(r.id, r.indicator, r.occurred_at, r.id in retracted) for r in group]
@@ -148,16 +153,27 @@ def _remember(work: Work, cases: list[AssessedCase]) -> None:
 
 
 def _open_proposals(session: Session, units: list[str] | None) -> list:
-    query = select(Proposal).join(Case, Case.id == Proposal.case_id).where(Proposal.status == "open")
-    return [proposal_view(p) for p in session.exec(_in_units(query, Case.unit_id, units).order_by(Proposal.id))]
+    query = (
+        select(Proposal).join(Case, Case.id == Proposal.case_id).where(Proposal.status == "open")
+    )
+    return [
+        proposal_view(p)
+        for p in session.exec(_in_units(query, Case.unit_id, units).order_by(Proposal.id))
+    ]
 
 
 def _open_escalations(session: Session, units: list[str] | None) -> list:
     """Escalations not yet acknowledged, addressed to these units or raised in them."""
-    query = select(Escalation).join(Case, Case.id == Escalation.case_id).where(Escalation.status == "open")
+    query = (
+        select(Escalation)
+        .join(Case, Case.id == Escalation.case_id)
+        .where(Escalation.status == "open")
+    )
     if units is not None:
         query = query.where(col(Case.unit_id).in_(units) | col(Escalation.to_unit).in_(units))
-    return [escalation_view(e) for e in session.exec(query.order_by(Escalation.due_at, Escalation.id))]
+    return [
+        escalation_view(e) for e in session.exec(query.order_by(Escalation.due_at, Escalation.id))
+    ]
 
 
 def _overdue_actions(work: Work, units: list[str] | None, packs: dict[str, Pack]) -> list:

@@ -115,7 +115,9 @@ def verify(session: Session) -> Verification:
         if entry.id != expected_id:
             return Verification(count, expected_id, f"entry {expected_id} is missing")
         if entry.prev_hash != prev_hash:
-            return Verification(count, entry.id, f"entry {entry.id} does not follow entry {entry.id - 1}")
+            return Verification(
+                count, entry.id, f"entry {entry.id} does not follow entry {entry.id - 1}"
+            )
         if entry_hash(prev_hash, entry) != entry.hash:
             return Verification(count, entry.id, f"entry {entry.id} was altered")
         prev_hash, expected_id = entry.hash, expected_id + 1

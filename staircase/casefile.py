@@ -78,7 +78,9 @@ def case_view(work: Work, case: Case) -> CaseView:
 
 
 def _rows(session: Session, table: type, case_id: int) -> list:
-    return list(session.exec(select(table).where(table.case_id == case_id).order_by(table.id)).all())
+    return list(
+        session.exec(select(table).where(table.case_id == case_id).order_by(table.id)).all()
+    )
 
 
 def _observations(session: Session, pack: Pack, case_id: int) -> list[ObservationView]:

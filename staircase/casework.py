@@ -7,9 +7,11 @@ here decides legality; the state machine does.
 """
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from sqlmodel import Session, col, select
 
+from staircase import notify
 from staircase.clock import due_after
 from staircase.db.models import Action, Case, Escalation, Observation, Proposal, Transition, Unit
 from staircase.engine import CaseState, EscalationOrder, Evaluation, Fact, evaluate
@@ -62,7 +64,9 @@ def pack_for(session: Session, case: Case) -> Pack:
 def facts(session: Session, case_id: int) -> list[Fact]:
     """The case's observations as engine facts, retractions applied."""
     rows = session.exec(
-        select(Observation.id, Observation.indicator, Observation.occurred_at, Observation.retracts_id)
+        select(
+            Observation.id, Observation.indicator, Observation.occurred_at, Observation.retracts_id
+        )
         .where(Observation.case_id == case_id)
         .order_by(Observation.occurred_at)
     ).all()
@@ -89,7 +93,7 @@ def case_state(session: Session, case: Case) -> CaseState:
     moves = session.exec(
         select(Transition).where(Transition.case_id == case.id).order_by(Transition.id)
     ).all()
-    for arrival, leaving in zip(moves, moves[1:], strict=False):
+    for arrival, leaving in pairwise(moves):
         if arrival.by_rule and leaving.by_staff and leaving.to_step == arrival.from_step:
             dismissed |= parse_ids(arrival.evidence)
     return CaseState(step=case.step, calm_floor=max(floors), dismissed=frozenset(dismissed))
@@ -98,7 +102,9 @@ def case_state(session: Session, case: Case) -> CaseState:
 def reevaluate(work: Work, case: Case) -> Consequences:
     """Evaluate the case now and carry out the consequences."""
     pack = pack_for(work.session, case)
-    evaluation = evaluate(pack, facts(work.session, case.id), case_state(work.session, case), work.now)
+    evaluation = evaluate(
+        pack, facts(work.session, case.id), case_state(work.session, case), work.now
+    )
     result = Consequences(evaluation)
     if evaluation.auto_to:
         result.moved = record_move(
@@ -199,7 +205,11 @@ def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | No
     seen = frozenset().union(*(parse_ids(e.evidence) for e in earlier))
     if order.evidence <= seen:
         return None
-    due = due_after(work.now, order.acknowledge_days, work.clock.tz) if order.acknowledge_days is not None else None
+    due = (
+        due_after(work.now, order.acknowledge_days, work.clock.tz)
+        if order.acknowledge_days is not None
+        else None
+    )
     pending = next((e for e in earlier if e.status == "open"), None)
     if pending is not None:
         pending.evidence = ids(parse_ids(pending.evidence) | order.evidence)
@@ -222,7 +232,16 @@ def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | No
     work.session.add(escalation)
     work.session.flush()
     work.audit("escalation.raise", case_id=case.id, subject=f"{escalation.id}:{order.to}")
+    queue_mail(work, escalation)
     return escalation
+
+
+def queue_mail(work: Work, escalation: Escalation) -> None:
+    """Tell the escalation's people by e-mail, when the installation sends mail."""
+    if work.mail is not None and notify.enqueue(
+        work.session, escalation, tz=work.clock.tz, now=work.now
+    ):
+        work.send_mail = True
 
 
 def _unit_for(session: Session, case: Case, role: str) -> str:
@@ -256,7 +275,9 @@ def _recommend(work: Work, case: Case, pack: Pack, evaluation: Evaluation) -> li
             owner_id=case.contact_id if spec.owner == "contact" else None,
             created_at=work.now,
             due_at=due_after(work.now, spec.due_days, work.clock.tz),
-            rules=",".join(r.rule for r in evaluation.fired if action_id in _rule_actions(pack, r.rule)),
+            rules=",".join(
+                r.rule for r in evaluation.fired if action_id in _rule_actions(pack, r.rule)
+            ),
             evidence=ids(evidence),
         )
         work.session.add(action)

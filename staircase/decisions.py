@@ -68,7 +68,9 @@ def _decide(work: Work, proposal: Proposal, status: str, reason: str) -> None:
     proposal.decided_by, proposal.decided_at = work.actor.id, work.now
     work.session.add(proposal)
     verb = {"accepted": "accept", "rejected": "reject"}[status]
-    work.audit(f"proposal.{verb}", case_id=proposal.case_id, subject=str(proposal.id), detail=reason)
+    work.audit(
+        f"proposal.{verb}", case_id=proposal.case_id, subject=str(proposal.id), detail=reason
+    )
 
 
 def move(request: Request, case_id: int, step: str, *, reason: str | None) -> CaseView:

@@ -37,14 +37,36 @@ NAMES = {
     "EL": "Emil Larsen",
 }
 RESIDENTS = (
-    "Else Andersen", "Poul Christensen", "Inger Sørensen", "Knud Rasmussen", "Grethe Jørgensen",
-    "Henning Pedersen", "Birthe Madsen", "Erik Thomsen", "Kirsten Olsen", "Jens Møller",
-    "Ruth Kristensen", "Aage Mortensen", "Lis Johansen", "Svend Nielsen", "Hanne Berg",
-    "Bent Laursen", "Edith Frederiksen", "Arne Holm", "Gudrun Bach", "Viggo Nygaard",
+    "Else Andersen",
+    "Poul Christensen",
+    "Inger Sørensen",
+    "Knud Rasmussen",
+    "Grethe Jørgensen",
+    "Henning Pedersen",
+    "Birthe Madsen",
+    "Erik Thomsen",
+    "Kirsten Olsen",
+    "Jens Møller",
+    "Ruth Kristensen",
+    "Aage Mortensen",
+    "Lis Johansen",
+    "Svend Nielsen",
+    "Hanne Berg",
+    "Bent Laursen",
+    "Edith Frederiksen",
+    "Arne Holm",
+    "Gudrun Bach",
+    "Viggo Nygaard",
 )
 RELATIVES = (
-    ("Maria", "datter"), ("Peter", "søn"), ("Lone", "datter"), ("Henrik", "søn"),
-    ("Jytte", "ægtefælle"), ("Torben", "nabo"), ("Mette", "barnebarn"), ("Kim", "ven"),
+    ("Maria", "datter"),
+    ("Peter", "søn"),
+    ("Lone", "datter"),
+    ("Henrik", "søn"),
+    ("Jytte", "ægtefælle"),
+    ("Torben", "nabo"),
+    ("Mette", "barnebarn"),
+    ("Kim", "ven"),
 )
 
 # Each story: the indicators logged over three months, in order; spread over
@@ -94,7 +116,7 @@ def build(path: Path, *, now: datetime, seed: int = 2026) -> Demo:
     return Demo(path, leader, assess(as_(leader, now)))
 
 
-def _staff_and_units(as_, start: datetime) -> None:  # noqa: ANN001 - the request factory
+def _staff_and_units(as_, start: datetime) -> None:
     admin = as_("ADM", start)
     add_unit(admin, unit_id=AREA, name="Område Nord", parent=None, pack=None)
     add_unit(admin, unit_id=UNITS[0], name="Plejehjemmet Solhaven", parent=AREA, pack=None)
@@ -102,12 +124,14 @@ def _staff_and_units(as_, start: datetime) -> None:  # noqa: ANN001 - the reques
     add_staff(admin, initials="KVA", name=NAMES["KVA"], role="quality", units=[])
     add_staff(admin, initials="OL", name=NAMES["OL"], role="leader", units=[AREA, *UNITS])
     for unit in UNITS:
-        add_staff(admin, initials=LEADERS[unit], name=NAMES[LEADERS[unit]], role="leader", units=[unit])
+        add_staff(
+            admin, initials=LEADERS[unit], name=NAMES[LEADERS[unit]], role="leader", units=[unit]
+        )
         for initials in STAFF[unit]:
             add_staff(admin, initials=initials, name=NAMES[initials], role="staff", units=[unit])
 
 
-def _cases(as_, start: datetime, rng: random.Random) -> list[tuple[int, str, str]]:  # noqa: ANN001
+def _cases(as_, start: datetime, rng: random.Random) -> list[tuple[int, str, str]]:
     """About forty cases: one or two relatives for each of twenty residents."""
     admin = as_("ADM", start)
     stories = rng.sample(MIX, len(MIX))
@@ -135,7 +159,7 @@ def _cases(as_, start: datetime, rng: random.Random) -> list[tuple[int, str, str
     return cases
 
 
-def _three_months(as_, cases, start: datetime, now: datetime, rng: random.Random) -> None:  # noqa: ANN001
+def _three_months(as_, cases, start: datetime, now: datetime, rng: random.Random) -> None:
     """Log each case's story over the period, and let leaders decide along the way."""
     for case_id, unit, story in cases:
         steps = STORIES[story]
@@ -149,7 +173,7 @@ def _three_months(as_, cases, start: datetime, now: datetime, rng: random.Random
                 _decide(as_, unit, proposal.id, story, when + timedelta(days=1), now)
 
 
-def _decide(as_, unit: str, proposal: int, story: str, when: datetime, now: datetime) -> None:  # noqa: ANN001
+def _decide(as_, unit: str, proposal: int, story: str, when: datetime, now: datetime) -> None:
     """Leaders accept most proposals after a day; a few wait for the demo's leader."""
     if when >= now - timedelta(days=4):
         return

@@ -132,7 +132,10 @@ def _fire(pack: Pack, rule: Rule, live: list[Fact], now: datetime) -> Reason | N
         f.observation
         for f in live
         if f.at >= since
-        and (f.indicator in rule.when.indicators or pack.indicator_step(f.indicator).id in rule.when.steps)
+        and (
+            f.indicator in rule.when.indicators
+            or pack.indicator_step(f.indicator).id in rule.when.steps
+        )
     )
     if len(matching) < rule.when.count_at_least:
         return None

@@ -36,7 +36,9 @@ def _chain(session: Session, escalation: Escalation) -> list[Escalation]:
     while root.escalated_from_id is not None:
         root = session.get(Escalation, root.escalated_from_id)
     chain, current = [root], root
-    while (nxt := session.exec(select(Escalation).where(Escalation.escalated_from_id == current.id)).first()):
+    while nxt := session.exec(
+        select(Escalation).where(Escalation.escalated_from_id == current.id)
+    ).first():
         chain.append(nxt)
         current = nxt
     return chain
@@ -51,7 +53,8 @@ def acknowledge(request: Request, escalation_id: int, *, note: str | None = None
             raise NotFound(f"no escalation {escalation_id}; see `staircase inbox`")
         if escalation.status == "acknowledged":
             raise InvalidInput(
-                f"escalation {escalation_id} was already acknowledged by {escalation.acknowledged_by}"
+                f"escalation {escalation_id} was already acknowledged "
+                f"by {escalation.acknowledged_by}"
             )
         chain = _chain(work.session, escalation)
         if not any(addressed_to(work.session, work.actor, e) for e in chain):
@@ -61,16 +64,20 @@ def acknowledge(request: Request, escalation_id: int, *, note: str | None = None
             )
         for link in chain:
             if link.status != "acknowledged":
-                link.status, link.acknowledged_by, link.acknowledged_at = "acknowledged", work.actor.id, work.now
+                link.status, link.acknowledged_by, link.acknowledged_at = (
+                    "acknowledged",
+                    work.actor.id,
+                    work.now,
+                )
                 link.note = note
                 work.session.add(link)
-        work.audit("escalation.ack", case_id=escalation.case_id, subject=str(escalation_id), detail=note)
+        work.audit(
+            "escalation.ack", case_id=escalation.case_id, subject=str(escalation_id), detail=note
+        )
         return escalation_view(escalation)
 
 
-def close_action(
-    request: Request, action_id: int, *, status: str, note: str | None
-) -> ActionView:
+def close_action(request: Request, action_id: int, *, status: str, note: str | None) -> ActionView:
     """Mark an action done, or drop it with a reason."""
     if status == "dropped" and not (note or "").strip():
         raise InvalidInput("dropping an action needs a reason: add --reason TEXT")
@@ -90,7 +97,9 @@ def close_action(
         return action_view(casework.pack_for(work.session, case), action)
 
 
-def add_agreement(request: Request, case_id: int, text: str, *, review: str | None) -> AgreementView:
+def add_agreement(
+    request: Request, case_id: int, text: str, *, review: str | None
+) -> AgreementView:
     """Record an agreement with the relative (forventningsafstemning), with a review date."""
     if not text.strip():
         raise InvalidInput("an agreement needs its text")
@@ -102,7 +111,11 @@ def add_agreement(request: Request, case_id: int, text: str, *, review: str | No
         case = casework.get_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "agreement")
         agreement = Agreement(
-            case_id=case.id, text=text.strip(), agreed_at=work.now, agreed_by=work.actor.id, review_at=review_at
+            case_id=case.id,
+            text=text.strip(),
+            agreed_at=work.now,
+            agreed_by=work.actor.id,
+            review_at=review_at,
         )
         work.session.add(agreement)
         work.session.flush()
@@ -150,4 +163,3 @@ def end_agreement(request: Request, agreement_id: int) -> AgreementView:
         agreement, _ = _active_agreement(work, agreement_id)
         _close(work, agreement, "ended", work.now)
         return AgreementView.model_validate(agreement)
-

@@ -25,15 +25,24 @@ def inbox(request: Request) -> Inbox:
         return Inbox(person=work.actor.id, items=items)
 
 
-def _item(work: Work, kind: str, row_id: int, case_id: int, what: str, due: datetime | None) -> InboxItem:
+def _item(
+    work: Work, kind: str, row_id: int, case_id: int, what: str, due: datetime | None
+) -> InboxItem:
     return InboxItem(
-        kind=kind, id=row_id, case_id=case_id, what=what, due=due, overdue=due is not None and due < work.now
+        kind=kind,
+        id=row_id,
+        case_id=case_id,
+        what=what,
+        due=due,
+        overdue=due is not None and due < work.now,
     )
 
 
-def _mine(work: Work, query):  # noqa: ANN001, ANN202 - a select over Case-joined rows
+def _mine(work: Work, query):
     """Rows of the acting person's units (staff and leaders work within them)."""
-    return work.session.exec(query.join(Case).where(col(Case.unit_id).in_(sorted(work.actor.units)))).all()
+    return work.session.exec(
+        query.join(Case).where(col(Case.unit_id).in_(sorted(work.actor.units)))
+    ).all()
 
 
 def _escalations(work: Work) -> list[InboxItem]:
@@ -42,8 +51,16 @@ def _escalations(work: Work) -> list[InboxItem]:
     for escalation in rows:
         if addressed_to(work.session, work.actor, escalation):
             what = f"acknowledge: case on {escalation.step} ({escalation.rules})"
-            items.append(_item(work, "escalation", escalation.id, escalation.case_id, what, escalation.due_at))
-        elif work.actor.is_leader and "area_leader" in escalation.inform.split(",") and _in_area(work, escalation):
+            items.append(
+                _item(
+                    work, "escalation", escalation.id, escalation.case_id, what, escalation.due_at
+                )
+            )
+        elif (
+            work.actor.is_leader
+            and "area_leader" in escalation.inform.split(",")
+            and _in_area(work, escalation)
+        ):
             what = f"for your information: case on {escalation.step}"
             items.append(_item(work, "informed", escalation.id, escalation.case_id, what, None))
     return items
@@ -59,7 +76,8 @@ def _proposals(work: Work) -> list[InboxItem]:
         return []
     rows = _mine(work, select(Proposal).where(Proposal.status == "open"))
     return [
-        _item(work, "proposal", p.id, p.case_id, f"decide: {p.from_step} → {p.to_step}", None) for p in rows
+        _item(work, "proposal", p.id, p.case_id, f"decide: {p.from_step} → {p.to_step}", None)
+        for p in rows
     ]
 
 
@@ -80,6 +98,12 @@ def _actions(work: Work) -> list[InboxItem]:
 def _agreements(work: Work) -> list[InboxItem]:
     rows = _mine(
         work,
-        select(Agreement).where(Agreement.status == "active", col(Agreement.review_at).is_not(None), Agreement.review_at <= work.now),
+        select(Agreement).where(
+            Agreement.status == "active",
+            col(Agreement.review_at).is_not(None),
+            Agreement.review_at <= work.now,
+        ),
     )
-    return [_item(work, "agreement", a.id, a.case_id, f"review: {a.text}", a.review_at) for a in rows]
+    return [
+        _item(work, "agreement", a.id, a.case_id, f"review: {a.text}", a.review_at) for a in rows
+    ]

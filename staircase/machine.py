@@ -55,17 +55,27 @@ class StepMachine:
         moves: list[dict] = []
         for i, source in enumerate(ladder):
             for target in ladder[i + 1 :]:
-                moves.append({"trigger": f"move_to_{target.id}", "source": source.id, "dest": target.id})
+                moves.append(
+                    {"trigger": f"move_to_{target.id}", "source": source.id, "dest": target.id}
+                )
                 if target.auto:
-                    moves.append({"trigger": f"auto_to_{target.id}", "source": source.id, "dest": target.id})
+                    moves.append(
+                        {"trigger": f"auto_to_{target.id}", "source": source.id, "dest": target.id}
+                    )
             if i > 0:
-                down = {"trigger": f"move_to_{ladder[i - 1].id}", "source": source.id, "dest": ladder[i - 1].id}
+                down = {
+                    "trigger": f"move_to_{ladder[i - 1].id}",
+                    "source": source.id,
+                    "dest": ladder[i - 1].id,
+                }
                 if source.leader_only:
                     down["conditions"] = "is_leader"
                 moves.append(down)
         return moves
 
-    def allowed(self, current: str, target: str, *, mover: Mover = "person", by_leader: bool = False) -> bool:
+    def allowed(
+        self, current: str, target: str, *, mover: Mover = "person", by_leader: bool = False
+    ) -> bool:
         """Would this move be allowed? (For prompts and menus; ``move`` decides.)"""
         try:
             self.move(current, target, mover=mover, by_leader=by_leader)
@@ -73,7 +83,9 @@ class StepMachine:
             return False
         return True
 
-    def move(self, current: str, target: str, *, mover: Mover = "person", by_leader: bool = False) -> str:
+    def move(
+        self, current: str, target: str, *, mover: Mover = "person", by_leader: bool = False
+    ) -> str:
         """Fire the move and return the new step, or raise with the one-line reason."""
         trigger = f"{'auto' if mover == 'rules' else 'move'}_to_{target}"
         decision = Decision(state=current, by_leader=by_leader)
@@ -95,7 +107,9 @@ class StepMachine:
             return RefusedMove(f'the case is already on "{target}"')
         going_up = pack.rank(target) > pack.rank(current)
         if mover == "rules":
-            return RefusedMove(f'the rules may only move a case up to an automatic step, not to "{target}"')
+            return RefusedMove(
+                f'the rules may only move a case up to an automatic step, not to "{target}"'
+            )
         if going_up:
             return RefusedMove(f'no move from "{current}" to "{target}" in pack {pack.id}')
         below = pack.below(current)

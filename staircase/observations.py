@@ -46,7 +46,8 @@ def channel_id(text: str | None) -> str:
     if folded in CHANNELS:
         return folded
     raise InvalidInput(
-        f'unknown channel "{text}"{did_you_mean(text, list(CHANNELS))} (one of {", ".join(CHANNELS)})'
+        f'unknown channel "{text}"{did_you_mean(text, list(CHANNELS))} '
+        f"(one of {', '.join(CHANNELS)})"
     )
 
 
@@ -55,7 +56,9 @@ def log(request: Request, entry: Entry) -> LogResult:
     refuse_cpr(entry.note, field="the note")
     channel = channel_id(entry.channel)
     if not entry.indicators and entry.retracts is None:
-        raise InvalidInput("name at least one indicator (see `staircase rules show`), or --retracts OBS")
+        raise InvalidInput(
+            "name at least one indicator (see `staircase rules show`), or --retracts OBS"
+        )
     occurred = request.clock.now
     if entry.at:
         occurred = not_in_future(parse_when(entry.at, clock=request.clock), clock=request.clock)
@@ -88,7 +91,9 @@ def record(
     created = [_observe(work, case, indicator, occurred, channel, note) for indicator in indicators]
     work.session.flush()
     for observation in created:
-        work.audit("observation.add", case_id=case.id, subject=f"{observation.id}:{observation.indicator}")
+        work.audit(
+            "observation.add", case_id=case.id, subject=f"{observation.id}:{observation.indicator}"
+        )
     consequences = casework.reevaluate(work, case)
     pack = casework.pack_for(work.session, case)
     return LogResult(

@@ -215,7 +215,9 @@ class Pack(_Strict):
             if wanted & labels:
                 return step
         known = [s.id for s in self.ladder]
-        raise NotFound(f'unknown step "{text}"{did_you_mean(text, known)} (steps: {", ".join(known)})')
+        raise NotFound(
+            f'unknown step "{text}"{did_you_mean(text, known)} (steps: {", ".join(known)})'
+        )
 
     def indicator(self, text: str) -> Indicator:
         """An indicator by id, Danish or English name or alias, as typed."""
@@ -387,4 +389,3 @@ def _check_spellings(pack: Pack, source: str) -> None:
                     f'indicator "{indicator.id}"',
                     f'"{spelling}" is also how "{other}" is typed; give one of them another alias',
                 )
-

@@ -93,7 +93,9 @@ def add_staff(
     _check_id(initials, "initials")
     refuse_cpr(name, field="the name")
     if role not in ROLES:
-        raise InvalidInput(f'unknown role "{role}"{did_you_mean(role, list(ROLES))} (roles: {", ".join(ROLES)})')
+        raise InvalidInput(
+            f'unknown role "{role}"{did_you_mean(role, list(ROLES))} (roles: {", ".join(ROLES)})'
+        )
     if role in ("staff", "leader") and not units:
         raise InvalidInput(f"a {role} belongs to at least one unit; add --unit ID")
     with transaction(request, "staff.add") as work:
@@ -169,7 +171,9 @@ def open_case(request: Request, new: NewCase) -> CaseSummary:
         if work.session.exec(
             select(Case).where(Case.resident_id == resident.id, Case.relative_id == relative.id)
         ).first():
-            raise InvalidInput(f"relative {relative.id} already has a case with resident {resident.ref}")
+            raise InvalidInput(
+                f"relative {relative.id} already has a case with resident {resident.ref}"
+            )
         unit = get_unit(work.session, resident.unit_id)
         case = Case(
             resident_id=resident.id,
@@ -232,10 +236,14 @@ def _check_contact(session: Session, initials: str, unit_id: str) -> None:
         raise NotFound(f"no staff member {initials}; see `staircase staff list`")
     member = session.get(Membership, (initials, unit_id))
     if member is None:
-        raise InvalidInput(f"{initials} does not work in unit {unit_id}, so cannot be the contact person")
+        raise InvalidInput(
+            f"{initials} does not work in unit {unit_id}, so cannot be the contact person"
+        )
 
 
-def list_cases(request: Request, *, unit: str | None = None, step: str | None = None) -> list[CaseSummary]:
+def list_cases(
+    request: Request, *, unit: str | None = None, step: str | None = None
+) -> list[CaseSummary]:
     """The open cases the acting person may see, by unit and step."""
     with transaction(request, "case.list", write=False) as work:
         units = visible_units(work, unit, "case.list")
@@ -297,7 +305,9 @@ def get_unit(session: Session, unit_id: str) -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None:
         known = list(session.exec(select(Unit.id)).all())
-        raise NotFound(f'no unit "{unit_id}"{did_you_mean(unit_id, known)}; see `staircase unit list`')
+        raise NotFound(
+            f'no unit "{unit_id}"{did_you_mean(unit_id, known)}; see `staircase unit list`'
+        )
     return unit
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from staircase import casework
 from staircase.casefile import escalation_view, proposal_view
 from staircase.db.models import Case, Escalation, Observation, Proposal, Unit
+from staircase.notify import Delivery
 from staircase.pack import load_pack
 from staircase.views import EscalationView, ProposalView
 from staircase.work import Request, Work, transaction
@@ -37,18 +38,27 @@ class TickReport:
     escalations: list[EscalationView] = field(default_factory=list)
     escalated: list[EscalationView] = field(default_factory=list)
     actions: int = 0
+    mail: Delivery | None = None
 
     @property
     def changed(self) -> bool:
         return bool(
-            self.moved or self.proposals or self.withdrawn or self.escalations or self.escalated or self.actions
+            self.moved
+            or self.proposals
+            or self.withdrawn
+            or self.escalations
+            or self.escalated
+            or self.actions
         )
 
 
-def tick(request: Request, *, dry_run: bool = False, progress: Progress | None = None) -> TickReport:
+def tick(
+    request: Request, *, dry_run: bool = False, progress: Progress | None = None
+) -> TickReport:
     """Apply every time-based rule across all units; with ``dry_run`` write nothing."""
     report = TickReport(dry_run=dry_run)
     with transaction(request, "tick", dry_run=dry_run) as work:
+        work.send_mail = not dry_run
         _escalate_overdue(work, report)
         candidates = _candidates(work)
         for done, case in enumerate(candidates, start=1):
@@ -63,6 +73,7 @@ def tick(request: Request, *, dry_run: bool = False, progress: Progress | None =
                 progress(done, len(candidates))
         report.cases_checked = len(candidates)
         work.audit("tick", subject=f"checked={len(candidates)} changed={report.changed}")
+    report.mail = work.delivery
     return report
 
 
@@ -77,7 +88,9 @@ def _candidates(work: Work) -> list[Case]:
     packs = [load_pack(p) for p in session.exec(select(Unit.pack).distinct()).all()]
     bottoms = {p.bottom.id for p in packs}
     widest = max((r.when.within_days for p in packs for r in p.rules), default=0)
-    recent = select(Observation.case_id).where(Observation.occurred_at >= work.now - timedelta(days=widest))
+    recent = select(Observation.case_id).where(
+        Observation.occurred_at >= work.now - timedelta(days=widest)
+    )
     pending = select(Proposal.case_id).where(Proposal.status == "open")
     query = select(Case).where(
         col(Case.closed_at).is_(None),
@@ -118,7 +131,12 @@ def _escalate_overdue(work: Work, report: TickReport) -> None:
         work.session.add_all([escalation, higher])
         work.session.flush()
         report.escalated.append(escalation_view(higher))
-        work.audit("escalation.escalate", case_id=escalation.case_id, subject=f"{escalation.id}->{higher.id}")
+        work.audit(
+            "escalation.escalate",
+            case_id=escalation.case_id,
+            subject=f"{escalation.id}->{higher.id}",
+        )
+        casework.queue_mail(work, higher)
 
 
 def _parent_unit(session: Session, unit_id: str) -> str | None:

@@ -14,11 +14,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from staircase import audit
+from staircase import audit, notify
 from staircase.clock import Clock
 from staircase.db.store import session_scope
 from staircase.errors import NotAllowed
 from staircase.identity import Actor, login_name, resolve_actor
+from staircase.notify import Delivery, MailSettings
 from staircase.permissions import permit
 
 
@@ -29,6 +30,7 @@ class Request:
     url: str
     clock: Clock
     user: str | None = None
+    mail: MailSettings | None = None
 
 
 @dataclass
@@ -38,7 +40,10 @@ class Work:
     session: Session
     actor: Actor
     clock: Clock
+    mail: MailSettings | None = None
     events: list[audit.Event] = field(default_factory=list)
+    send_mail: bool = False
+    delivery: Delivery | None = None
 
     @property
     def now(self) -> datetime:
@@ -74,7 +79,7 @@ def transaction(
         with session_scope(request.url, write=write) as session:
             actor = resolve_actor(session, request.user)
             permit(actor, action)
-            work = Work(session, actor, request.clock)
+            work = Work(session, actor, request.clock, request.mail)
             yield work
             if dry_run:
                 session.rollback()
@@ -83,10 +88,25 @@ def transaction(
                 session.commit()
                 session.connection(execution_options={"write": True})
             audit.append(session, work.events, request.clock)
+        if work.send_mail and work.mail is not None:
+            work.delivery = _deliver(request, work.mail, actor.id)
     except NotAllowed as refusal:
         if type(refusal) is NotAllowed:
             _audit_refusal(request, action, str(refusal))
         raise
+
+
+def _deliver(request: Request, mail: MailSettings, actor: str) -> Delivery:
+    """Empty the mail outbox after the work committed, so a slow or dead mail
+    server never holds a transaction open or loses what was decided."""
+    with session_scope(request.url, write=True) as session:
+        delivery = notify.deliver(session, mail, now=request.clock.now)
+        if delivery.sent or delivery.failed:
+            event = audit.Event(
+                actor, "notify", subject=f"sent={delivery.sent} failed={delivery.failed}"
+            )
+            audit.append(session, [event], request.clock)
+    return delivery
 
 
 def _audit_refusal(request: Request, action: str, reason: str) -> None:

@@ -17,6 +17,8 @@ from sqlalchemy.engine import make_url
 
 from staircase.clock import Clock
 from staircase.db.store import close_engine
+from staircase.notify import MailSettings
+from staircase.work import Request
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -33,13 +35,15 @@ def pg_database() -> Iterator[str]:
     if not server:
         if os.environ.get("STAIRCASE_REQUIRE_PG"):
             pytest.fail("STAIRCASE_REQUIRE_PG is set but STAIRCASE_TEST_PG is not")
-        pytest.skip("PostgreSQL tests skipped: set STAIRCASE_TEST_PG=postgresql+psycopg://… to run them")
+        pytest.skip(
+            "PostgreSQL tests skipped: set STAIRCASE_TEST_PG=postgresql+psycopg://… to run them"
+        )
     name = f"staircase_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
             connection.execute(text(f'create database "{name}"'))
-    except Exception as err:  # noqa: BLE001 - any failure to reach the server means the same
+    except Exception as err:
         admin.dispose()
         if os.environ.get("STAIRCASE_REQUIRE_PG"):
             pytest.fail(f"PostgreSQL at {server} is required here but not usable: {err}")
@@ -53,7 +57,7 @@ def pg_database() -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # noqa: ANN001
+def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     """An empty database: a SQLite file, or a PostgreSQL schema of this test's own."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'staircase.db'}"
@@ -86,10 +90,8 @@ class Home:
     def __init__(self, url: str) -> None:
         self.url = url
 
-    def as_(self, who: str, when: datetime = NOW) -> "Request":
-        from staircase.work import Request
-
-        return Request(url=self.url, clock=clock_at(when), user=who)
+    def as_(self, who: str, when: datetime = NOW, mail: MailSettings | None = None) -> Request:
+        return Request(url=self.url, clock=clock_at(when), user=who, mail=mail)
 
 
 @pytest.fixture
@@ -113,6 +115,8 @@ def home(db_url: str) -> Home:
     add_resident(admin, ref="SOL-1", name="Else Andersen", unit_id="sol")
     open_case(
         admin,
-        NewCase(resident_ref="SOL-1", relative_name="Maria Andersen", relation="datter", contact="AK"),
+        NewCase(
+            resident_ref="SOL-1", relative_name="Maria Andersen", relation="datter", contact="AK"
+        ),
     )
     return care

@@ -13,8 +13,16 @@ from staircase.cli.app import app
 
 NOW = "2026-11-23 10:00"
 SHOW_KEYS = {
-    "id", "step", "indicated_step", "why", "proposals", "escalations", "actions",
-    "agreements", "observations", "transitions",
+    "id",
+    "step",
+    "indicated_step",
+    "why",
+    "proposals",
+    "escalations",
+    "actions",
+    "agreements",
+    "observations",
+    "transitions",
 }
 
 
@@ -25,11 +33,16 @@ class Cli:
         self.url = url
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, who: str = "ADM", now: str = NOW):  # noqa: ANN204
-        env = {"STAIRCASE_DB": self.url, "STAIRCASE_USER": who, "STAIRCASE_NOW": now, "NO_COLOR": "1"}
+    def __call__(self, *args: str, who: str = "ADM", now: str = NOW):
+        env = {
+            "STAIRCASE_DB": self.url,
+            "STAIRCASE_USER": who,
+            "STAIRCASE_NOW": now,
+            "NO_COLOR": "1",
+        }
         return self.runner.invoke(app, list(args), env=env)
 
-    def json(self, *args: str, who: str = "ADM", now: str = NOW):  # noqa: ANN201
+    def json(self, *args: str, who: str = "ADM", now: str = NOW):
         result = self("--json", *args, who=who, now=now)
         assert result.exit_code == 0, result.stderr
         return json.loads(result.stdout)
@@ -60,30 +73,76 @@ def test_init_twice_changes_nothing(cli: Cli) -> None:
 
 def test_case_open_prints_the_created_object(cli: Cli) -> None:
     case = cli.json(
-        "case", "open", "--resident", "SOL-1", "--relative", "Maria Andersen",
-        "--relation", "datter", "--contact", "AK", "--primary",
+        "case",
+        "open",
+        "--resident",
+        "SOL-1",
+        "--relative",
+        "Maria Andersen",
+        "--relation",
+        "datter",
+        "--contact",
+        "AK",
+        "--primary",
     )
     assert case["id"] == 1
     assert (case["step"], case["primary"], case["contact_id"]) == ("godt", True, "AK")
-    plain = cli("case", "open", "--resident", "SOL-1", "--relative", "Jonas", "--relation", "barnebarn", "--child")
+    plain = cli(
+        "case",
+        "open",
+        "--resident",
+        "SOL-1",
+        "--relative",
+        "Jonas",
+        "--relation",
+        "barnebarn",
+        "--child",
+    )
     assert plain.stdout.strip() == "case 2"
     listed = cli.json("case", "list", who="AK")
     assert [(c["id"], c["is_child"]) for c in listed] == [(1, False), (2, True)]
 
 
 def test_log_show_assess_and_accept_through_the_cli(cli: Cli) -> None:
-    cli("case", "open", "--resident", "SOL-1", "--relative", "Maria Andersen", "--relation", "datter")
-    logged = cli("log", "1", "kritik", "--at", "-2h", "--channel", "telefon", "--note", "Utilfreds med maden", who="AK")
+    cli(
+        "case",
+        "open",
+        "--resident",
+        "SOL-1",
+        "--relative",
+        "Maria Andersen",
+        "--relation",
+        "datter",
+    )
+    logged = cli(
+        "log",
+        "1",
+        "kritik",
+        "--at",
+        "-2h",
+        "--channel",
+        "telefon",
+        "--note",
+        "Utilfreds med maden",
+        who="AK",
+    )
     assert logged.exit_code == 0, logged.stderr
     assert "proposal 1" in logged.stdout
 
     shown = cli.json("show", "1", who="AK")
-    assert SHOW_KEYS <= set(shown)
+    assert set(shown) >= SHOW_KEYS
     assert (shown["step"], shown["indicated_step"]) == ("mindre", "stoerre")
     assert shown["why"] == [{"rule": "signal-stoerre", "observations": [1]}]
     assert shown["proposals"][0].keys() >= {"id", "to_step", "status"}
     assert shown["escalations"][0].keys() >= {
-        "id", "step", "to_role", "to_unit", "raised", "due", "acknowledged_at", "status"
+        "id",
+        "step",
+        "to_role",
+        "to_unit",
+        "raised",
+        "due",
+        "acknowledged_at",
+        "status",
     }
     assert shown["escalations"][0]["raised"] == "2026-11-23T09:00:00Z"
     assert shown["actions"][0].keys() >= {"id", "action", "owner", "due", "status"}
@@ -111,8 +170,17 @@ def test_log_show_assess_and_accept_through_the_cli(cli: Cli) -> None:
         (("unit", "add", "ege", "--name", "Egebakken"), "LH", 3, "not allowed"),
     ],
 )
-def test_bad_input_is_one_line_and_nothing_written(cli: Cli, args, who, status, words) -> None:  # noqa: ANN001
-    cli("case", "open", "--resident", "SOL-1", "--relative", "Maria Andersen", "--relation", "datter")
+def test_bad_input_is_one_line_and_nothing_written(cli: Cli, args, who, status, words) -> None:
+    cli(
+        "case",
+        "open",
+        "--resident",
+        "SOL-1",
+        "--relative",
+        "Maria Andersen",
+        "--relation",
+        "datter",
+    )
     before = cli.json("show", "1", who="LH")
     result = cli(*args, who=who)
     assert result.exit_code == status
@@ -120,7 +188,10 @@ def test_bad_input_is_one_line_and_nothing_written(cli: Cli, args, who, status, 
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
     after = cli.json("show", "1", who="LH")
-    assert (after["observations"], after["transitions"]) == (before["observations"], before["transitions"])
+    assert (after["observations"], after["transitions"]) == (
+        before["observations"],
+        before["transitions"],
+    )
     assert [u["id"] for u in cli.json("unit", "list")] == ["nord", "sol"]
 
 
@@ -142,7 +213,9 @@ def test_newer_schema_is_refused_untouched(cli: Cli) -> None:
         assert result.exit_code == 4, args
         assert "newer than this staircase" in result.stderr
     with open_engine(cli.url).connect() as connection:
-        assert connection.execute(text("select version_num from alembic_version")).scalar() == "9999"
+        assert (
+            connection.execute(text("select version_num from alembic_version")).scalar() == "9999"
+        )
 
 
 def test_concurrent_loggers_never_see_database_locked(tmp_path: Path) -> None:
@@ -154,19 +227,31 @@ def test_concurrent_loggers_never_see_database_locked(tmp_path: Path) -> None:
     setup("staff", "add", "AK", "--name", "Aisha Khan", "--role", "staff", "--unit", "sol")
     setup("resident", "add", "SOL-1", "--name", "Else Andersen", "--unit", "sol")
     for n in range(4):
-        setup("case", "open", "--resident", "SOL-1", "--relative", f"Relative {n}", "--relation", "ven")
+        setup(
+            "case",
+            "open",
+            "--resident",
+            "SOL-1",
+            "--relative",
+            f"Relative {n}",
+            "--relation",
+            "ven",
+        )
     script = (
         "import sys\n"
         "from staircase.cli.app import app\n"
         "for i in range(8):\n"
         "    try:\n"
-        "        app(['log', sys.argv[1], 'kontaktbehov', '--note', f'run {i}'], standalone_mode=False)\n"
+        "        args = ['log', sys.argv[1], 'kontaktbehov', '--note', f'run {i}']\n"
+        "        app(args, standalone_mode=False)\n"
         "    except SystemExit as e:\n"
         "        if e.code: raise\n"
     )
     env = {**os.environ, "STAIRCASE_DB": str(db), "STAIRCASE_USER": "AK", "STAIRCASE_NOW": NOW}
     workers = [
-        subprocess.Popen([sys.executable, "-c", script, str(case)], env=env, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(case)], env=env, stderr=subprocess.PIPE, text=True
+        )
         for case in range(1, 5)
     ]
     errors = [w.communicate(timeout=240)[1] for w in workers]

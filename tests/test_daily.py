@@ -21,13 +21,16 @@ def count(url: str, table: type) -> int:
         return session.exec(select(func.count()).select_from(table)).one()
 
 
-def three_mindre(home) -> None:  # noqa: ANN001
+def three_mindre(home) -> None:
     """Three mindre observations on three days within 30 days (the issue's scenario)."""
     for days_ago, indicator in ((20, "uklar-dialog"), (10, "utilfredshed"), (1, "kontaktbehov")):
-        log(home.as_("AK", NOW - timedelta(days=days_ago)), Entry(1, (indicator,), channel="telefon"))
+        log(
+            home.as_("AK", NOW - timedelta(days=days_ago)),
+            Entry(1, (indicator,), channel="telefon"),
+        )
 
 
-def test_three_mindre_in_30_days_propose_stoerre_and_escalate(home) -> None:  # noqa: ANN001
+def test_three_mindre_in_30_days_propose_stoerre_and_escalate(home) -> None:
     three_mindre(home)
     case = show_case(home.as_("LH"), 1)
     assert case.step == "mindre"
@@ -35,13 +38,17 @@ def test_three_mindre_in_30_days_propose_stoerre_and_escalate(home) -> None:  # 
     assert [w.rule for w in case.why] == ["moenster-mindre"]
     assert [(p.to_step, p.status) for p in case.proposals] == [("stoerre", "open")]
     [escalation] = case.escalations
-    assert (escalation.to_role, escalation.to_unit, escalation.status) == ("unit_leader", "sol", "open")
+    assert (escalation.to_role, escalation.to_unit, escalation.status) == (
+        "unit_leader",
+        "sol",
+        "open",
+    )
     assert escalation.due - escalation.raised == timedelta(days=3)
     assert [t.to_step for t in case.transitions] == ["mindre"]
     assert case.transitions[0].pack == "aarhus"
 
 
-def test_leader_accepts_then_staff_cannot_move_down_and_leader_moves_one_step(home) -> None:  # noqa: ANN001
+def test_leader_accepts_then_staff_cannot_move_down_and_leader_moves_one_step(home) -> None:
     three_mindre(home)
     [proposal] = show_case(home.as_("LH"), 1).proposals
     after = accept(home.as_("LH"), proposal.id, reason="Drøftet på teammødet")
@@ -60,7 +67,7 @@ def test_leader_accepts_then_staff_cannot_move_down_and_leader_moves_one_step(ho
     assert [t.to_step for t in moved.transitions] == ["mindre", "stoerre", "mindre"]
 
 
-def test_rejected_proposal_is_not_raised_again_for_the_same_evidence(home) -> None:  # noqa: ANN001
+def test_rejected_proposal_is_not_raised_again_for_the_same_evidence(home) -> None:
     three_mindre(home)
     [proposal] = show_case(home.as_("LH"), 1).proposals
     reject(home.as_("LH"), proposal.id, reason="Misforståelse, afklaret")
@@ -70,7 +77,7 @@ def test_rejected_proposal_is_not_raised_again_for_the_same_evidence(home) -> No
     assert [p.status for p in show_case(home.as_("LH"), 1).proposals] == ["rejected", "open"]
 
 
-def test_staff_may_not_decide_proposals(home) -> None:  # noqa: ANN001
+def test_staff_may_not_decide_proposals(home) -> None:
     three_mindre(home)
     [proposal] = show_case(home.as_("LH"), 1).proposals
     with pytest.raises(NotAllowed):
@@ -78,7 +85,7 @@ def test_staff_may_not_decide_proposals(home) -> None:  # noqa: ANN001
     assert count(home.url, Transition) == 1
 
 
-def test_violence_raises_same_day_escalation_and_work_environment_actions(home) -> None:  # noqa: ANN001
+def test_violence_raises_same_day_escalation_and_work_environment_actions(home) -> None:
     result = log(home.as_("AK"), Entry(1, ("vold",), note="Slog ud efter en medarbejder"))
     assert result.moved_to == "mindre"
     assert [p.to_step for p in result.proposals] == ["kompliceret"]
@@ -86,10 +93,12 @@ def test_violence_raises_same_day_escalation_and_work_environment_actions(home) 
     assert escalation.to_role == "unit_leader"
     assert escalation.inform == ["area_leader"]
     assert escalation.due.date() == NOW.date()
-    assert {"registrer-episode", "overvej-politianmeldelse", "informer-amr"} <= {a.action for a in result.actions}
+    assert {"registrer-episode", "overvej-politianmeldelse", "informer-amr"} <= {
+        a.action for a in result.actions
+    }
 
 
-def test_retraction_stops_an_observation_counting(home) -> None:  # noqa: ANN001
+def test_retraction_stops_an_observation_counting(home) -> None:
     result = log(home.as_("AK", NOW - timedelta(days=1)), Entry(1, ("kritik",)))
     assert result.case.indicated_step == "stoerre"
     corrected = log(home.as_("AK"), Entry(1, ("utilfredshed",), retracts=result.observations[0]))
@@ -98,11 +107,13 @@ def test_retraction_stops_an_observation_counting(home) -> None:  # noqa: ANN001
     assert count(home.url, Observation) == 3
 
 
-def test_assess_shows_what_waits_and_what_changed(home) -> None:  # noqa: ANN001
+def test_assess_shows_what_waits_and_what_changed(home) -> None:
     three_mindre(home)
     first = assess(home.as_("LH"))
     assert first.units == ["sol"]
-    assert [(c.id, c.step, c.indicated_step, c.changed) for c in first.cases] == [(1, "mindre", "stoerre", True)]
+    assert [(c.id, c.step, c.indicated_step, c.changed) for c in first.cases] == [
+        (1, "mindre", "stoerre", True)
+    ]
     assert [p.to_step for p in first.proposals] == ["stoerre"]
     assert [e.to_role for e in first.escalations] == ["unit_leader"]
     assert first.steps == {"godt": 0, "mindre": 1, "stoerre": 0, "kompliceret": 0}
@@ -110,7 +121,7 @@ def test_assess_shows_what_waits_and_what_changed(home) -> None:  # noqa: ANN001
     assert [c.changed for c in second.cases] == [False]
 
 
-def test_assess_across_units_is_for_quality_and_admin(home) -> None:  # noqa: ANN001
+def test_assess_across_units_is_for_quality_and_admin(home) -> None:
     assert assess(home.as_("KV"), all_units=True).total == 1
     with pytest.raises(NotAllowed):
         assess(home.as_("LH"), all_units=True)
@@ -132,19 +143,19 @@ def test_assess_across_units_is_for_quality_and_admin(home) -> None:  # noqa: AN
         ("XX", Entry(1, ("kritik",)), InvalidInput),
     ],
 )
-def test_bad_log_writes_nothing(home, who, entry, error) -> None:  # noqa: ANN001
+def test_bad_log_writes_nothing(home, who, entry, error) -> None:
     before = [count(home.url, t) for t in (Observation, Transition, Proposal, Escalation)]
     with pytest.raises(error):
         log(home.as_(who), entry)
     assert [count(home.url, t) for t in (Observation, Transition, Proposal, Escalation)] == before
 
 
-def test_misspelt_indicator_suggests_the_nearest(home) -> None:  # noqa: ANN001
+def test_misspelt_indicator_suggests_the_nearest(home) -> None:
     with pytest.raises(NotFound, match='did you mean "utilfredshed"'):
         log(home.as_("AK"), Entry(1, ("utilfredhed",)))
 
 
-def test_decision_without_reason_is_refused(home) -> None:  # noqa: ANN001
+def test_decision_without_reason_is_refused(home) -> None:
     with pytest.raises(InvalidInput, match="reason"):
         move(home.as_("LH"), 1, "mindre", reason=" ")
     assert count(home.url, Transition) == 0

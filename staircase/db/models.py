@@ -216,6 +216,26 @@ class Agreement(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
+class Notification(SQLModel, table=True):
+    """An e-mail to send about an escalation (an outbox: written with the escalation,
+    sent after the commit, retried by the next tick until it goes through).
+
+    The text names a case number and a command, never the family's names or
+    notes (data minimisation).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    escalation_id: int = Field(foreign_key="escalation.id", index=True)
+    staff_id: str = Field(foreign_key="staff.id")
+    email: str = Field(max_length=200)
+    subject: str
+    body: str
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    attempts: int = 0
+    last_error: str | None = None
+
+
 class AssessSeen(SQLModel, table=True):
     """What a person saw of a case at their last assess, so the next shows what changed."""
 

@@ -81,7 +81,7 @@ def _prepare_file(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, stat.S_IRUSR | stat.S_IWUSR))
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API object
+def _sqlite_connect(dbapi_connection, _record) -> None:
     # Let SQLAlchemy's "begin" event, not the driver, start transactions.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -92,7 +92,7 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:  # noqa: ANN001 - SQLAlchemy Connection
+def _sqlite_begin(connection) -> None:
     immediate = connection.get_execution_options().get("write", False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -123,4 +123,3 @@ def explain(err: OperationalError, url: str) -> str:
     if "locked" in message or "busy" in message:
         return f"the database {where} stayed locked for {BUSY_TIMEOUT_MS // 1000} s; try again"
     return f"cannot use the database {where}: {message}"
-

@@ -1,0 +1,225 @@
+"""How the command line shows things: rich on a terminal, plain JSON for scripts (§7.1).
+
+rich is imported inside the functions: it costs tens of milliseconds, and
+``staircase --help`` and shell completion must stay fast (§8). A console is
+made per call so that it sees this invocation's streams and ``NO_COLOR``;
+rich drops colour itself when ``NO_COLOR`` is set or the output is not a
+terminal.
+"""
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderableType
+
+    from staircase.pack import Escalation, Pack, Step
+
+ROLES = {
+    "contact": "kontaktpersonen",
+    "unit_leader": "enhedens leder",
+    "area_leader": "områdelederen",
+    "safety_rep": "arbejdsmiljørepræsentanten",
+}
+"""The pack's roles as staff say them (the ids stay in ``--json``)."""
+
+_RISE = 4
+"""Columns each step stands further right than the one below it, on a terminal wide enough."""
+_WIDE = 72
+
+
+def console() -> "Console":
+    """Standard output, for what the command produced."""
+    from rich.console import Console
+
+    return Console()
+
+
+def err_console() -> "Console":
+    """Standard error, for progress and status that must not mix with ``--json`` output."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def print_json(data: Any) -> None:
+    """Print data as JSON: UTF-8 as is (``større``), times as ISO 8601 in UTC (§10.2)."""
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return utc_iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def utc_iso(moment: datetime) -> str:
+    """``2026-11-21T13:30:00Z``; a naive time is UTC, as the database stores it (§5.4)."""
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return aware.isoformat().replace("+00:00", "Z")
+
+
+def local_time(moment: datetime | None) -> str:
+    """A stored time as people read it: local time (Europe/Copenhagen unless configured)."""
+    if moment is None:
+        return ""
+    from staircase.clock import Clock, format_local
+
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return format_local(aware, Clock.real().tz)
+
+
+def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """A titled table on standard output, or one line saying there is nothing to show.
+
+    Cells are plain text, never rich markup: notes and names are typed by
+    people and may contain brackets.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console()
+    if not rows:
+        out.print(Text(f"{title}: none", style="dim"))
+        return
+    grid = Table(title=title, title_justify="left")
+    for column in columns:
+        grid.add_column(column)
+    for row in rows:
+        grid.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+    out.print(grid)
+
+
+@contextmanager
+def progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr fed by ``advance(done, total)``; silent off a terminal (cron)."""
+    from rich.progress import Progress
+
+    err = err_console()
+    if not err.is_terminal:
+        yield lambda done, total: None
+        return
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def staircase_panel(
+    pack: "Pack",
+    position: str | None = None,
+    indicated: str | None = None,
+    *,
+    details: bool = False,
+) -> "RenderableType":
+    """The staircase drawn top step first, each step further left like a flight of stairs.
+
+    ``position`` marks where a case stands and ``indicated`` where its
+    observations point; ``details`` adds each step's indicators, actions and
+    escalation policy (``rules show``). Step names are in the pack's colour,
+    but the markers and the stair shape carry the meaning without it.
+    """
+    return _Staircase(pack, position, indicated, details)
+
+
+@dataclass(frozen=True)
+class _Staircase:
+    """Laid out when printed, so that a narrow terminal gets narrower stairs (§7.1)."""
+
+    pack: "Pack"
+    position: str | None
+    indicated: str | None
+    details: bool
+
+    def __rich_console__(self, console: "Console", options: "ConsoleOptions") -> Iterator[Any]:
+        from rich.console import Group
+        from rich.panel import Panel
+
+        rise = _RISE if options.max_width >= _WIDE else 1
+        rows = []
+        for index, step in reversed(list(enumerate(self.pack.ladder))):
+            rows.append(self._tread(step, index * rise, rise))
+            if self.details:
+                rows.append(_step_details(self.pack, step, index * rise + rise + 3, last=not index))
+        yield Panel(
+            Group(*rows),
+            title=self.pack.name.da,
+            title_align="left",
+            subtitle=f"{self.pack.id} {self.pack.version}",
+            subtitle_align="right",
+        )
+
+    def _tread(self, step: "Step", indent: int, rise: int) -> Any:
+        """``▄▄▄▄▄▄ Kompliceret samarbejde (kompliceret)  ◀ her``, in the step's colour."""
+        from rich.padding import Padding
+        from rich.text import Text
+
+        line = Text("▄" * (rise + 2), style=step.colour)
+        line.append(f" {step.name.da}", style=f"bold {step.colour}")
+        line.append(f" ({step.id})", style="dim")
+        if step.id == self.position:
+            line.append("  ◀ her", style="bold")
+        if step.id == self.indicated and self.indicated != self.position:
+            line.append("  ◀ indikeret", style="bold")
+        return Padding(line, (0, 0, 0, indent))
+
+
+def _step_details(pack: "Pack", step: "Step", indent: int, *, last: bool) -> Any:
+    """Indicators, actions and policy in two columns, indented under the step's name."""
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for n, indicator in enumerate(i for i in pack.indicators if i.step == step.id):
+        label = Text(indicator.name.da)
+        label.append(f" ({indicator.id})", style="dim")
+        if indicator.work_environment:
+            label.append("  (arbejdsmiljø)")
+        grid.add_row("" if n else "kendetegn", label)
+    actions = ", ".join(pack.action_name(a) for a in step.actions)
+    grid.add_row("handlinger", Text(actions or "—"))
+    grid.add_row("eskalering", Text(_policy(step.escalation)))
+    moves = _moves(step, bottom=step == pack.bottom)
+    if moves:
+        grid.add_row("flyt", Text(moves))
+    return Padding(grid, (0, 0, 0 if last else 1, indent))
+
+
+def _policy(policy: "Escalation") -> str:
+    """``lederen kvitterer inden 1 dag; områdelederen informeres``."""
+    if policy.to == "none":
+        parts = ["ingen"]
+    elif policy.acknowledge_days is None:
+        parts = [f"{ROLES[policy.to]} ejer handlingerne, ingen kvittering"]
+    else:
+        days = policy.acknowledge_days
+        within = "samme dag" if days == 0 else f"inden {days} dag{'' if days == 1 else 'e'}"
+        parts = [f"{ROLES[policy.to]} kvitterer {within}"]
+    parts += [f"{ROLES[role]} informeres" for role in policy.inform]
+    return "; ".join(parts)
+
+
+def _moves(step: "Step", *, bottom: bool) -> str:
+    """How a case gets onto and off this step (§3.3), from the step's flags."""
+    parts = []
+    if step.auto:
+        parts.append("reglerne flytter op hertil selv")
+    elif not bottom:
+        parts.append("op efter en persons beslutning")
+    if step.calm_days is not None:
+        parts.append(f"forslag ned efter {step.calm_days} rolige dage")
+    if step.leader_only:
+        parts.append("kun en leder flytter ned")
+    return "; ".join(parts)

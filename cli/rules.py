@@ -1,0 +1,95 @@
+"""``staircase rules check|test|show|graph``: rule packs for the people who edit them (§4.3).
+
+A broken pack raises ``PackError``/``NotFound`` from the library; the
+boundary (``boundary.py``) prints its one line, so no command here catches.
+"""
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from staircase.cli import render
+from staircase.cli.context import wants_json
+
+if TYPE_CHECKING:
+    from staircase.pack import Pack
+
+rules_app = typer.Typer(
+    help="Rule packs: validate, run their tests, draw the staircase, graph the moves.",
+    no_args_is_help=True,
+)
+
+PACK = typer.Argument(
+    None,
+    metavar="PACK|PATH",
+    help="An installed pack id (default: aarhus) or the path of a .toml file.",
+    show_default=False,
+)
+JSON = typer.Option(False, "--json", help="Machine-readable output.")
+
+
+def _load(ref: str | None) -> "Pack":
+    from staircase.pack import load_pack
+
+    return load_pack(ref)
+
+
+@rules_app.command("check")
+def check(ctx: typer.Context, pack: str | None = PACK, json: bool = JSON) -> None:
+    """Validate a pack: fields, unique ids, references, and how indicators are typed."""
+    loaded = _load(pack)
+    counts = {
+        "steps": len(loaded.steps),
+        "indicators": len(loaded.indicators),
+        "rules": len(loaded.rules),
+        "tests": len(loaded.tests),
+    }
+    if wants_json(ctx, json):
+        render.print_json({"id": loaded.id, "version": loaded.version, **counts, "ok": True})
+        return
+    summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+    typer.echo(f"{loaded.id} {loaded.version}: {summary} — OK")
+
+
+@rules_app.command("test")
+def test(ctx: typer.Context, pack: str | None = PACK, json: bool = JSON) -> None:
+    """Run the pack's embedded worked examples; exit 1 if any fails."""
+    from dataclasses import asdict
+
+    from staircase.errors import InvalidInput
+    from staircase.packtests import run_pack_tests
+
+    loaded = _load(pack)
+    results = run_pack_tests(loaded)
+    failed = sum(not r.passed for r in results)
+    if wants_json(ctx, json):
+        render.print_json(
+            {"id": loaded.id, "version": loaded.version, "tests": [asdict(r) for r in results]}
+        )
+    else:
+        render.table(
+            f"{loaded.id} {loaded.version}: embedded tests",
+            ["result", "test", "what differs"],
+            [["ok" if r.passed else "FAIL", r.name, "\n".join(r.failures)] for r in results],
+        )
+        typer.echo(f"{len(results) - failed} of {len(results)} pack tests passed")
+    if failed:
+        raise InvalidInput(f"{loaded.id}: {failed} of {len(results)} pack tests failed")
+
+
+@rules_app.command("show")
+def show(ctx: typer.Context, pack: str | None = PACK, json: bool = JSON) -> None:
+    """Draw the staircase: each step with its indicators, actions and escalation."""
+    loaded = _load(pack)
+    if wants_json(ctx, json):
+        render.print_json(loaded.model_dump(mode="json"))
+    else:
+        render.console().print(render.staircase_panel(loaded, details=True))
+
+
+@rules_app.command("graph")
+def graph(pack: str | None = PACK) -> None:
+    """Print the allowed moves as a Mermaid stateDiagram-v2 (paste it into docs)."""
+    from staircase.machine import machine_for
+
+    typer.echo(machine_for(_load(pack)).mermaid(), nl=False)

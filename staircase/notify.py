@@ -1,0 +1,133 @@
+"""E-mail about escalations, optional per installation (issue 5, §3.4).
+
+Set ``STAIRCASE_SMTP=host:port`` (and ``STAIRCASE_MAIL_FROM``) to turn it on.
+Messages are written to an outbox in the same transaction as the
+escalation, and sent after it commits; a server that is down costs nothing
+but a retry on the next tick. The text says what and where — a case number,
+a step, a deadline and the command to run — never a family's names or notes.
+"""
+
+import os
+import smtplib
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from sqlmodel import Session, col, select
+
+from staircase.clock import format_local
+from staircase.db.models import Case, Escalation, Membership, Notification, Staff, Unit
+
+SEND_TIMEOUT_S = 10
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where to send e-mail from and through."""
+
+    host: str
+    port: int = 25
+    sender: str = "staircase@localhost"
+
+    @classmethod
+    def from_env(cls) -> "MailSettings | None":
+        """``STAIRCASE_SMTP=host:port`` turns mail on; unset, staircase sends none."""
+        given = os.environ.get("STAIRCASE_SMTP", "").strip()
+        if not given:
+            return None
+        host, _, port = given.rpartition(":") if ":" in given else (given, "", "25")
+        sender = os.environ.get("STAIRCASE_MAIL_FROM", "staircase@localhost")
+        return cls(host=host, port=int(port or 25), sender=sender)
+
+
+@dataclass
+class Delivery:
+    """What one attempt to empty the outbox achieved."""
+
+    sent: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def recipients(session: Session, escalation: Escalation) -> list[Staff]:
+    """The people an escalation is addressed to or informs, who have an e-mail address."""
+    case = session.get(Case, escalation.case_id)
+    if escalation.to_role == "contact":
+        people = [session.get(Staff, case.contact_id)] if case.contact_id else []
+    else:
+        people = _leaders(session, escalation.to_unit)
+    if "area_leader" in escalation.inform.split(","):
+        unit = session.get(Unit, case.unit_id)
+        people += _leaders(session, unit.parent_id) if unit and unit.parent_id else []
+    unique = {p.id: p for p in people if p is not None and p.email and p.active}
+    return list(unique.values())
+
+
+def _leaders(session: Session, unit_id: str) -> list[Staff]:
+    return list(
+        session.exec(
+            select(Staff)
+            .join(Membership, col(Membership.staff_id) == Staff.id)
+            .where(Membership.unit_id == unit_id, Staff.role == "leader")
+        ).all()
+    )
+
+
+def enqueue(session: Session, escalation: Escalation, *, tz, now) -> int:
+    """Queue one message per recipient; returns how many were queued."""
+    due = (
+        f"acknowledge by {format_local(escalation.due_at, tz)}"
+        if escalation.due_at
+        else "for your information"
+    )
+    subject = f"staircase: case {escalation.case_id} is on {escalation.step} — {due}"
+    body = (
+        f"Escalation {escalation.id} about case {escalation.case_id} (unit {escalation.to_unit}), "
+        f"step {escalation.step}: {due}.\n\n"
+        f"See it with:   staircase show {escalation.case_id}\n"
+        f'Acknowledge:   staircase ack {escalation.id} --note "…"\n'
+    )
+    people = recipients(session, escalation)
+    session.add_all(
+        Notification(
+            escalation_id=escalation.id,
+            staff_id=p.id,
+            email=p.email,
+            subject=subject,
+            body=body,
+            created_at=now,
+        )
+        for p in people
+    )
+    return len(people)
+
+
+def deliver(session: Session, settings: MailSettings, *, now) -> Delivery:
+    """Send every unsent message; record failures for the next attempt."""
+    result = Delivery()
+    pending = session.exec(
+        select(Notification).where(col(Notification.sent_at).is_(None)).order_by(Notification.id)
+    ).all()
+    for message in pending:
+        try:
+            _send(settings, message)
+        except (OSError, smtplib.SMTPException) as err:
+            message.attempts += 1
+            message.last_error = f"{err.__class__.__name__}: {err}"[:500]
+            result.failed += 1
+            result.errors.append(f"to {message.staff_id}: {message.last_error}")
+        else:
+            message.attempts += 1
+            message.sent_at = now
+            result.sent += 1
+        session.add(message)
+    return result
+
+
+def _send(settings: MailSettings, message: Notification) -> None:
+    mail = EmailMessage()
+    mail["From"] = settings.sender
+    mail["To"] = message.email
+    mail["Subject"] = message.subject
+    mail.set_content(message.body)
+    with smtplib.SMTP(settings.host, settings.port, timeout=SEND_TIMEOUT_S) as server:
+        server.send_message(mail)

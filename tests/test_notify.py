@@ -1,0 +1,98 @@
+"""E-mail about escalations through a real SMTP server on localhost (aiosmtpd)."""
+
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+from sqlmodel import select
+
+from staircase.db.models import Notification, Staff
+from staircase.db.store import session_scope
+from staircase.notify import MailSettings
+from staircase.observations import Entry, log
+from staircase.tick import tick
+from tests.conftest import NOW
+
+
+class Inbox(Message):
+    """Keeps every message the test server receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message) -> None:
+        self.messages.append(message)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, MailSettings]]:
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield (
+            handler,
+            MailSettings(host="127.0.0.1", port=controller.port, sender="staircase@plejehjem.dk"),
+        )
+    finally:
+        controller.stop()
+
+
+def give_emails(url: str) -> None:
+    with session_scope(url, write=True) as session:
+        for who in ("LH", "OL", "AK"):
+            staff = session.get(Staff, who)
+            staff.email = f"{who.lower()}@plejehjem.dk"
+            session.add(staff)
+
+
+def outbox(url: str) -> list[Notification]:
+    with session_scope(url, write=False) as session:
+        return list(session.exec(select(Notification).order_by(Notification.id)).all())
+
+
+def test_escalation_mails_the_leader_without_family_names(home, smtp) -> None:
+    server, mail = smtp
+    give_emails(home.url)
+    log(home.as_("AK", mail=mail), Entry(1, ("kritik",), note="Maria Andersen råbte"))
+    [message] = server.messages
+    assert message["To"] == "lh@plejehjem.dk"
+    text = message.as_string()
+    assert "case 1" in text and "staircase ack 1" in text
+    assert "Maria" not in text and "Andersen" not in text and "råbte" not in text
+
+
+def test_violence_also_informs_the_area_leader(home, smtp) -> None:
+    server, mail = smtp
+    give_emails(home.url)
+    log(home.as_("AK", mail=mail), Entry(1, ("vold",)))
+    assert sorted(m["To"] for m in server.messages) == ["lh@plejehjem.dk", "ol@plejehjem.dk"]
+
+
+def test_server_down_loses_nothing_and_the_next_tick_retries(home, smtp) -> None:
+    server, mail = smtp
+    give_emails(home.url)
+    down = MailSettings(host="127.0.0.1", port=free_port())
+    result = log(home.as_("AK", NOW - 4 * timedelta(days=1), mail=down), Entry(1, ("kritik",)))
+    assert result.escalations
+    [pending] = outbox(home.url)
+    assert pending.sent_at is None and pending.attempts == 1 and pending.last_error
+
+    report = tick(home.as_("ADM", mail=down))
+    assert report.escalated and report.mail.failed == 2
+    assert all(n.sent_at is None for n in outbox(home.url))
+
+    retried = tick(home.as_("ADM", NOW + timedelta(minutes=15), mail=mail))
+    assert retried.mail.sent == 2 and retried.mail.failed == 0
+    assert sorted(m["To"] for m in server.messages) == ["lh@plejehjem.dk", "ol@plejehjem.dk"]
+    assert tick(home.as_("ADM", NOW + timedelta(minutes=30), mail=mail)).mail.sent == 0
