@@ -11,10 +11,12 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import typer
+
+from staircase.clock import iso_utc
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType
@@ -55,7 +57,7 @@ def print_json(data: Any) -> None:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
-        return utc_iso(value)
+        return iso_utc(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, set | frozenset):
@@ -63,20 +65,13 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def utc_iso(moment: datetime) -> str:
-    """``2026-11-21T13:30:00Z``; a naive time is UTC, as the database stores it (§5.4)."""
-    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return aware.isoformat().replace("+00:00", "Z")
-
-
 def local_time(moment: datetime | None) -> str:
     """A stored time as people read it: local time (Europe/Copenhagen unless configured)."""
     if moment is None:
         return ""
-    from staircase.clock import Clock, format_local
+    from staircase.clock import format_local, resolve_tz
 
-    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-    return format_local(aware, Clock.real().tz)
+    return format_local(moment, resolve_tz())
 
 
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

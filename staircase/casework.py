@@ -195,9 +195,10 @@ def _reconcile_proposals(
 def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | None:
     """Raise an escalation unless one already covers the same evidence.
 
-    An open escalation to the same addressee absorbs new evidence (and the
-    sooner deadline); a new one is raised only for evidence that no earlier
-    escalation of the case has seen, so a leader is not told twice.
+    An open escalation to the same addressee about the same step absorbs new
+    evidence (and the sooner deadline); a new one is raised only for evidence
+    that no earlier escalation of the case has seen, so a leader is not told
+    twice — but is told again when the case points a step higher.
     """
     earlier = work.session.exec(
         select(Escalation).where(Escalation.case_id == case.id, Escalation.to_role == order.to)
@@ -210,10 +211,11 @@ def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | No
         if order.acknowledge_days is not None
         else None
     )
-    pending = next((e for e in earlier if e.status == "open"), None)
+    pending = next((e for e in earlier if e.status == "open" and e.step == order.step), None)
     if pending is not None:
         pending.evidence = ids(parse_ids(pending.evidence) | order.evidence)
-        pending.rules = ",".join(dict.fromkeys([*pending.rules.split(","), *order.rules]))
+        pending.rules = _joined(pending.rules, order.rules)
+        pending.inform = _joined(pending.inform, order.inform)
         if due is not None and (pending.due_at is None or due < pending.due_at):
             pending.due_at = due
         work.session.add(pending)
@@ -234,6 +236,11 @@ def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | No
     work.audit("escalation.raise", case_id=case.id, subject=f"{escalation.id}:{order.to}")
     queue_mail(work, escalation)
     return escalation
+
+
+def _joined(stored: str, more: tuple[str, ...]) -> str:
+    """A stored comma list with more names added, each once, in order."""
+    return ",".join(dict.fromkeys(n for n in (*stored.split(","), *more) if n))
 
 
 def queue_mail(work: Work, escalation: Escalation) -> None:

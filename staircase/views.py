@@ -4,17 +4,14 @@ The ``--json`` output is these models' own serialisation (STYLE.md), with
 times as ISO 8601 in UTC (§10.2), so scripts see exactly what the tables show.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
+from staircase.clock import iso_utc
 
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-Time = Annotated[datetime, PlainSerializer(_iso, return_type=str)]
+Time = Annotated[datetime, PlainSerializer(iso_utc, return_type=str)]
 
 
 class View(BaseModel):

@@ -90,7 +90,9 @@ def test_yesterday_is_the_local_day_before_not_the_utc_one() -> None:
 
 
 def test_the_spring_gap_is_refused() -> None:
-    with pytest.raises(InvalidInput, match=r'"2026-03-29 02:30" does not exist in Europe/Copenhagen'):
+    with pytest.raises(
+        InvalidInput, match=r'"2026-03-29 02:30" does not exist in Europe/Copenhagen'
+    ):
         parse_when("2026-03-29 02:30", clock=CLOCK)
     with pytest.raises(InvalidInput, match="does not exist"):
         parse_when("i går 02:30", clock=Clock(utc(2026, 3, 30, 9, 0), CPH))
@@ -173,7 +175,7 @@ def test_real_clock_is_aware_utc_and_not_shifted(monkeypatch: pytest.MonkeyPatch
 def test_time_zone_from_argument_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STAIRCASE_TZ", "Atlantic/Faroe")
     assert Clock.real().tz == ZoneInfo("Atlantic/Faroe")
-    assert Clock.real("America/Godthab").tz == ZoneInfo("America/Godthab")
+    assert Clock.real("America/Nuuk").tz == ZoneInfo("America/Nuuk")
     assert Clock.real(CPH).tz is CPH
     assert resolve_tz() == ZoneInfo("Atlantic/Faroe")
 
@@ -226,7 +228,7 @@ def test_a_future_time_is_refused_in_local_time() -> None:
 
 
 def test_just_past_the_skew_is_refused_and_names_what() -> None:
-    with pytest.raises(InvalidInput, match="^the correction time .* is in the future"):
+    with pytest.raises(InvalidInput, match=r"^the correction time .* is in the future"):
         not_in_future(NOW + timedelta(minutes=1, seconds=1), clock=CLOCK, what="the correction")
 
 
@@ -246,7 +248,9 @@ def test_as_utc() -> None:
 def test_showing_times() -> None:
     assert format_local(utc(2026, 11, 21, 13, 30), CPH) == "2026-11-21 14:30"
     assert format_local(datetime(2026, 7, 1, 12, 30), CPH) == "2026-07-01 14:30"
-    assert local(datetime(2026, 11, 21, 13, 30), CLOCK) == datetime(2026, 11, 21, 14, 30, tzinfo=CPH)
+    assert local(datetime(2026, 11, 21, 13, 30), CLOCK) == datetime(
+        2026, 11, 21, 14, 30, tzinfo=CPH
+    )
     assert local(NOW, CLOCK).tzinfo is CPH
 
 
