@@ -106,9 +106,18 @@ def _assessed_cases(
             why=why_view(evaluation),
             previous_step=before.step if before else None,
             previous_indicated=before.indicated if before else None,
-            changed=before is None
-            or (before.step, before.indicated) != (step, evaluation.indicated),
+            changed=_changed(before, step, evaluation.indicated, pack),
         )
+
+
+def _changed(before: AssessSeen | None, step: str, indicated: str, pack: Pack) -> bool:
+    """Changed since this person's last assess; at their first, every case off the bottom step.
+
+    A leader's first assess should not list forty quiet cases as news.
+    """
+    if before is None:
+        return step != pack.bottom.id or indicated != pack.bottom.id
+    return (before.step, before.indicated) != (step, indicated)
 
 
 def _facts_by_case(

@@ -15,9 +15,11 @@ from pathlib import Path
 from staircase.assess import assess
 from staircase.clock import Clock
 from staircase.decisions import accept, reject
+from staircase.followup import acknowledge, close_action
 from staircase.observations import Entry, log
 from staircase.setup import NewCase, add_resident, add_staff, add_unit, init, open_case
-from staircase.views import Assessment
+from staircase.tick import tick
+from staircase.views import Assessment, LogResult
 from staircase.work import Request
 
 AREA, UNITS = "nord", ("solhaven", "egebakken")
@@ -160,25 +162,54 @@ def _cases(as_, start: datetime, rng: random.Random) -> list[tuple[int, str, str
 
 
 def _three_months(as_, cases, start: datetime, now: datetime, rng: random.Random) -> None:
-    """Log each case's story over the period, and let leaders decide along the way."""
+    """Log each case's story over the period, and let people follow up along the way.
+
+    Leaders decide proposals and acknowledge escalations the next day, and
+    actions get done — except for what happened in the last few days, which
+    is what the demo's leader finds waiting. A final tick applies the
+    time-based rules at the demo's now.
+    """
     for case_id, unit, story in cases:
         steps = STORIES[story]
         days = sorted(rng.sample(range(3, 90), len(steps)))
         for day, indicators in zip(days, steps, strict=True):
-            when = start + timedelta(days=day, hours=rng.randint(8, 19))
+            when = start + timedelta(days=day, hours=rng.randint(8, 15))
             who = rng.choice(STAFF[unit])
             channel = rng.choice(("telefon", "besoeg", "mail", "moede"))
             result = log(as_(who, when), Entry(case_id, indicators, channel=channel))
-            for proposal in result.proposals:
-                _decide(as_, unit, proposal.id, story, when + timedelta(days=1), now)
+            later = when + timedelta(days=1)
+            if later < now - timedelta(days=4):
+                _follow_up(as_, LEADERS[unit], result, story, later)
+    _last_day(as_, cases, now)
+    tick(as_("ADM", now))
 
 
-def _decide(as_, unit: str, proposal: int, story: str, when: datetime, now: datetime) -> None:
-    """Leaders accept most proposals after a day; a few wait for the demo's leader."""
-    if when >= now - timedelta(days=4):
-        return
-    leader = as_(LEADERS[unit], when)
-    if story == "mindre":
-        reject(leader, proposal, reason="Talt med familien; misforståelsen er afklaret")
-    else:
-        accept(leader, proposal, reason="Drøftet på teammødet; vi lægger en plan")
+def _last_day(as_, cases, now: datetime) -> None:
+    """What happened in the last day, waiting for the leaders when the demo opens:
+    criticism on a good case in each unit, and threats against staff on one."""
+    for unit in UNITS:
+        calm = [case_id for case_id, at, story in cases if at == unit and story == "godt"]
+        log(
+            as_(STAFF[unit][0], now - timedelta(hours=20)),
+            Entry(calm[0], ("kritik",), channel="telefon"),
+        )
+    minor = next(case_id for case_id, at, story in cases if at == UNITS[0] and story == "mindre")
+    log(
+        as_(STAFF[UNITS[0]][1], now - timedelta(hours=3)),
+        Entry(minor, ("trusler-vold-chikane",), channel="besoeg"),
+    )
+
+
+def _follow_up(as_, leader_id: str, result: LogResult, story: str, when: datetime) -> None:
+    """The next day: the leader decides and acknowledges, actions get done."""
+    leader = as_(leader_id, when)
+    for escalation in result.escalations:
+        acknowledge(leader, escalation.id, note="Set; tages op på teammødet")
+    for proposal in result.proposals:
+        if story == "mindre":
+            reject(leader, proposal.id, reason="Talt med familien; misforståelsen er afklaret")
+        else:
+            accept(leader, proposal.id, reason="Drøftet på teammødet; vi lægger en plan")
+    for action in result.actions:
+        doer = leader if action.owner == "unit_leader" else as_(action.owner, when)
+        close_action(doer, action.id, status="done", note="Gjort")
