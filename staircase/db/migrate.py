@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.exc import OperationalError
 
 from staircase.db.schema import HEAD, REVISIONS
-from staircase.db.store import explain, open_engine
+from staircase.db.store import create_database_file, explain, open_engine
 from staircase.errors import DatabaseProblem
 
 
@@ -26,6 +26,7 @@ def upgrade(url: str) -> tuple[str | None, str]:
 
     A database newer than this program is refused untouched.
     """
+    create_database_file(url)
     try:
         with open_engine(url).begin() as connection:
             before = MigrationContext.configure(connection).get_current_revision()

@@ -16,7 +16,12 @@ HEAD = REVISIONS[-1]
 
 
 def current_revision(session: Session) -> str | None:
-    """The database's alembic revision, or None for a database never set up."""
+    """The database's alembic revision, or None for a database never set up.
+
+    The connection is made first, outside the ``try``: an unreachable server
+    must surface as such, not as "not set up".
+    """
+    session.connection()
     try:
         return session.execute(text("select version_num from alembic_version")).scalar()
     except DBAPIError:

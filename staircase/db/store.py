@@ -66,16 +66,21 @@ def _create(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    if parsed.database:
-        _prepare_file(Path(parsed.database))
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+def create_database_file(url: str) -> None:
+    """For ``init``: create a SQLite file's folder, and the file readable by
+    its owner only (§6.7). Other commands never create a database by accident."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        _prepare_file(Path(parsed.database))
+
+
 def _prepare_file(path: Path) -> None:
-    """Create the folder, and the file readable by its owner only (§6.7)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, stat.S_IRUSR | stat.S_IWUSR))
@@ -105,6 +110,7 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     The schema is checked first, so a database newer than the program is
     refused before anything is read or written.
     """
+    _require_file(url)
     engine = open_engine(url)
     bind = engine.execution_options(write=True) if write else engine
     try:
@@ -114,6 +120,17 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
             session.commit()
     except OperationalError as err:
         raise DatabaseProblem(explain(err, url)) from err
+
+
+def _require_file(url: str) -> None:
+    """A SQLite path that does not exist is a typo or a missing ``init``, never a new database."""
+    parsed = make_url(url)
+    path = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if path and path != ":memory:" and not Path(path).exists():
+        raise DatabaseProblem(
+            f"no database at {path}; check --db, or create it with "
+            "`staircase init --admin INITIALS --name NAME`"
+        )
 
 
 def explain(err: OperationalError, url: str) -> str:
