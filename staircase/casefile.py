@@ -107,41 +107,12 @@ def why_view(evaluation: Evaluation) -> list[WhyView]:
     return [WhyView(rule=r.rule, observations=list(r.observations)) for r in evaluation.why]
 
 
-def _split(stored: str) -> list[str]:
-    return [part for part in stored.split(",") if part]
-
-
 def proposal_view(proposal: Proposal) -> ProposalView:
-    return ProposalView(
-        id=proposal.id,
-        case_id=proposal.case_id,
-        from_step=proposal.from_step,
-        to_step=proposal.to_step,
-        direction=proposal.direction,
-        status=proposal.status,
-        raised_at=proposal.raised_at,
-        rules=_split(proposal.rules),
-        decided_by=proposal.decided_by,
-        decided_at=proposal.decided_at,
-        reason=proposal.reason,
-    )
+    return ProposalView.model_validate(proposal)
 
 
 def escalation_view(escalation: Escalation) -> EscalationView:
-    return EscalationView(
-        id=escalation.id,
-        case_id=escalation.case_id,
-        step=escalation.step,
-        to_role=escalation.to_role,
-        to_unit=escalation.to_unit,
-        inform=_split(escalation.inform),
-        rules=_split(escalation.rules),
-        raised=escalation.raised_at,
-        due=escalation.due_at,
-        acknowledged_by=escalation.acknowledged_by,
-        acknowledged_at=escalation.acknowledged_at,
-        status=escalation.status,
-    )
+    return EscalationView.model_validate(escalation)
 
 
 def action_view(pack: Pack, action: Action) -> ActionView:

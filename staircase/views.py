@@ -7,11 +7,19 @@ times as ISO 8601 in UTC (§10.2), so scripts see exactly what the tables show.
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from staircase.clock import iso_utc
 
 Time = Annotated[datetime, PlainSerializer(iso_utc, return_type=str)]
+
+
+def _names(stored: object) -> object:
+    """Rule ids and roles are stored comma-separated; views show them as lists."""
+    return [part for part in stored.split(",") if part] if isinstance(stored, str) else stored
+
+
+Names = Annotated[list[str], BeforeValidator(_names)]
 
 
 class View(BaseModel):
@@ -74,7 +82,7 @@ class ProposalView(View):
     direction: str
     status: str
     raised_at: Time
-    rules: list[str]
+    rules: Names
     decided_by: str | None = None
     decided_at: Time | None = None
     reason: str | None = None
@@ -86,10 +94,10 @@ class EscalationView(View):
     step: str
     to_role: str
     to_unit: str
-    inform: list[str]
-    rules: list[str]
-    raised: Time
-    due: Time | None
+    inform: Names
+    rules: Names
+    raised: Time = Field(validation_alias=AliasChoices("raised", "raised_at"))
+    due: Time | None = Field(validation_alias=AliasChoices("due", "due_at"))
     acknowledged_by: str | None = None
     acknowledged_at: Time | None = None
     status: str
