@@ -53,3 +53,40 @@ def permit_unit(actor: Actor, unit_id: str, action: str) -> None:
     permit(actor, action)
     if unit_id not in actor.units and action not in ANY_UNIT.get(actor.role, frozenset()):
         raise NotAllowed(f"{action}: {actor.id} does not belong to unit {unit_id}")
+
+
+COMMANDS: dict[str, str | None] = {
+    "init": None,
+    "db upgrade": None,
+    "demo": None,
+    "rules check": None,
+    "rules test": None,
+    "rules show": None,
+    "rules graph": None,
+    "unit add": "unit.add",
+    "unit list": "unit.list",
+    "staff add": "staff.add",
+    "staff list": "staff.list",
+    "resident add": "resident.add",
+    "case open": "case.open",
+    "case list": "case.list",
+    "log": "log",
+    "show": "case.show",
+    "assess": "assess",
+    "accept": "proposal.decide",
+    "reject": "proposal.decide",
+    "move": "move",
+    "ack": "escalation.ack",
+    "tick": "tick",
+    "inbox": "inbox",
+    "action done": "action.close",
+    "action drop": "action.close",
+    "agreement add": "agreement",
+    "agreement broken": "agreement",
+    "agreement end": "agreement",
+}
+"""Every command and the action its role is checked for; None where no
+personal data is touched (rule packs, the demo's own database) or where the
+command sets the database up before anyone exists (init, db upgrade, which
+need the database's own credentials). A test fails when a command is added
+without an entry here."""

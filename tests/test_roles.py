@@ -1,0 +1,150 @@
+"""Roles on every command (§6.1): a role that must not use a command is refused
+with exit 3, nothing changes, and the refusal is in the audit log.
+
+A registry test: a command added without an entry in ``permissions.COMMANDS``
+(and a sample invocation here) fails, so no command ships unguarded.
+"""
+
+from datetime import timedelta
+
+import pytest
+import typer.main
+from sqlalchemy import func, inspect, select, text
+from typer.testing import CliRunner
+
+from staircase.cli.app import app
+from staircase.db.models import AuditEntry
+from staircase.db.store import open_engine, session_scope
+from staircase.followup import add_agreement
+from staircase.observations import Entry, log
+from staircase.permissions import COMMANDS, PERMISSIONS
+from tests.conftest import NOW
+
+PEOPLE = {"admin": "ADM", "quality": "KV", "leader": "LH", "staff": "AK"}
+"""One person per role in the ``home`` fixture; LH and AK work in unit sol."""
+
+SAMPLES: dict[str, list[str]] = {
+    "unit add": ["unit", "add", "vest", "--name", "Område Vest"],
+    "unit list": ["unit", "list"],
+    "staff add": [
+        "staff",
+        "add",
+        "NY",
+        "--name",
+        "Ny Medarbejder",
+        "--role",
+        "staff",
+        "--unit",
+        "sol",
+    ],
+    "staff list": ["staff", "list"],
+    "resident add": ["resident", "add", "SOL-9", "--name", "Poul Jensen", "--unit", "sol"],
+    "case open": [
+        "case",
+        "open",
+        "--resident",
+        "SOL-1",
+        "--relative",
+        "Jonas",
+        "--relation",
+        "søn",
+    ],
+    "case list": ["case", "list"],
+    "log": ["log", "1", "utilfredshed", "--note", "Klage over maden"],
+    "show": ["show", "1"],
+    "assess": ["assess", "--unit", "sol"],
+    "accept": ["accept", "1", "--reason", "Enig"],
+    "reject": ["reject", "1", "--reason", "Uenig"],
+    "move": ["move", "1", "kompliceret", "--reason", "Trusler i telefonen"],
+    "ack": ["ack", "1", "--note", "Set"],
+    "tick": ["tick"],
+    "inbox": ["inbox"],
+    "action done": ["action", "done", "1"],
+    "action drop": ["action", "drop", "1", "--reason", "Ikke relevant"],
+    "agreement add": ["agreement", "add", "1", "Ugentlig opringning"],
+    "agreement broken": ["agreement", "broken", "1"],
+    "agreement end": ["agreement", "end", "1"],
+}
+
+
+def command_paths() -> list[str]:
+    """Every command the CLI offers, as typed (``case open``)."""
+
+    def walk(command, prefix: tuple[str, ...] = ()):
+        subcommands = getattr(command, "commands", None)
+        if not subcommands:
+            yield " ".join(prefix)
+            return
+        for name, sub in subcommands.items():
+            yield from walk(sub, (*prefix, name))
+
+    return list(walk(typer.main.get_command(app)))
+
+
+def test_every_command_has_a_role_entry() -> None:
+    assert sorted(command_paths()) == sorted(COMMANDS)
+    assert all(action is None or action in PERMISSIONS for action in COMMANDS.values())
+
+
+def test_every_guarded_command_has_a_sample() -> None:
+    guarded = {path for path, action in COMMANDS.items() if action is not None}
+    assert guarded == set(SAMPLES)
+
+
+REFUSABLE = [
+    (path, role)
+    for path, action in COMMANDS.items()
+    if action is not None
+    for role in PEOPLE
+    if role not in PERMISSIONS[action]
+]
+
+
+def snapshot(url: str) -> dict[str, int]:
+    """Row counts of every table but the audit log."""
+    engine = open_engine(url)
+    tables = [t for t in inspect(engine).get_table_names() if t not in ("audit", "audit_detail")]
+    with engine.connect() as connection:
+        return {t: connection.execute(text(f'select count(*) from "{t}"')).scalar() for t in tables}
+
+
+@pytest.fixture
+def busy_home(home):
+    """The home with a proposal, an escalation, actions and an agreement to act on."""
+    log(home.as_("AK", NOW - timedelta(hours=2)), Entry(1, ("kritik",)))
+    add_agreement(
+        home.as_("AK", NOW - timedelta(hours=1)), 1, "Besøg aftales dagen før", review=None
+    )
+    return home
+
+
+@pytest.mark.parametrize(("path", "role"), REFUSABLE)
+def test_role_without_the_right_is_refused_and_audited(busy_home, path: str, role: str) -> None:
+    before = snapshot(busy_home.url)
+    env = {
+        "STAIRCASE_DB": busy_home.url,
+        "STAIRCASE_USER": PEOPLE[role],
+        "STAIRCASE_NOW": "2026-11-23 10:00",
+    }
+    result = CliRunner().invoke(app, SAMPLES[path], env=env)
+    assert result.exit_code == 3, (result.stdout, result.stderr)
+    assert result.stderr.startswith("staircase: ")
+    assert snapshot(busy_home.url) == before
+    with session_scope(busy_home.url, write=False) as session:
+        last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).scalar_one()
+        assert (last.actor, last.action, last.outcome) == (PEOPLE[role], COMMANDS[path], "refused")
+
+
+def test_a_role_with_the_right_gets_past_the_check(busy_home) -> None:
+    env = {
+        "STAIRCASE_DB": busy_home.url,
+        "STAIRCASE_USER": "AK",
+        "STAIRCASE_NOW": "2026-11-23 10:00",
+    }
+    result = CliRunner().invoke(app, SAMPLES["log"], env=env)
+    assert result.exit_code == 0, result.stderr
+    with session_scope(busy_home.url, write=False) as session:
+        refused = session.exec(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.outcome == "refused")
+        )
+        assert refused.scalar_one() == 0
