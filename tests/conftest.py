@@ -96,6 +96,19 @@ class Home:
 
 @pytest.fixture
 def home(db_url: str) -> Home:
+    return build_home(db_url)
+
+
+@pytest.fixture
+def sqlite_home(tmp_path) -> Iterator[Home]:
+    """The same home, always on SQLite: for tests that read the database file itself."""
+    url = f"sqlite:///{tmp_path / 'staircase.db'}"
+    yield build_home(url)
+    close_engine(url)
+
+
+def build_home(db_url: str) -> Home:
+    """Set up the home of ``Home``'s docstring in an empty database."""
     from datetime import timedelta
 
     from staircase.setup import NewCase, add_resident, add_staff, add_unit, init, open_case
@@ -120,3 +133,13 @@ def home(db_url: str) -> Home:
         ),
     )
     return care
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Where PostgreSQL is required (CI), a skipped PostgreSQL test is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and "postgres" in item.keywords and os.environ.get("STAIRCASE_REQUIRE_PG"):
+        report.outcome = "failed"
+        report.longrepr = f"PostgreSQL test skipped where PostgreSQL is required: {report.longrepr}"
