@@ -33,14 +33,12 @@ def tick(
     json: bool = JSON,
 ) -> None:
     """Apply every time-based rule now (run it from cron); a second run changes nothing."""
-    from dataclasses import asdict
-
     from staircase.tick import tick as run_tick
 
     with render.progress("Evaluating cases") as advance:
         report = run_tick(request(ctx), dry_run=dry_run, progress=advance)
     if wants_json(ctx, json):
-        render.print_json({**asdict(report), "changed": report.changed})
+        render.print_json(report.model_dump(mode="json"))
         return
     out = render.console()
     verb = "would" if dry_run else "did"

@@ -9,9 +9,9 @@ with the evidence or deadline that caused it.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 
+from pydantic import BaseModel, computed_field
 from sqlmodel import Session, col, select
 
 from staircase import casework
@@ -26,20 +26,20 @@ Progress = Callable[[int, int], None]
 """Called with (done, total) as cases are evaluated, for a progress bar."""
 
 
-@dataclass
-class TickReport:
-    """What one tick did (or, with ``dry_run``, would do)."""
+class TickReport(BaseModel):
+    """What one tick did (or, with ``dry_run``, would do); ``--json`` is its dump."""
 
     dry_run: bool
     cases_checked: int = 0
-    moved: list[tuple[int, str, str]] = field(default_factory=list)
-    proposals: list[ProposalView] = field(default_factory=list)
-    withdrawn: list[ProposalView] = field(default_factory=list)
-    escalations: list[EscalationView] = field(default_factory=list)
-    escalated: list[EscalationView] = field(default_factory=list)
+    moved: list[tuple[int, str, str]] = []
+    proposals: list[ProposalView] = []
+    withdrawn: list[ProposalView] = []
+    escalations: list[EscalationView] = []
+    escalated: list[EscalationView] = []
     actions: int = 0
     mail: Delivery | None = None
 
+    @computed_field
     @property
     def changed(self) -> bool:
         return bool(
