@@ -83,7 +83,7 @@ def print_log(result: "LogResult") -> None:
         out.print(f"escalation {e.id} to {e.to_role} ({e.to_unit}), acknowledge by {due}")
     for a in result.actions:
         out.print(f"action {a.id}: {a.name} — {a.owner}")
-    _print_case(result.case)
+    _print_position(result.case)
 
 
 def show(
@@ -99,21 +99,29 @@ def show(
         _print_case(view)
 
 
-def _print_case(view: "CaseView") -> None:
+def _print_position(view: "CaseView") -> None:
+    """Who the case is about, where it stands on the staircase, and why."""
     from staircase.pack import load_pack
 
     out = render.console()
     out.print(
-        f"[bold]Case {view.id}[/bold] — {view.relative} ({view.relation}) and "
-        f"{view.resident} [{view.resident_ref}], unit {view.unit_id}"
+        f"Case {view.id} — {view.relative} ({view.relation}) and "
+        f"{view.resident} ({view.resident_ref}), unit {view.unit_id}",
+        markup=False,
+        style="bold",
     )
     out.print(
         render.staircase_panel(
             load_pack(view.pack), position=view.step, indicated=view.indicated_step
         )
     )
+    out.print(f"step {view.step}, indicated {view.indicated_step}", markup=False)
     for why in view.why:
         out.print(f"  why: {why.rule} (observations {', '.join(map(str, why.observations))})")
+
+
+def _print_case(view: "CaseView") -> None:
+    _print_position(view)
     render.table(
         "Proposals",
         ["id", "from_step", "to_step", "status", "reason"],

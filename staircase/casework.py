@@ -81,10 +81,12 @@ def facts(session: Session, case_id: int) -> list[Fact]:
 def case_state(session: Session, case: Case) -> CaseState:
     """The case's step and what people have already ruled on (§3.3 "no nagging").
 
-    Dismissed evidence: a rejected proposal up, and an automatic move up that
-    a person undid by moving the case down. The calm count for a step down
-    restarts at the arrival on the step and at a rejected down proposal.
+    Dismissed evidence: a rejected proposal up, and a move up on evidence
+    (automatic, or an accepted proposal) that a person undid by moving the
+    case down from that step. The calm count for a step down restarts at the
+    arrival on the step and at a rejected down proposal.
     """
+    pack = pack_for(session, case)
     decided = session.exec(
         select(Proposal).where(Proposal.case_id == case.id, Proposal.status == "rejected")
     ).all()
@@ -94,7 +96,8 @@ def case_state(session: Session, case: Case) -> CaseState:
         select(Transition).where(Transition.case_id == case.id).order_by(Transition.id)
     ).all()
     for arrival, leaving in pairwise(moves):
-        if arrival.by_rule and leaving.by_staff and leaving.to_step == arrival.from_step:
+        undone = leaving.by_staff and leaving.from_step == arrival.to_step
+        if undone and pack.rank(leaving.to_step) < pack.rank(leaving.from_step):
             dismissed |= parse_ids(arrival.evidence)
     return CaseState(step=case.step, calm_floor=max(floors), dismissed=frozenset(dismissed))
 
@@ -132,8 +135,13 @@ def record_move(
     *,
     reason: str,
     by_rules: Evaluation | None = None,
+    evidence: frozenset[int] = frozenset(),
 ) -> Transition:
-    """Move the case through the state machine and record the Transition."""
+    """Move the case through the state machine and record the Transition.
+
+    ``evidence`` (or the rules' own) is kept with the move, so that a person
+    undoing it later dismisses that evidence (§3.3, no nagging).
+    """
     by_leader = work.actor.is_leader and case.unit_id in work.actor.units
     mover = "rules" if by_rules else "person"
     machine_for(pack).move(case.step, to_step, mover=mover, by_leader=by_leader)
@@ -147,7 +155,7 @@ def record_move(
         reason=reason,
         pack=pack.id,
         pack_version=pack.version,
-        evidence=ids(by_rules.evidence) if by_rules else "",
+        evidence=ids(by_rules.evidence if by_rules else evidence),
     )
     case.step, case.step_since = to_step, work.now
     work.session.add_all([transition, case])

@@ -46,7 +46,12 @@ def accept(request: Request, proposal_id: int, *, reason: str | None) -> CaseVie
         pack = casework.pack_for(work.session, case)
         _decide(work, proposal, "accepted", why)
         casework.record_move(
-            work, case, pack, proposal.to_step, reason=f"proposal {proposal_id} accepted: {why}"
+            work,
+            case,
+            pack,
+            proposal.to_step,
+            reason=f"proposal {proposal_id} accepted: {why}",
+            evidence=casework.parse_ids(proposal.evidence),
         )
         casework.reevaluate(work, case)
         return case_view(work, case)

@@ -65,6 +65,7 @@ def test_leader_accepts_then_staff_cannot_move_down_and_leader_moves_one_step(ho
     moved = move(home.as_("LH"), 1, "mindre", reason="Aftaler overholdes igen")
     assert moved.step == "mindre"
     assert [t.to_step for t in moved.transitions] == ["mindre", "stoerre", "mindre"]
+    assert [p.status for p in moved.proposals] == ["accepted"], "undone: not proposed again"
 
 
 def test_rejected_proposal_is_not_raised_again_for_the_same_evidence(home) -> None:
