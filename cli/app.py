@@ -3,7 +3,7 @@
 import typer
 
 from staircase import __version__
-from staircase.cli import daily, demo, followup, setup
+from staircase.cli import backup, daily, demo, followup, setup
 from staircase.cli.boundary import BoundaryGroup
 from staircase.cli.context import Options
 from staircase.cli.rules import rules_app
@@ -36,6 +36,8 @@ app.add_typer(followup.agreement_app, name="agreement")
 app.add_typer(rules_app, name="rules")
 app.command("demo")(demo.demo)
 app.add_typer(setup.db_app, name="db")
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 
 
 def _version(value: bool) -> None:

@@ -27,7 +27,7 @@ def addressed_to(session: Session, actor: Actor, escalation: Escalation) -> bool
     if escalation.to_role == "contact":
         case = session.get(Case, escalation.case_id)
         return case is not None and case.contact_id == actor.id
-    return actor.is_leader and escalation.to_unit in actor.units
+    return actor.is_leader and escalation.to_unit in actor.members_of
 
 
 def _chain(session: Session, escalation: Escalation) -> list[Escalation]:

@@ -39,9 +39,9 @@ def _item(
 
 
 def _mine(work: Work, query):
-    """Rows of the acting person's units (staff and leaders work within them)."""
+    """Rows of the units the acting person belongs to (not the whole area below them)."""
     return work.session.exec(
-        query.join(Case).where(col(Case.unit_id).in_(sorted(work.actor.units)))
+        query.join(Case).where(col(Case.unit_id).in_(sorted(work.actor.members_of)))
     ).all()
 
 
@@ -68,7 +68,7 @@ def _escalations(work: Work) -> list[InboxItem]:
 
 def _in_area(work: Work, escalation: Escalation) -> bool:
     unit = work.session.get(Unit, escalation.to_unit)
-    return unit is not None and unit.parent_id in work.actor.units
+    return unit is not None and unit.parent_id in work.actor.members_of
 
 
 def _proposals(work: Work) -> list[InboxItem]:

@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "action.close": frozenset({STAFF, LEADER}),
     "agreement": frozenset({STAFF, LEADER}),
     "inbox": EVERYONE,
+    "backup": frozenset({ADMIN}),
+    "restore": frozenset({ADMIN}),
 }
 
 _READS = frozenset({"case.show", "case.list", "assess", "unit.list"})

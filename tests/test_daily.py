@@ -160,3 +160,11 @@ def test_decision_without_reason_is_refused(home) -> None:
     with pytest.raises(InvalidInput, match="reason"):
         move(home.as_("LH"), 1, "mindre", reason=" ")
     assert count(home.url, Transition) == 0
+
+
+def test_area_leader_reads_the_homes_of_the_area(home) -> None:
+    log(home.as_("AK"), Entry(1, ("kritik",)))
+    assert show_case(home.as_("OL"), 1).step == "mindre"
+    assert [c.id for c in assess(home.as_("OL")).cases] == [1]
+    with pytest.raises(NotAllowed):
+        show_case(home.as_("TN"), 1)

@@ -1,0 +1,56 @@
+"""Backup and restore (§5.5): files readable by their owner only (§6.7)."""
+
+from pathlib import Path
+
+import typer
+
+from staircase.cli import render
+from staircase.cli.context import request, wants_json
+
+JSON = typer.Option(False, "--json", help="Machine-readable output.")
+
+
+def backup(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="The backup file to create (mode 0600)."),
+    force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
+    json: bool = JSON,
+) -> None:
+    """Copy the database to a file while others keep working (admin; PostgreSQL: pg_dump)."""
+    from dataclasses import asdict
+
+    from staircase.backup import backup as run_backup
+
+    result = run_backup(request(ctx), path, force=force)
+    if wants_json(ctx, json):
+        render.print_json(asdict(result))
+        return
+    held = "" if result.audit_entries is None else f", {result.audit_entries} audit entries"
+    render.console().print(
+        f"backup written to {result.path} ({result.method}, schema {result.schema}{held}, "
+        f"{result.bytes} bytes)",
+        soft_wrap=True,
+        markup=False,
+    )
+
+
+def restore(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="A backup made by `staircase backup`."),
+    json: bool = JSON,
+) -> None:
+    """Replace the SQLite database with a backup; everything since that backup is lost (admin)."""
+    from dataclasses import asdict
+
+    from staircase.backup import restore as run_restore
+
+    result = run_restore(request(ctx), path)
+    if wants_json(ctx, json):
+        render.print_json(asdict(result))
+        return
+    render.console().print(
+        f"restored {result.path} (schema {result.schema}); "
+        f"audit log verified: {result.audit_entries} entries",
+        soft_wrap=True,
+        markup=False,
+    )
