@@ -12,7 +12,7 @@ JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 def backup(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., help="The backup file to create (mode 0600)."),
+    path: Path = typer.Argument(..., metavar="PATH", help="The backup file to create (mode 0600)."),
     force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
     json: bool = JSON,
 ) -> None:
@@ -36,7 +36,7 @@ def backup(
 
 def restore(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., help="A backup made by `staircase backup`."),
+    path: Path = typer.Argument(..., metavar="PATH", help="A backup made by `staircase backup`."),
     json: bool = JSON,
 ) -> None:
     """Replace the SQLite database with a backup; everything since that backup is lost (admin)."""

@@ -6,7 +6,7 @@ everything committed before it started, while other processes go on
 writing (WAL readers never block writers). PostgreSQL is dumped with
 ``pg_dump``; restoring it is left to ``pg_restore``, and we say exactly how.
 
-Audit order, the same for both: the copy is taken first and the ``backup``
+Audit order, the same on SQLite and PostgreSQL: the copy is taken first and the ``backup``
 entry is appended to the live chain once the copy is complete and checked.
 A backup therefore holds every entry before its own, never a record of a
 backup that failed. A restore appends its ``restore`` entry to the restored
@@ -29,6 +29,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from staircase import audit
+from staircase.clock import Clock
 from staircase.db.schema import HEAD, REVISIONS
 from staircase.db.store import BUSY_TIMEOUT_MS, close_engine, session_scope
 from staircase.errors import DatabaseProblem, InvalidInput
@@ -90,7 +91,7 @@ def restore(request: Request, path: str | os.PathLike) -> RestoreResult:
     if source == live.absolute():
         raise InvalidInput(f"{source} is the database itself; name a backup file")
     with _scratch_file(live) as staged:
-        schema = _stage(source, staged, actor=actor, request=request)
+        schema = _stage(source, staged, actor=actor, clock=request.clock)
         _replace(staged, live)
     close_engine(request.url)
     with session_scope(request.url, write=False) as session:
@@ -107,14 +108,22 @@ def _sqlite_file(url: str) -> Path | None:
 
 def _sqlite_backup(live: Path, target: Path, *, force: bool) -> BackupResult:
     with _new_file(target, force=force) as partial:
-        with closing(sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000)) as source:
-            with closing(sqlite3.connect(partial)) as copy:
-                source.backup(copy)  # pages=-1: one step, one snapshot
-                # One self-contained file, readable without its -wal beside it.
-                copy.execute("pragma journal_mode = delete")
-                schema = _check_staircase(copy, target.name)
-                (entries,) = copy.execute("select count(*) from audit").fetchone()
+        schema, entries = _copy_checked(live, partial, name=target.name)
     return BackupResult(str(target), "sqlite", schema, target.stat().st_size, entries)
+
+
+def _copy_checked(live: Path, partial: Path, *, name: str) -> tuple[str, int]:
+    """Copy the live database into ``partial``; its schema and audit length once checked."""
+    with (
+        closing(sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000)) as source,
+        closing(sqlite3.connect(partial)) as copy,
+    ):
+        source.backup(copy)  # pages=-1: one step, so one read transaction, one snapshot
+        # One self-contained file, readable without a -wal beside it.
+        copy.execute("pragma journal_mode = delete")
+        schema = _check_staircase(copy, name)
+        (entries,) = copy.execute("select count(*) from audit").fetchone()
+    return schema, entries
 
 
 def _check_staircase(connection: sqlite3.Connection, name: str) -> str:
@@ -138,7 +147,7 @@ def _check_staircase(connection: sqlite3.Connection, name: str) -> str:
     return revision
 
 
-def _stage(source: Path, staged: Path, *, actor: str, request: Request) -> str:
+def _stage(source: Path, staged: Path, *, actor: str, clock: Clock) -> str:
     """Copy the backup into ``staged``, check it, and record the restore in its chain.
 
     The backup file itself is only read: every check and the new audit entry
@@ -174,7 +183,7 @@ def _stage(source: Path, staged: Path, *, actor: str, request: Request) -> str:
                     "nothing was changed"
                 )
             event = audit.Event(actor, "restore", subject=source.name, detail=str(source))
-            audit.append(session, [event], request.clock)
+            audit.append(session, [event], clock)
     finally:
         close_engine(staged_url)
     return HEAD

@@ -86,6 +86,8 @@ COMMANDS: dict[str, str | None] = {
     "agreement add": "agreement",
     "agreement broken": "agreement",
     "agreement end": "agreement",
+    "backup": "backup",
+    "restore": "restore",
 }
 """Every command and the action its role is checked for; None where no
 personal data is touched (rule packs, the demo's own database) or where the

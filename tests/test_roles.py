@@ -64,6 +64,8 @@ SAMPLES: dict[str, list[str]] = {
     "agreement add": ["agreement", "add", "1", "Ugentlig opringning"],
     "agreement broken": ["agreement", "broken", "1"],
     "agreement end": ["agreement", "end", "1"],
+    "backup": ["backup", "staircase-backup.db"],
+    "restore": ["restore", "staircase-backup.db"],
 }
 
 
