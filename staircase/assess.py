@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from itertools import groupby
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from staircase.casefile import action_view, escalation_view, proposal_view, why_view
@@ -153,12 +153,25 @@ def _facts_by_case(
 
 
 def _remember(work: Work, cases: list[AssessedCase]) -> None:
-    """What this person saw, so their next assess shows what changed."""
+    """What this person saw, so their next assess shows what changed.
+
+    One bulk statement, not an ORM object per case: an assess over every
+    case of a municipality must not spend its time building rows.
+    """
     work.session.exec(delete(AssessSeen).where(AssessSeen.staff_id == work.actor.id))
-    work.session.add_all(
-        AssessSeen(staff_id=work.actor.id, case_id=c.id, step=c.step, indicated=c.indicated_step)
-        for c in cases
-    )
+    if cases:
+        work.session.execute(
+            insert(AssessSeen),
+            [
+                {
+                    "staff_id": work.actor.id,
+                    "case_id": c.id,
+                    "step": c.step,
+                    "indicated": c.indicated_step,
+                }
+                for c in cases
+            ],
+        )
 
 
 def _open_proposals(session: Session, units: list[str] | None) -> list:
