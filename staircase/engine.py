@@ -97,7 +97,9 @@ def evaluate(pack: Pack, facts: Iterable[Fact], state: CaseState, now: datetime)
     indicators never raise a case: no rule of a well-formed pack names them,
     and they count as calm for a step down.
     """
-    live = sorted((f for f in facts if not f.retracted and f.at <= now), key=lambda f: f.at)
+    live = sorted(
+        (f for f in facts if not f.retracted and f.at <= now), key=lambda f: (f.at, f.observation)
+    )
     fired = tuple(reason for rule in pack.rules if (reason := _fire(pack, rule, live, now)))
     top = max((pack.rank(r.step) for r in fired), default=pack.bottom.rank)
     indicated = next(s.id for s in pack.ladder if s.rank == top)

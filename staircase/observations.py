@@ -18,7 +18,7 @@ from staircase.cpr import refuse_cpr
 from staircase.db.models import Case, Observation
 from staircase.errors import InvalidInput, NotFound
 from staircase.permissions import permit_unit
-from staircase.text import did_you_mean, fold
+from staircase.text import did_you_mean, key
 from staircase.views import LogResult
 from staircase.work import Request, Work, transaction
 
@@ -42,9 +42,9 @@ def channel_id(text: str | None) -> str:
     """A channel as typed (``besøg``, ``Møde``) to its id."""
     if text is None:
         return "andet"
-    folded = fold(text)
-    if folded in CHANNELS:
-        return folded
+    by_key = {key(channel): channel for channel in CHANNELS}
+    if key(text) in by_key:
+        return by_key[key(text)]
     raise InvalidInput(
         f'unknown channel "{text}"{did_you_mean(text, list(CHANNELS))} '
         f"(one of {', '.join(CHANNELS)})"

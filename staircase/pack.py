@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from staircase.errors import InvalidInput, NotFound
-from staircase.text import did_you_mean, spellings
+from staircase.text import did_you_mean, key
 
 DEFAULT_PACK = "aarhus"
 
@@ -189,8 +189,7 @@ class Pack(_Strict):
         typed: dict[str, Indicator] = {}
         for indicator in self.indicators:
             for label in (indicator.id, indicator.name.da, indicator.name.en, *indicator.aliases):
-                for spelling in spellings(label):
-                    typed.setdefault(spelling, indicator)
+                typed.setdefault(key(label), indicator)
         return typed
 
     @property
@@ -209,10 +208,9 @@ class Pack(_Strict):
 
     def step(self, text: str) -> Step:
         """A step by id or name as typed (``større``, ``storre``, ``stoerre``)."""
-        wanted = spellings(text)
+        wanted = key(text)
         for step in self.ladder:
-            labels = set().union(*(spellings(x) for x in (step.id, step.name.da, step.name.en)))
-            if wanted & labels:
+            if wanted in {key(label) for label in (step.id, step.name.da, step.name.en)}:
                 return step
         known = [s.id for s in self.ladder]
         raise NotFound(
@@ -221,11 +219,11 @@ class Pack(_Strict):
 
     def indicator(self, text: str) -> Indicator:
         """An indicator by id, Danish or English name or alias, as typed."""
-        for spelling in spellings(text):
-            if spelling in self._typed:
-                return self._typed[spelling]
+        found = self._typed.get(key(text))
+        if found is not None:
+            return found
         raise NotFound(
-            f'unknown indicator "{text}"{did_you_mean(text, list(self._typed))}'
+            f'unknown indicator "{text}"{did_you_mean(text, list(self._indicators))}'
             " (see `staircase rules show` for the list)"
         )
 
@@ -381,7 +379,7 @@ def _check_spellings(pack: Pack, source: str) -> None:
     owner: dict[str, str] = {}
     for indicator in pack.indicators:
         labels = (indicator.id, indicator.name.da, indicator.name.en, *indicator.aliases)
-        for spelling in {s for label in labels for s in spellings(label)}:
+        for spelling in {key(label) for label in labels}:
             other = owner.setdefault(spelling, indicator.id)
             if other != indicator.id:
                 raise PackError(
