@@ -5,7 +5,9 @@ A registry test: a command added without an entry in ``permissions.COMMANDS``
 (and a sample invocation here) fails, so no command ships unguarded.
 """
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import typer.main
@@ -150,3 +152,14 @@ def test_a_role_with_the_right_gets_past_the_check(busy_home) -> None:
             select(func.count()).select_from(AuditEntry).where(AuditEntry.outcome == "refused")
         )
         assert refused.scalar_one() == 0
+
+
+def test_every_command_is_in_the_readme() -> None:
+    """Registry: a command nobody can find in the README does not exist for users."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [
+        path
+        for path in command_paths()
+        if not re.search(r"(staircase|`)[^\n`]*?\b" + re.escape(path) + r"\b", readme)
+    ]
+    assert missing == []
