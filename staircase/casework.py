@@ -155,7 +155,7 @@ def record_move(
         reason=reason,
         pack=pack.id,
         pack_version=pack.version,
-        evidence=ids(by_rules.evidence if by_rules else evidence),
+        evidence=ids(by_rules.basis if by_rules else evidence),
     )
     case.step, case.step_since = to_step, work.now
     work.session.add_all([transition, case])

@@ -68,6 +68,8 @@ class Evaluation:
     escalations: tuple[EscalationOrder, ...] = ()
     actions: tuple[str, ...] = ()
     fired: tuple[Reason, ...] = field(default=(), repr=False)
+    basis: frozenset[int] = frozenset()
+    """The observations an automatic move or a proposal up rests on."""
 
     @property
     def evidence(self) -> frozenset[int]:
@@ -100,14 +102,10 @@ def evaluate(pack: Pack, facts: Iterable[Fact], state: CaseState, now: datetime)
     live = sorted(
         (f for f in facts if not f.retracted and f.at <= now), key=lambda f: (f.at, f.observation)
     )
-    fired = tuple(reason for rule in pack.rules if (reason := _fire(pack, rule, live, now)))
-    top = max((pack.rank(r.step) for r in fired), default=pack.bottom.rank)
-    indicated = next(s.id for s in pack.ladder if s.rank == top)
-    why = tuple(r for r in fired if r.step == indicated)
-    evidence = frozenset(o for r in why for o in r.observations)
-
+    indicated, why, fired = _indication(pack, live, now)
+    basis: frozenset[int] = frozenset()
     if pack.rank(indicated) > pack.rank(state.step):
-        auto_to, proposal = _upward(pack, state, indicated, evidence)
+        auto_to, proposal, basis = _upward(pack, state, live, now, indicated, _evidence(why))
     else:
         auto_to, proposal = None, _downward(pack, state, indicated, live, now)
     return Evaluation(
@@ -121,7 +119,22 @@ def evaluate(pack: Pack, facts: Iterable[Fact], state: CaseState, now: datetime)
         escalations=_escalations(pack, indicated, why, fired),
         actions=_actions(pack, indicated, fired),
         fired=fired,
+        basis=basis,
     )
+
+
+def _indication(
+    pack: Pack, live: list[Fact], now: datetime
+) -> tuple[str, tuple[Reason, ...], tuple[Reason, ...]]:
+    """The indicated step, the reasons that reach it, and every rule that fired."""
+    fired = tuple(reason for rule in pack.rules if (reason := _fire(pack, rule, live, now)))
+    top = max((pack.rank(r.step) for r in fired), default=pack.bottom.rank)
+    indicated = next(s.id for s in pack.ladder if s.rank == top)
+    return indicated, tuple(r for r in fired if r.step == indicated), fired
+
+
+def _evidence(reasons: tuple[Reason, ...]) -> frozenset[int]:
+    return frozenset(o for r in reasons for o in r.observations)
 
 
 def _fire(pack: Pack, rule: Rule, live: list[Fact], now: datetime) -> Reason | None:
@@ -145,17 +158,32 @@ def _fire(pack: Pack, rule: Rule, live: list[Fact], now: datetime) -> Reason | N
 
 
 def _upward(
-    pack: Pack, state: CaseState, indicated: str, evidence: frozenset[int]
-) -> tuple[str | None, ProposedMove | None]:
-    """Move up by itself to the highest ``auto`` step; propose anything higher."""
+    pack: Pack,
+    state: CaseState,
+    live: list[Fact],
+    now: datetime,
+    indicated: str,
+    evidence: frozenset[int],
+) -> tuple[str | None, ProposedMove | None, frozenset[int]]:
+    """Move up by itself to the highest ``auto`` step; propose anything higher.
+
+    Evidence a person already ruled on does not raise the case again (§3.3):
+    a new observation that adds to it does, and what the other observations
+    indicate on their own still counts — an undone kritik must not keep a
+    later utilfredshed from moving the case to mindre.
+    """
     if evidence <= state.dismissed:
-        return None, None
+        fresh = [f for f in live if f.observation not in state.dismissed]
+        indicated, why, _ = _indication(pack, fresh, now)
+        evidence = _evidence(why)
+        if pack.rank(indicated) <= pack.rank(state.step):
+            return None, None, frozenset()
     current, target = pack.rank(state.step), pack.rank(indicated)
     autos = [s for s in pack.ladder if s.auto and current < s.rank <= target]
     auto_to = autos[-1].id if autos else None
     reached = pack.rank(auto_to) if auto_to else current
     proposal = ProposedMove(indicated, "up", evidence) if reached < target else None
-    return auto_to, proposal
+    return auto_to, proposal, evidence
 
 
 def _downward(
