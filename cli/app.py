@@ -3,7 +3,7 @@
 import typer
 
 from staircase import __version__
-from staircase.cli import backup, daily, demo, followup, setup
+from staircase.cli import audit, backup, daily, demo, followup, privacy, setup
 from staircase.cli.boundary import BoundaryGroup
 from staircase.cli.context import Options
 from staircase.cli.rules import rules_app
@@ -38,6 +38,9 @@ app.command("demo")(demo.demo)
 app.add_typer(setup.db_app, name="db")
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
+app.add_typer(audit.audit_app, name="audit")
+app.command("subject-access")(privacy.subject_access)
+app.command("purge")(privacy.purge)
 
 
 def _version(value: bool) -> None:

@@ -188,3 +188,20 @@ def case_list(
         "contact_id",
     ]
     listed(ctx, json, list_cases(request(ctx), unit=unit, step=step), columns, "Cases")
+
+
+@case_app.command("close")
+def case_close(
+    ctx: typer.Context,
+    case: int = typer.Argument(..., help="The case number."),
+    reason: str | None = typer.Option(None, "--reason", help="Why the case ends (required)."),
+    json: bool = JSON,
+) -> None:
+    """Close a case (leader of its unit, or admin); retention counts from now."""
+    from staircase.closing import close_case
+
+    view = close_case(request(ctx), case, reason=reason)
+    if wants_json(ctx, json):
+        render.print_json(view.model_dump(mode="json"))
+    else:
+        render.console().print(f"case {view.id} closed")

@@ -2,8 +2,11 @@
 
 Each entry's hash covers the previous entry's hash and its own chained
 fields, so editing, deleting or reordering any entry breaks the chain at
-that entry. Personal details live in ``audit_detail``, outside the chain,
-so retention can delete them and the chain still verifies (§6.6).
+that entry. Deleting the *last* entries leaves no gap behind, so the chain's
+head (how many entries, and the last hash) is kept in the ``setting`` table,
+moved by every append in the same transaction, and compared by ``verify``.
+Personal details live in ``audit_detail``, outside the chain, so retention
+can delete them and the chain still verifies (§6.6).
 """
 
 import hashlib
@@ -15,9 +18,11 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from staircase.clock import Clock
-from staircase.db.models import AuditDetail, AuditEntry
+from staircase.db.models import AuditDetail, AuditEntry, Setting
 
 GENESIS = "0" * 64
+HEAD_KEY = "audit_head"
+"""The ``setting`` row holding the chain's head: ``"<entries> <last hash>"``."""
 _CHAIN_LOCK = 7_146_201  # PostgreSQL advisory lock id serialising chain appends
 
 
@@ -62,8 +67,8 @@ def append(session: Session, events: list[Event], clock: Clock) -> None:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("select pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
-    last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
-    prev_hash, next_id = (last.hash, last.id + 1) if last else (GENESIS, 1)
+    count, prev_hash = read_head(session) or _last_entry(session)
+    next_id = count + 1
     at, shifted = datetime.now(UTC), clock.now if clock.shifted else None
     details = []
     for event in events:
@@ -86,7 +91,36 @@ def append(session: Session, events: list[Event], clock: Clock) -> None:
         prev_hash, next_id = entry.hash, next_id + 1
     session.flush()
     session.add_all(details)
+    _write_head(session, next_id - 1, prev_hash)
     session.flush()
+
+
+def read_head(session: Session) -> tuple[int, str] | None:
+    """The recorded head of the chain (entries, last hash), or None if none is recorded.
+
+    Appends chain on from the head, not from the last row, so that after
+    deleted last entries the next entry still points at the missing one and
+    the gap stays visible.
+    """
+    row = session.exec(
+        select(Setting).where(Setting.key == HEAD_KEY).execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        return None
+    count, _, last_hash = row.value.partition(" ")
+    return int(count), last_hash
+
+
+def _last_entry(session: Session) -> tuple[int, str]:
+    """The head as the rows show it: for a log written before heads were recorded."""
+    last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).first()
+    return (last.id, last.hash) if last else (0, GENESIS)
+
+
+def _write_head(session: Session, count: int, last_hash: str) -> None:
+    row = session.get(Setting, HEAD_KEY) or Setting(key=HEAD_KEY, value="")
+    row.value = f"{count} {last_hash}"
+    session.add(row)
 
 
 @dataclass(frozen=True)
@@ -107,9 +141,14 @@ def verify(session: Session) -> Verification:
 
     An edited entry no longer matches its hash; a deleted one leaves a gap in
     the ids and a successor whose ``prev_hash`` points nowhere; a reordering
-    breaks both. Streams the entries, so memory stays flat on a long log.
+    breaks both; deleted last entries fall short of the recorded head.
+    Streams the entries, so memory stays flat on a long log.
+
+    The head is read first: entries appended while the walk runs (PostgreSQL
+    reads committed rows as it goes) chain on beyond it and are not a fault.
     """
-    prev_hash, expected_id, count = GENESIS, 1, 0
+    head = read_head(session)
+    prev_hash, expected_id, count, hash_at_head = GENESIS, 1, 0, GENESIS
     for entry in session.exec(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
         count += 1
         if entry.id != expected_id:
@@ -121,4 +160,25 @@ def verify(session: Session) -> Verification:
         if entry_hash(prev_hash, entry) != entry.hash:
             return Verification(count, entry.id, f"entry {entry.id} was altered")
         prev_hash, expected_id = entry.hash, expected_id + 1
+        if head is not None and entry.id == head[0]:
+            hash_at_head = entry.hash
+    return _check_head(head, count, hash_at_head)
+
+
+def _check_head(head: tuple[int, str] | None, count: int, hash_at_head: str) -> Verification:
+    """Compare an unbroken chain with the head its appends recorded."""
+    if head is None:
+        if count == 0:
+            return Verification(0)
+        return Verification(
+            count, count, f"the record of the log's end is missing; entry {count} may not be last"
+        )
+    recorded, recorded_hash = head
+    if count < recorded:
+        gone = "entry was" if recorded - count == 1 else f"{recorded - count} entries were"
+        return Verification(
+            count, count + 1, f"entry {count + 1} is missing (the last {gone} deleted)"
+        )
+    if hash_at_head != recorded_hash:
+        return Verification(count, recorded, f"entry {recorded} was altered")
     return Verification(count)

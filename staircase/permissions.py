@@ -31,12 +31,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "inbox": EVERYONE,
     "backup": frozenset({ADMIN}),
     "restore": frozenset({ADMIN}),
+    "case.close": frozenset({LEADER, ADMIN}),
+    "audit.verify": frozenset({QUALITY, ADMIN}),
+    "audit.show": frozenset({QUALITY, ADMIN}),
+    "subject.access": frozenset({QUALITY, ADMIN}),
+    "purge": frozenset({ADMIN}),
 }
 
 _READS = frozenset({"case.show", "case.list", "assess", "unit.list"})
 ANY_UNIT: dict[str, frozenset[str]] = {
     QUALITY: _READS,
-    ADMIN: _READS | {"resident.add", "case.open"},
+    ADMIN: _READS | {"resident.add", "case.open", "case.close"},
 }
 """What a role may do in units it does not belong to: quality reads across
 units (§1.3); admin also sets up residents and cases anywhere (§1.4)."""
@@ -88,6 +93,11 @@ COMMANDS: dict[str, str | None] = {
     "agreement end": "agreement",
     "backup": "backup",
     "restore": "restore",
+    "case close": "case.close",
+    "audit verify": "audit.verify",
+    "audit show": "audit.show",
+    "subject-access": "subject.access",
+    "purge": "purge",
 }
 """Every command and the action its role is checked for; None where no
 personal data is touched (rule packs, the demo's own database) or where the

@@ -68,6 +68,11 @@ SAMPLES: dict[str, list[str]] = {
     "agreement end": ["agreement", "end", "1"],
     "backup": ["backup", "staircase-backup.db"],
     "restore": ["restore", "staircase-backup.db"],
+    "case close": ["case", "close", "1", "--reason", "Flyttet til andet plejehjem"],
+    "audit verify": ["audit", "verify"],
+    "audit show": ["audit", "show", "--case", "1"],
+    "subject-access": ["subject-access", "--relative", "1", "--out", "indsigt"],
+    "purge": ["purge", "--dry-run"],
 }
 
 

@@ -8,6 +8,7 @@ lock up front instead of failing when it later upgrades a read lock.
 """
 
 import os
+import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -140,3 +141,28 @@ def explain(err: OperationalError, url: str) -> str:
     if "locked" in message or "busy" in message:
         return f"the database {where} stayed locked for {BUSY_TIMEOUT_MS // 1000} s; try again"
     return f"cannot use the database {where}: {message}"
+
+
+def compact(url: str) -> None:
+    """Rewrite a SQLite file from its live rows, so deleted rows leave no bytes behind (§6.6).
+
+    A delete only marks pages free and leaves old page images in the WAL;
+    ``vacuum`` rebuilds the file and a truncating checkpoint empties the
+    WAL. It cannot run inside a transaction, hence the driver connection.
+    PostgreSQL needs nothing here: deleted rows are gone from every query
+    and autovacuum reclaims their space.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return
+    raw = open_engine(url).raw_connection()
+    try:
+        raw.driver_connection.execute("vacuum")
+        raw.driver_connection.execute("pragma wal_checkpoint(truncate)")
+    except sqlite3.OperationalError as err:
+        raise DatabaseProblem(
+            f"the deletion is committed, but compacting {parsed.database} failed ({err}); "
+            f"run `sqlite3 {parsed.database} vacuum` when nobody is working"
+        ) from err
+    finally:
+        raw.close()

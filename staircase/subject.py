@@ -1,0 +1,315 @@
+"""Subject access (GDPR art. 15, §6.4): all that is held about one relative or resident.
+
+The export holds the person's own record, every case they are part of with
+everything stored on it (notes included), and from the audit log when
+their data was read or changed and by what kind of staff member. Other
+people are redacted (``redact.py``). It is written as JSON for the record
+and as a self-contained HTML page the person can read; both files are
+readable by their owner only (§6.7), and the export itself is audited.
+"""
+
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, SQLModel, col, func, select
+
+from staircase.db.models import (
+    Action,
+    Agreement,
+    AuditEntry,
+    Case,
+    Escalation,
+    Observation,
+    Proposal,
+    Relative,
+    Resident,
+    Staff,
+    Transition,
+)
+from staircase.errors import InvalidInput, NotFound
+from staircase.redact import RELATIVE_LABEL, RESIDENT_LABEL, Redactor
+from staircase.setup import get_resident
+from staircase.views import Time, View
+from staircase.work import Request, Work, transaction
+
+STAFF_COLUMNS = frozenset(
+    {
+        "logged_by",
+        "by_staff",
+        "decided_by",
+        "acknowledged_by",
+        "owner_id",
+        "closed_by",
+        "agreed_by",
+        "contact_id",
+    }
+)
+"""Columns holding a staff member's initials: shown as the member's role."""
+
+Value = Time | str | int | bool | None
+Row = dict[str, Value]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whom the request is about: a relative by id, or a resident by reference."""
+
+    relative_id: int | None = None
+    resident_ref: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.relative_id is None) == (self.resident_ref is None):
+            raise InvalidInput("name one person: --relative ID or --resident REF")
+
+    @property
+    def key(self) -> str:
+        """How audit entries name the subject (ids only, never a name)."""
+        if self.relative_id is not None:
+            return f"relative:{self.relative_id}"
+        return f"resident:{self.resident_ref}"
+
+
+class HistoryEntry(View):
+    """One audit entry about the subject's data: when, what kind of person, what."""
+
+    at: Time
+    clock: Time | None
+    by: str
+    action: str
+    case_id: int | None
+    subject: str
+    outcome: str
+
+
+class SubjectCase(View):
+    """One case the subject is part of, with all its rows and its audit history."""
+
+    case: Row
+    observations: list[Row]
+    transitions: list[Row]
+    proposals: list[Row]
+    escalations: list[Row]
+    actions: list[Row]
+    agreements: list[Row]
+    history: list[HistoryEntry]
+
+
+class SubjectAccess(View):
+    """Everything held about one person (§6.4): the content of both files."""
+
+    subject: str
+    person: Row
+    generated_at: Time
+    generated_by: str
+    cases: list[SubjectCase]
+    history: list[HistoryEntry]
+
+
+class SubjectAccessReport(View):
+    """What ``subject-access`` wrote."""
+
+    subject: str
+    json_path: str
+    html_path: str
+    cases: int
+    observations: int
+    reads: int
+
+
+def export_subject(
+    request: Request, subject: Subject, *, out: Path, force: bool = False
+) -> SubjectAccessReport:
+    """Gather, redact and write the subject's data; audited as an export and as case reads."""
+    json_path, html_path = _paths(Path(out).expanduser(), force=force)
+    written: list[Path] = []
+    done = False
+    try:
+        with transaction(request, "subject.access", write=False) as work:
+            access = gather(work, subject)
+            _write(access, json_path, html_path, written)
+            for case in access.cases:
+                work.audit("case.read", case_id=case.case["id"], subject="subject-access")
+            work.audit("subject.access", subject=subject.key, detail=str(json_path))
+        done = True
+    finally:
+        if not done:
+            for path in written:
+                path.unlink(missing_ok=True)
+    return SubjectAccessReport(
+        subject=subject.key.replace(":", " "),
+        json_path=str(json_path),
+        html_path=str(html_path),
+        cases=len(access.cases),
+        observations=sum(len(c.observations) for c in access.cases),
+        reads=sum(len(c.history) for c in access.cases) + len(access.history),
+    )
+
+
+def gather(work: Work, subject: Subject) -> SubjectAccess:
+    """The subject's record, cases and history, with other people redacted."""
+    session = work.session
+    person, cases = _person_and_cases(session, subject)
+    redactor = _redactor(session, cases, keep=person.name)
+    own_resident = subject.resident_ref is not None
+    return SubjectAccess(
+        subject=subject.key,
+        person=_row(person, redactor),
+        generated_at=work.now,
+        generated_by=redactor.staff(work.actor.id),
+        cases=[_case(session, case, redactor, own_resident=own_resident) for case in cases],
+        history=_registration_history(session, subject, redactor),
+    )
+
+
+def _person_and_cases(session: Session, subject: Subject) -> tuple[SQLModel, list[Case]]:
+    if subject.relative_id is not None:
+        person = session.get(Relative, subject.relative_id)
+        if person is None:
+            raise NotFound(f"no relative {subject.relative_id}; see `staircase case list`")
+        where = Case.relative_id == person.id
+    else:
+        person = get_resident(session, subject.resident_ref)
+        where = Case.resident_id == person.id
+    return person, list(session.exec(select(Case).where(where).order_by(Case.id)).all())
+
+
+def _redactor(session: Session, cases: list[Case], *, keep: str) -> Redactor:
+    """Staff, and the residents and relatives around the subject's cases."""
+    staff = {s.id: (s.name, s.role) for s in session.exec(select(Staff)).all()}
+    resident_ids = {c.resident_id for c in cases}
+    residents = session.exec(select(Resident.name).where(col(Resident.id).in_(resident_ids))).all()
+    relatives = session.exec(
+        select(Relative.name)
+        .join(Case, col(Case.relative_id) == Relative.id)
+        .where(col(Case.resident_id).in_(resident_ids))
+    ).all()
+    others = [(n, RESIDENT_LABEL) for n in residents] + [(n, RELATIVE_LABEL) for n in relatives]
+    return Redactor(staff=staff, others=others, keep=keep)
+
+
+def _case(session: Session, case: Case, redactor: Redactor, *, own_resident: bool) -> SubjectCase:
+    resident = session.get(Resident, case.resident_id)
+    relative = session.get(Relative, case.relative_id)
+    summary = _row(case, redactor) | {
+        "resident_ref": resident.ref,
+        "resident": resident.name if own_resident else RESIDENT_LABEL,
+        "relative": RELATIVE_LABEL if own_resident else relative.name,
+        "relation": relative.relation,
+    }
+    rows = {
+        name: [_row(r, redactor) for r in _rows(session, table, case.id)]
+        for name, table in (
+            ("observations", Observation),
+            ("transitions", Transition),
+            ("proposals", Proposal),
+            ("escalations", Escalation),
+            ("actions", Action),
+            ("agreements", Agreement),
+        )
+    }
+    return SubjectCase(case=summary, history=_case_history(session, case.id, redactor), **rows)
+
+
+def _rows(session: Session, table: type, case_id: int) -> list:
+    return list(session.exec(select(table).where(table.case_id == case_id).order_by(table.id)))
+
+
+def _row(record: SQLModel, redactor: Redactor) -> Row:
+    """A stored row as it is held, staff shown by role and free text redacted."""
+    row: Row = {}
+    for column in type(record).model_fields:
+        value = getattr(record, column)
+        if column in STAFF_COLUMNS:
+            value = redactor.staff(value)
+        elif isinstance(value, str):
+            value = redactor.text(value)
+        row[column] = value
+    return row
+
+
+def _case_history(session: Session, case_id: int, redactor: Redactor) -> list[HistoryEntry]:
+    """The audit entries about this case since it was opened.
+
+    Counting from the case's own ``case.open`` entry keeps out the entries of
+    an earlier, purged case that had the same number (SQLite reuses ids).
+    """
+    opened = session.exec(
+        select(func.max(AuditEntry.id)).where(
+            AuditEntry.case_id == case_id, AuditEntry.action == "case.open"
+        )
+    ).one()
+    query = select(AuditEntry).where(AuditEntry.case_id == case_id)
+    if opened is not None:
+        query = query.where(AuditEntry.id >= opened)
+    return [_history(e, redactor) for e in session.exec(query.order_by(AuditEntry.id))]
+
+
+def _registration_history(
+    session: Session, subject: Subject, redactor: Redactor
+) -> list[HistoryEntry]:
+    """Entries about the person outside any case: their registration, earlier exports."""
+    if subject.relative_id is not None:
+        registered = ("relative.add", str(subject.relative_id))
+    else:
+        registered = ("resident.add", subject.resident_ref)
+    since = session.exec(
+        select(func.max(AuditEntry.id)).where(
+            AuditEntry.action == registered[0], AuditEntry.subject == registered[1]
+        )
+    ).one()
+    query = select(AuditEntry).where(
+        ((AuditEntry.action == registered[0]) & (AuditEntry.subject == registered[1]))
+        | ((AuditEntry.action == "subject.access") & (AuditEntry.subject == subject.key))
+    )
+    if since is not None:
+        query = query.where(AuditEntry.id >= since)
+    return [_history(e, redactor) for e in session.exec(query.order_by(AuditEntry.id))]
+
+
+def _history(entry: AuditEntry, redactor: Redactor) -> HistoryEntry:
+    return HistoryEntry(
+        at=entry.at,
+        clock=entry.clock,
+        by=redactor.staff(entry.actor),
+        action=entry.action,
+        case_id=entry.case_id,
+        subject=entry.subject,
+        outcome=entry.outcome,
+    )
+
+
+def _paths(out: Path, *, force: bool) -> tuple[Path, Path]:
+    """``PATH.json`` (PATH as given when it has another suffix) and ``PATH.html``."""
+    if out.suffix == ".html":
+        raise InvalidInput(
+            f"{out}: name the JSON file (or no suffix); the HTML is written next to it"
+        )
+    json_path = out.with_suffix(".json") if out.suffix in ("", ".json") else out
+    html_path = out.with_suffix(".html")
+    if not json_path.parent.is_dir():
+        raise InvalidInput(f"no folder {json_path.parent}; create it or choose another --out")
+    for path in (json_path, html_path):
+        if path.exists() and not force:
+            raise InvalidInput(f"{path} exists; choose another --out or add --force")
+    return json_path, html_path
+
+
+def _write(access: SubjectAccess, json_path: Path, html_path: Path, written: list[Path]) -> None:
+    """Write both files, noting each in ``written`` so a failure can remove them."""
+    from staircase.subject_html import render_html
+
+    data = json.dumps(access.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    for path, text in ((json_path, data + "\n"), (html_path, render_html(access))):
+        written.append(path)
+        _write_private(path, text)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file readable by its owner only (§6.7): it holds special-category data."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
+    os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(text)

@@ -1,0 +1,194 @@
+"""The audit log (§6.2): `audit verify` names the first edited, deleted or reordered
+entry, and `audit show` reads the log, itself audited as a search.
+
+Tampering uses sqlite3 on the database file directly, as someone with the
+file but not the program would; the intact log and `show` run on both
+SQLite and PostgreSQL.
+"""
+
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from staircase.auditlog import show_log, verify_log
+from staircase.casefile import show_case
+from staircase.cli.app import app
+from staircase.db.models import AuditEntry, Setting
+from staircase.db.store import close_engine, session_scope
+from staircase.observations import Entry, log
+from tests.conftest import NOW, Home
+
+
+def staircase(url: str, *args: str, who: str = "KV"):
+    env = {"STAIRCASE_DB": url, "STAIRCASE_USER": who, "STAIRCASE_NOW": "2026-11-23 10:00"}
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def entries(url: str) -> list[AuditEntry]:
+    with session_scope(url, write=False) as session:
+        return list(session.exec(select(AuditEntry).order_by(AuditEntry.id)).all())
+
+
+def tamper(home: Home, *statements: str) -> None:
+    """Run SQL on the file behind staircase's back."""
+    close_engine(home.url)
+    path = Path(home.url.removeprefix("sqlite:///"))
+    with closing(sqlite3.connect(path)) as connection:
+        for statement in statements:
+            connection.execute(statement)
+        connection.commit()
+
+
+def busy(home: Home) -> int:
+    """Some daily work on case 1; returns the number of entries in the log."""
+    log(home.as_("AK"), Entry(1, ("kritik",), note="Vred over besøgstiderne"))
+    show_case(home.as_("LH"), 1)
+    return len(entries(home.url))
+
+
+def test_intact_log_verifies_and_the_check_is_logged(home: Home) -> None:
+    count = busy(home)
+    result = staircase(home.url, "audit", "verify")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == f"audit log intact: {count} entries"
+    last = entries(home.url)[-1]
+    assert (last.actor, last.action, last.subject) == (
+        "KV",
+        "audit.verify",
+        f"entries={count} intact",
+    )
+    check = verify_log(home.as_("ADM"))
+    assert (check.ok, check.entries, check.problem) == (True, count + 1, None)
+
+
+def broken(home: Home) -> str:
+    """Run `audit verify`: it must fail with exactly one line; returns that line."""
+    result = staircase(home.url, "audit", "verify")
+    assert result.exit_code == 1, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("staircase: audit log broken: ")
+    return lines[0].removeprefix("staircase: audit log broken: ")
+
+
+def test_an_edited_middle_entry_is_named(sqlite_home: Home) -> None:
+    count = busy(sqlite_home)
+    middle = count // 2
+    tamper(sqlite_home, f"update audit set actor = 'XX' where id = {middle}")
+    assert broken(sqlite_home) == f"entry {middle} was altered"
+
+
+def test_an_edited_entry_with_a_recomputed_hash_breaks_its_successor(sqlite_home: Home) -> None:
+    count = busy(sqlite_home)
+    tamper(sqlite_home, f"update audit set hash = '{'f' * 64}' where id = 3")
+    assert broken(sqlite_home) == "entry 3 was altered"
+    assert count > 3
+
+
+def test_a_deleted_middle_entry_is_named(sqlite_home: Home) -> None:
+    count = busy(sqlite_home)
+    middle = count // 2
+    tamper(
+        sqlite_home,
+        f"delete from audit_detail where audit_id = {middle}",
+        f"delete from audit where id = {middle}",
+    )
+    assert broken(sqlite_home) == f"entry {middle} is missing"
+
+
+def test_deleted_last_entries_are_named_and_stay_missing(sqlite_home: Home) -> None:
+    count = busy(sqlite_home)
+    tamper(sqlite_home, f"delete from audit where id >= {count - 1}")
+    assert broken(sqlite_home) == f"entry {count - 1} is missing (the last 2 entries were deleted)"
+    show_case(sqlite_home.as_("LH"), 1)  # new entries chain on from the recorded head
+    assert broken(sqlite_home) == f"entry {count - 1} is missing"
+
+
+def test_the_last_entry_deleted_alone(sqlite_home: Home) -> None:
+    count = busy(sqlite_home)
+    tamper(sqlite_home, f"delete from audit where id = {count}")
+    assert broken(sqlite_home) == f"entry {count} is missing (the last entry was deleted)"
+
+
+def test_swapped_entries_are_named_at_the_first(sqlite_home: Home) -> None:
+    busy(sqlite_home)
+    tamper(
+        sqlite_home,
+        "update audit set id = -4 where id = 4",
+        "update audit set id = 4 where id = 6",
+        "update audit set id = 6 where id = -4",
+    )
+    assert broken(sqlite_home) == "entry 4 does not follow entry 3"
+
+
+def test_a_missing_head_is_reported(sqlite_home: Home) -> None:
+    count = busy(sqlite_home)
+    tamper(sqlite_home, "delete from setting where key = 'audit_head'")
+    assert broken(sqlite_home) == (
+        f"the record of the log's end is missing; entry {count} may not be last"
+    )
+
+
+def test_the_head_moves_with_every_append(home: Home) -> None:
+    count = busy(home)
+    with session_scope(home.url, write=False) as session:
+        head = session.get(Setting, "audit_head").value
+    assert head == f"{count} {entries(home.url)[-1].hash}"
+
+
+def test_show_filters_and_is_audited_as_a_search(home: Home) -> None:
+    busy(home)
+    shown = show_log(home.as_("KV"), case_id=1)
+    assert {e.case_id for e in shown.entries} == {1}
+    opened = next(e for e in shown.entries if e.action == "case.open")
+    assert opened.detail == "Maria Andersen"
+    assert [e.action for e in shown.entries if e.actor == "LH"] == ["case.read"]
+
+    by_lh = show_log(home.as_("ADM"), person="lh")
+    assert {e.actor for e in by_lh.entries} == {"LH"}
+    last = entries(home.url)[-1]
+    assert (last.actor, last.action, last.case_id, last.subject) == (
+        "ADM",
+        "audit.search",
+        None,
+        "case=* person=lh since=*",
+    )
+    previous = entries(home.url)[-2]
+    assert (previous.action, previous.case_id, previous.subject) == (
+        "audit.search",
+        1,
+        "case=1 person=* since=*",
+    )
+
+
+def test_show_since_counts_real_time(home: Home) -> None:
+    busy(home)
+    assert show_log(home.as_("KV"), since="2000-01-01").entries
+    assert show_log(home.as_("KV", NOW.replace(year=2099)), since="-1d").entries == []
+
+
+def test_show_json_and_table(home: Home) -> None:
+    busy(home)
+    result = staircase(home.url, "audit", "show", "--case", "1", "--person", "AK", "--json")
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["case_id"] == 1 and shown["person"] == "AK"
+    assert {e["actor"] for e in shown["entries"]} == {"AK"}
+    assert shown["entries"][0]["at"].endswith("Z")
+    table = staircase(home.url, "audit", "show", "--since", "-1h")
+    assert table.exit_code == 0, table.stderr
+    assert "Audit log" in table.stdout
+
+
+@pytest.mark.parametrize("who", ["AK", "LH"])
+def test_staff_and_leaders_may_not_read_the_log(home: Home, who: str) -> None:
+    before = len(entries(home.url))
+    result = staircase(home.url, "audit", "show", who=who)
+    assert result.exit_code == 3
+    after = entries(home.url)
+    assert len(after) == before + 1
+    assert (after[-1].actor, after[-1].action, after[-1].outcome) == (who, "audit.show", "refused")
