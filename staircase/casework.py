@@ -15,7 +15,7 @@ from staircase import notify
 from staircase.clock import due_after
 from staircase.db.models import Action, Case, Escalation, Observation, Proposal, Transition, Unit
 from staircase.engine import CaseState, EscalationOrder, Evaluation, Fact, evaluate
-from staircase.errors import NotFound
+from staircase.errors import InvalidInput, NotFound
 from staircase.machine import machine_for
 from staircase.pack import Pack, load_pack
 from staircase.work import Work
@@ -52,6 +52,14 @@ def get_case(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"no case {case_id}; see `staircase case list`")
+    return case
+
+
+def open_case(session: Session, case_id: int) -> Case:
+    """A case that may still change: a closed case is history, kept until purged."""
+    case = get_case(session, case_id)
+    if case.closed_at is not None:
+        raise InvalidInput(f"case {case.id} is closed; nothing can change on it")
     return case
 
 

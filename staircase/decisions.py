@@ -36,7 +36,7 @@ def accept(request: Request, proposal_id: int, *, reason: str | None) -> CaseVie
     why = _reason(reason)
     with transaction(request, "proposal.decide") as work:
         proposal = _open_proposal(work, proposal_id)
-        case = casework.get_case(work.session, proposal.case_id)
+        case = casework.open_case(work.session, proposal.case_id)
         permit_unit(work.actor, case.unit_id, "proposal.decide")
         if case.step != proposal.from_step:
             raise InvalidInput(
@@ -62,7 +62,7 @@ def reject(request: Request, proposal_id: int, *, reason: str | None) -> CaseVie
     why = _reason(reason)
     with transaction(request, "proposal.decide") as work:
         proposal = _open_proposal(work, proposal_id)
-        case = casework.get_case(work.session, proposal.case_id)
+        case = casework.open_case(work.session, proposal.case_id)
         permit_unit(work.actor, case.unit_id, "proposal.decide")
         _decide(work, proposal, "rejected", why)
         return case_view(work, case)
@@ -82,7 +82,7 @@ def move(request: Request, case_id: int, step: str, *, reason: str | None) -> Ca
     """A person moves a case; the state machine says whether they may."""
     why = _reason(reason)
     with transaction(request, "move") as work:
-        case = casework.get_case(work.session, case_id)
+        case = casework.open_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "move")
         pack = casework.pack_for(work.session, case)
         casework.record_move(work, case, pack, pack.step(step).id, reason=why)

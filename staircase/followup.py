@@ -108,7 +108,7 @@ def add_agreement(
     if review_at is not None and review_at <= request.clock.now:
         raise InvalidInput("the review date must be in the future")
     with transaction(request, "agreement") as work:
-        case = casework.get_case(work.session, case_id)
+        case = casework.open_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "agreement")
         agreement = Agreement(
             case_id=case.id,
@@ -127,7 +127,7 @@ def _active_agreement(work: Work, agreement_id: int) -> tuple[Agreement, Case]:
     agreement = work.session.get(Agreement, agreement_id)
     if agreement is None:
         raise NotFound(f"no agreement {agreement_id}")
-    case = casework.get_case(work.session, agreement.case_id)
+    case = casework.open_case(work.session, agreement.case_id)
     permit_unit(work.actor, case.unit_id, "agreement")
     if agreement.status != "active":
         raise InvalidInput(f"agreement {agreement_id} is already {agreement.status}")

@@ -63,10 +63,8 @@ def log(request: Request, entry: Entry) -> LogResult:
     if entry.at:
         occurred = not_in_future(parse_when(entry.at, clock=request.clock), clock=request.clock)
     with transaction(request, "log") as work:
-        case = casework.get_case(work.session, entry.case_id)
+        case = casework.open_case(work.session, entry.case_id)
         permit_unit(work.actor, case.unit_id, "log")
-        if case.closed_at is not None:
-            raise InvalidInput(f"case {case.id} is closed; nothing can be logged on it")
         pack = casework.pack_for(work.session, case)
         indicators = tuple(pack.indicator(text).id for text in entry.indicators)
         if entry.retracts is not None:

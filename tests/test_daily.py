@@ -168,3 +168,19 @@ def test_area_leader_reads_the_homes_of_the_area(home) -> None:
     assert [c.id for c in assess(home.as_("OL")).cases] == [1]
     with pytest.raises(NotAllowed):
         show_case(home.as_("TN"), 1)
+
+
+def test_a_closed_case_is_history(home) -> None:
+    from staircase.closing import close_case
+    from staircase.followup import add_agreement
+
+    log(home.as_("AK", NOW - timedelta(days=1)), Entry(1, ("kritik",)))
+    close_case(home.as_("LH"), 1, reason="Beboeren er flyttet")
+    for attempt in (
+        lambda: log(home.as_("AK"), Entry(1, ("kritik",))),
+        lambda: move(home.as_("LH"), 1, "stoerre", reason="Kritik"),
+        lambda: accept(home.as_("LH"), 1, reason="Enig"),
+        lambda: add_agreement(home.as_("AK"), 1, "Ring hver uge", review=None),
+    ):
+        with pytest.raises(InvalidInput):
+            attempt()

@@ -36,6 +36,11 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+"""SQLite would hand a purged case's number to the next new case, and old
+audit entries would then seem to speak of it; ids are never reused."""
+
+
 def _utc(**kwargs) -> Column:
     """A timestamp column that stores UTC (§5.4)."""
     return Column(UTCDateTime(), **kwargs)
@@ -70,6 +75,8 @@ class Membership(SQLModel, table=True):
 class Resident(SQLModel, table=True):
     """A resident (borger). Never a CPR number: ``ref`` is the home's own reference."""
 
+    __table_args__ = (NEVER_REUSE_IDS,)
+
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(max_length=40, unique=True)
     name: str = Field(max_length=200)
@@ -78,6 +85,8 @@ class Resident(SQLModel, table=True):
 
 class Relative(SQLModel, table=True):
     """A relative (pårørende); one relative may have cases with several residents."""
+
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
@@ -94,7 +103,7 @@ class Case(SQLModel, table=True):
     """
 
     __tablename__ = "case"
-    __table_args__ = (UniqueConstraint("resident_id", "relative_id"),)
+    __table_args__ = (UniqueConstraint("resident_id", "relative_id"), NEVER_REUSE_IDS)
 
     id: int | None = Field(default=None, primary_key=True)
     resident_id: int = Field(foreign_key="resident.id", index=True)
@@ -117,7 +126,7 @@ class Observation(SQLModel, table=True):
     withdraws; a pure retraction has no indicator.
     """
 
-    __table_args__ = (Index("ix_observation_case_at", "case_id", "occurred_at"),)
+    __table_args__ = (Index("ix_observation_case_at", "case_id", "occurred_at"), NEVER_REUSE_IDS)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id")
@@ -132,6 +141,8 @@ class Observation(SQLModel, table=True):
 
 class Transition(SQLModel, table=True):
     """A move of a case from one step to another, by a person or by a rule."""
+
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
@@ -148,6 +159,8 @@ class Transition(SQLModel, table=True):
 
 class Proposal(SQLModel, table=True):
     """A move the rules indicate that waits for a person (§3.3)."""
+
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
@@ -167,6 +180,8 @@ class Proposal(SQLModel, table=True):
 
 class Escalation(SQLModel, table=True):
     """Leadership told about a case: to whom, by when, and whether they answered."""
+
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
@@ -188,6 +203,8 @@ class Escalation(SQLModel, table=True):
 class Action(SQLModel, table=True):
     """A response (handling) the pack recommends for a case, with an owner and a due date."""
 
+    __table_args__ = (NEVER_REUSE_IDS,)
+
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     action: str = Field(max_length=60)
@@ -206,6 +223,8 @@ class Action(SQLModel, table=True):
 class Agreement(SQLModel, table=True):
     """An agreement (aftale) with a relative, with an optional review date."""
 
+    __table_args__ = (NEVER_REUSE_IDS,)
+
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     text: str
@@ -223,6 +242,8 @@ class Notification(SQLModel, table=True):
     The text names a case number and a command, never the family's names or
     notes (data minimisation).
     """
+
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: int | None = Field(default=None, primary_key=True)
     escalation_id: int = Field(foreign_key="escalation.id", index=True)

@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("contact", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
         sa.Column("is_child", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "setting",
@@ -116,6 +117,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("ref"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("resident", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_resident_unit_id"), ["unit_id"], unique=False)
@@ -152,6 +154,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("resident_id", "relative_id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("case", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_case_relative_id"), ["relative_id"], unique=False)
@@ -187,6 +190,7 @@ def upgrade() -> None:
             ["staff.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("action", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_action_case_id"), ["case_id"], unique=False)
@@ -211,6 +215,7 @@ def upgrade() -> None:
             ["case.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("agreement", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_agreement_case_id"), ["case_id"], unique=False)
@@ -265,6 +270,7 @@ def upgrade() -> None:
             ["unit.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("escalation", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_escalation_case_id"), ["case_id"], unique=False)
@@ -294,6 +300,7 @@ def upgrade() -> None:
             ["observation.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("observation", schema=None) as batch_op:
         batch_op.create_index("ix_observation_case_at", ["case_id", "occurred_at"], unique=False)
@@ -326,6 +333,7 @@ def upgrade() -> None:
             ["staff.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("proposal", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_proposal_case_id"), ["case_id"], unique=False)
@@ -353,6 +361,7 @@ def upgrade() -> None:
             ["case.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("transition", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_transition_case_id"), ["case_id"], unique=False)
@@ -378,6 +387,7 @@ def upgrade() -> None:
             ["staff.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("notification", schema=None) as batch_op:
         batch_op.create_index(
