@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
 from staircase.clock import Clock
@@ -38,18 +38,19 @@ class Event:
     detail: str | None = None
 
 
+_CHAINED = ("id", "at", "clock", "actor", "action", "case_id", "subject", "outcome")
+
+
 def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
     """The hash of one entry given its predecessor's hash."""
-    chained = {
-        "id": entry.id,
-        "at": entry.at.isoformat(),
-        "clock": entry.clock.isoformat() if entry.clock else None,
-        "actor": entry.actor,
-        "action": entry.action,
-        "case_id": entry.case_id,
-        "subject": entry.subject,
-        "outcome": entry.outcome,
-    }
+    return _digest(prev_hash, {name: getattr(entry, name) for name in _CHAINED})
+
+
+def _digest(prev_hash: str, row: dict) -> str:
+    """The hash over the previous hash and an entry's chained fields (never its details)."""
+    chained = {name: row[name] for name in _CHAINED}
+    chained["at"] = row["at"].isoformat()
+    chained["clock"] = row["clock"].isoformat() if row["clock"] else None
     payload = prev_hash + json.dumps(chained, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -70,27 +71,29 @@ def append(session: Session, events: list[Event], clock: Clock) -> None:
     count, prev_hash = read_head(session) or _last_entry(session)
     next_id = count + 1
     at, shifted = datetime.now(UTC), clock.now if clock.shifted else None
-    details = []
+    entries, details = [], []
     for event in events:
-        entry = AuditEntry(
-            id=next_id,
-            at=at,
-            clock=shifted,
-            actor=event.actor,
-            action=event.action,
-            case_id=event.case_id,
-            subject=event.subject,
-            outcome=event.outcome,
-            prev_hash=prev_hash,
-            hash="",
-        )
-        entry.hash = entry_hash(prev_hash, entry)
-        session.add(entry)
+        row = {
+            "id": next_id,
+            "at": at,
+            "clock": shifted,
+            "actor": event.actor,
+            "action": event.action,
+            "case_id": event.case_id,
+            "subject": event.subject,
+            "outcome": event.outcome,
+            "prev_hash": prev_hash,
+        }
+        row["hash"] = _digest(prev_hash, row)
+        entries.append(row)
         if event.detail:
-            details.append(AuditDetail(audit_id=next_id, detail=event.detail))
-        prev_hash, next_id = entry.hash, next_id + 1
-    session.flush()
-    session.add_all(details)
+            details.append({"audit_id": next_id, "detail": event.detail})
+        prev_hash, next_id = row["hash"], next_id + 1
+    # Bulk statements, not ORM objects: an assess over a municipality reads
+    # (and so audits) tens of thousands of cases in one go.
+    session.execute(insert(AuditEntry), entries)
+    if details:
+        session.execute(insert(AuditDetail), details)
     _write_head(session, next_id - 1, prev_hash)
     session.flush()
 
