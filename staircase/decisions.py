@@ -8,7 +8,7 @@ escalations stay consistent with the new step.
 from staircase import casework
 from staircase.casefile import case_view
 from staircase.cpr import refuse_cpr
-from staircase.db.models import Proposal
+from staircase.db.models import Case, Proposal
 from staircase.errors import InvalidInput, NotFound
 from staircase.permissions import permit_unit
 from staircase.views import CaseView
@@ -22,22 +22,23 @@ def _reason(reason: str | None) -> str:
     return reason.strip()
 
 
-def _open_proposal(work: Work, proposal_id: int) -> Proposal:
+def _open_proposal(work: Work, proposal_id: int) -> tuple[Proposal, Case]:
+    """An open proposal and its case, if the acting person may decide it."""
     proposal = work.session.get(Proposal, proposal_id)
     if proposal is None:
         raise NotFound(f"no proposal {proposal_id}; see `staircase assess`")
     if proposal.status != "open":
         raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
-    return proposal
+    case = casework.open_case(work.session, proposal.case_id)
+    permit_unit(work.actor, case.unit_id, "proposal.decide")
+    return proposal, case
 
 
 def accept(request: Request, proposal_id: int, *, reason: str | None) -> CaseView:
     """A leader accepts a proposal: the case moves as proposed."""
     why = _reason(reason)
     with transaction(request, "proposal.decide") as work:
-        proposal = _open_proposal(work, proposal_id)
-        case = casework.open_case(work.session, proposal.case_id)
-        permit_unit(work.actor, case.unit_id, "proposal.decide")
+        proposal, case = _open_proposal(work, proposal_id)
         if case.step != proposal.from_step:
             raise InvalidInput(
                 f"proposal {proposal_id} was made for step {proposal.from_step}, "
@@ -61,9 +62,7 @@ def reject(request: Request, proposal_id: int, *, reason: str | None) -> CaseVie
     """A leader rejects a proposal; the same evidence will not raise it again."""
     why = _reason(reason)
     with transaction(request, "proposal.decide") as work:
-        proposal = _open_proposal(work, proposal_id)
-        case = casework.open_case(work.session, proposal.case_id)
-        permit_unit(work.actor, case.unit_id, "proposal.decide")
+        proposal, case = _open_proposal(work, proposal_id)
         _decide(work, proposal, "rejected", why)
         return case_view(work, case)
 
