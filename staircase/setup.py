@@ -63,6 +63,7 @@ def add_unit(
 ) -> UnitView:
     """A care home or department, optionally under an area (its parent)."""
     _check_id(unit_id, "unit id")
+    refuse_cpr(name, field="the unit name")
     with transaction(request, "unit.add") as work:
         if work.session.get(Unit, unit_id) is not None:
             raise InvalidInput(f"unit {unit_id} already exists")
@@ -92,6 +93,9 @@ def add_staff(
     """A staff member with a role in one or more units."""
     _check_id(initials, "initials")
     refuse_cpr(name, field="the name")
+    refuse_cpr(email, field="the e-mail address")
+    if email is not None and "@" not in email:
+        raise InvalidInput(f'"{email}" is not an e-mail address')
     if role not in ROLES:
         raise InvalidInput(
             f'unknown role "{role}"{did_you_mean(role, list(ROLES))} (roles: {", ".join(ROLES)})'
