@@ -56,8 +56,15 @@ def get_case(session: Session, case_id: int) -> Case:
 
 
 def open_case(session: Session, case_id: int) -> Case:
-    """A case that may still change: a closed case is history, kept until purged."""
-    case = get_case(session, case_id)
+    """A case that may still change, locked for this transaction.
+
+    A closed case is history, kept until purged. The row lock (PostgreSQL;
+    SQLite's writers are serialised already) keeps two people logging on the
+    same case at once from both raising the same proposal.
+    """
+    case = session.get(Case, case_id, with_for_update=True)
+    if case is None:
+        raise NotFound(f"no case {case_id}; see `staircase case list`")
     if case.closed_at is not None:
         raise InvalidInput(f"case {case.id} is closed; nothing can change on it")
     return case

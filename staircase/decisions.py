@@ -30,6 +30,9 @@ def _open_proposal(work: Work, proposal_id: int) -> tuple[Proposal, Case]:
     if proposal.status != "open":
         raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
     case = casework.open_case(work.session, proposal.case_id)
+    work.session.refresh(proposal)  # as it is now that the case is locked: decided once
+    if proposal.status != "open":
+        raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
     permit_unit(work.actor, case.unit_id, "proposal.decide")
     return proposal, case
 

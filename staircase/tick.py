@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from pydantic import BaseModel, computed_field
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from staircase import casework
@@ -58,6 +59,7 @@ def tick(
     """Apply every time-based rule across all units; with ``dry_run`` write nothing."""
     report = TickReport(dry_run=dry_run)
     with transaction(request, "tick", dry_run=dry_run) as work:
+        _one_tick_at_a_time(work.session)
         work.send_mail = not dry_run
         _escalate_overdue(work, report)
         candidates = _candidates(work)
@@ -75,6 +77,19 @@ def tick(
         work.audit("tick", subject=f"checked={len(candidates)} changed={report.changed}")
     report.mail = work.delivery
     return report
+
+
+def _one_tick_at_a_time(session: Session) -> None:
+    """Two overlapping cron runs must not both escalate the same overdue escalation.
+
+    SQLite serialises writers already; on PostgreSQL a transaction-scoped
+    advisory lock makes the second tick wait and then find nothing to do.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("select pg_advisory_xact_lock(:key)"), {"key": _TICK_LOCK})
+
+
+_TICK_LOCK = 7_146_202
 
 
 def _candidates(work: Work) -> list[Case]:

@@ -259,3 +259,50 @@ def test_concurrent_loggers_never_see_database_locked(tmp_path: Path) -> None:
     assert not any("locked" in e for e in errors)
     for case in range(1, 5):
         assert len(setup.json("show", str(case), who="AK")["observations"]) == 8
+
+
+def test_people_logging_on_the_same_case_at_once_raise_one_proposal(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Three real processes, started together, log criticism on one case (both databases)."""
+    cli(
+        "case",
+        "open",
+        "--resident",
+        "SOL-1",
+        "--relative",
+        "Maria Andersen",
+        "--relation",
+        "datter",
+    )
+    go = tmp_path / "go"
+    script = (
+        "import pathlib, sys\n"
+        "import staircase.observations\n"
+        "from staircase.cli.app import app\n"
+        "print('ready', flush=True)\n"
+        "while not pathlib.Path(sys.argv[1]).exists():\n"
+        "    pass\n"
+        "app(['log', '1', 'kritik', 'utilfredshed'], standalone_mode=False)\n"
+    )
+    env = {**os.environ, "STAIRCASE_DB": cli.url, "STAIRCASE_USER": "AK", "STAIRCASE_NOW": NOW}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(go)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for worker in workers:
+        assert worker.stdout.readline().strip() == "ready"
+    go.touch()
+    errors = [w.communicate(timeout=240)[1] for w in workers]
+    assert [w.returncode for w in workers] == [0, 0, 0], errors
+    shown = cli.json("show", "1", who="LH")
+    assert len(shown["observations"]) == 6
+    assert [(p["to_step"], p["status"]) for p in shown["proposals"]] == [("stoerre", "open")]
+    assert len(shown["escalations"]) == 1
+    assert [t["to_step"] for t in shown["transitions"]] == ["mindre"]
