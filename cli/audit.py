@@ -24,7 +24,7 @@ def verify(ctx: typer.Context, json: bool = JSON) -> None:
 
     check = verify_log(request(ctx))
     if wants_json(ctx, json):
-        render.print_json(check.model_dump(mode="json"))
+        render.print_model(check)
     elif check.ok:
         render.console().print(f"audit log intact: {check.entries} entries", markup=False)
     else:
@@ -48,7 +48,7 @@ def show(
 
     log = show_log(request(ctx), case_id=case, person=person, since=since)
     if wants_json(ctx, json):
-        render.print_json(log.model_dump(mode="json"))
+        render.print_model(log)
         return
     render.table(
         "Audit log (* made on a shifted clock, --now)",

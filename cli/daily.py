@@ -38,7 +38,7 @@ def log(
     entry = Entry(case, given, at=at, channel=channel, note=note, retracts=retracts)
     result = run_log(req, entry)
     if wants_json(ctx, json):
-        render.print_json(result.model_dump(mode="json"))
+        render.print_model(result)
     else:
         print_log(result)
 
@@ -94,7 +94,7 @@ def show(
 
     view = show_case(request(ctx), case)
     if wants_json(ctx, json):
-        render.print_json(view.model_dump(mode="json"))
+        render.print_model(view)
     else:
         _print_case(view)
 
@@ -178,7 +178,7 @@ def assess(
 
     result = run_assess(request(ctx), unit=unit, all_units=all_units)
     if wants_json(ctx, json):
-        render.print_json(result.model_dump(mode="json"))
+        render.print_model(result)
     else:
         print_assessment(result)
 
@@ -244,9 +244,8 @@ def accept(
     """Accept a proposal (leader of the unit): the case moves as proposed."""
     from staircase.decisions import accept as run_accept
 
-    _decided(
-        ctx,
-        json,
+    render.outcome(
+        wants_json(ctx, json),
         run_accept(request(ctx), proposal, reason=reason),
         f"proposal {proposal} accepted",
     )
@@ -261,9 +260,8 @@ def reject(
     """Reject a proposal (leader of the unit); the same evidence won't raise it again."""
     from staircase.decisions import reject as run_reject
 
-    _decided(
-        ctx,
-        json,
+    render.outcome(
+        wants_json(ctx, json),
         run_reject(request(ctx), proposal, reason=reason),
         f"proposal {proposal} rejected",
     )
@@ -280,11 +278,4 @@ def move(
     from staircase.decisions import move as run_move
 
     view = run_move(request(ctx), case, step, reason=reason)
-    _decided(ctx, json, view, f"case {case} moved to {view.step}")
-
-
-def _decided(ctx: typer.Context, json: bool, view: "CaseView", line: str) -> None:
-    if wants_json(ctx, json):
-        render.print_json(view.model_dump(mode="json"))
-    else:
-        render.console().print(line)
+    render.outcome(wants_json(ctx, json), view, f"case {case} moved to {view.step}")

@@ -8,7 +8,7 @@ from staircase.cli import render
 from staircase.cli.context import request, wants_json
 
 if TYPE_CHECKING:
-    from staircase.views import View
+    pass
 
 JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
@@ -18,13 +18,6 @@ action_app = typer.Typer(
 agreement_app = typer.Typer(
     help="Agreements with relatives, with review dates.", no_args_is_help=True
 )
-
-
-def _one(ctx: typer.Context, json: bool, view: "View", line: str) -> None:
-    if wants_json(ctx, json):
-        render.print_json(view.model_dump(mode="json"))
-    else:
-        render.console().print(line)
 
 
 def tick(
@@ -38,7 +31,7 @@ def tick(
     with render.progress("Evaluating cases") as advance:
         report = run_tick(request(ctx), dry_run=dry_run, progress=advance)
     if wants_json(ctx, json):
-        render.print_json(report.model_dump(mode="json"))
+        render.print_model(report)
         return
     out = render.console()
     verb = "would" if dry_run else "did"
@@ -69,7 +62,7 @@ def ack(
     from staircase.followup import acknowledge
 
     view = acknowledge(request(ctx), escalation, note=note)
-    _one(ctx, json, view, f"escalation {escalation} acknowledged")
+    render.outcome(wants_json(ctx, json), view, f"escalation {escalation} acknowledged")
 
 
 @action_app.command("done")
@@ -83,7 +76,7 @@ def action_done(
     from staircase.followup import close_action
 
     view = close_action(request(ctx), action, status="done", note=note)
-    _one(ctx, json, view, f"action {action} done")
+    render.outcome(wants_json(ctx, json), view, f"action {action} done")
 
 
 @action_app.command("drop")
@@ -97,7 +90,7 @@ def action_drop(
     from staircase.followup import close_action
 
     view = close_action(request(ctx), action, status="dropped", note=reason)
-    _one(ctx, json, view, f"action {action} dropped")
+    render.outcome(wants_json(ctx, json), view, f"action {action} dropped")
 
 
 @agreement_app.command("add")
@@ -112,7 +105,7 @@ def agreement_add(
     from staircase.followup import add_agreement
 
     view = add_agreement(request(ctx), case, text, review=review)
-    _one(ctx, json, view, f"agreement {view.id}")
+    render.outcome(wants_json(ctx, json), view, f"agreement {view.id}")
 
 
 @agreement_app.command("broken")
@@ -128,7 +121,7 @@ def agreement_broken(
 
     result = break_agreement(request(ctx), agreement, note=note)
     if wants_json(ctx, json):
-        render.print_json(result.model_dump(mode="json"))
+        render.print_model(result)
     else:
         print_log(result)
 
@@ -142,7 +135,8 @@ def agreement_end(
     """End an agreement that has run its course."""
     from staircase.followup import end_agreement
 
-    _one(ctx, json, end_agreement(request(ctx), agreement), f"agreement {agreement} ended")
+    view = end_agreement(request(ctx), agreement)
+    render.outcome(wants_json(ctx, json), view, f"agreement {agreement} ended")
 
 
 def inbox(ctx: typer.Context, json: bool = JSON) -> None:
@@ -151,7 +145,7 @@ def inbox(ctx: typer.Context, json: bool = JSON) -> None:
 
     view = run_inbox(request(ctx))
     if wants_json(ctx, json):
-        render.print_json(view.model_dump(mode="json"))
+        render.print_model(view)
         return
     render.table(
         f"Inbox for {view.person}",

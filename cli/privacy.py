@@ -27,7 +27,7 @@ def subject_access(
         request(ctx), Subject(relative_id=relative, resident_ref=resident), out=out, force=force
     )
     if wants_json(ctx, json):
-        render.print_json(report.model_dump(mode="json"))
+        render.print_model(report)
         return
     render.console().print(
         f"subject access for {report.subject} written to {report.json_path} and "
@@ -54,7 +54,7 @@ def purge(
 
     report = run_purge(request(ctx), dry_run=dry_run, older_than=older_than)
     if wants_json(ctx, json):
-        render.print_json(report.model_dump(mode="json"))
+        render.print_model(report)
         return
     out = render.console()
     verb = "would delete" if dry_run else "deleted"

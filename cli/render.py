@@ -74,6 +74,19 @@ def local_time(moment: datetime | None) -> str:
     return format_local(moment, resolve_tz())
 
 
+def print_model(model: Any) -> None:
+    """A library result as JSON: the model's own serialisation, never a hand-built dict."""
+    print_json(model.model_dump(mode="json"))
+
+
+def outcome(as_json: bool, model: Any, line: str) -> None:
+    """What a command did: the object with ``--json``, else one line (§10.1)."""
+    if as_json:
+        print_model(model)
+    else:
+        console().print(line, markup=False)
+
+
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """A titled table on standard output, or one line saying there is nothing to show.
 

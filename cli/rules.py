@@ -82,7 +82,7 @@ def show(ctx: typer.Context, pack: str | None = PACK, json: bool = JSON) -> None
     """Draw the staircase: each step with its indicators, actions and escalation."""
     loaded = _load(pack)
     if wants_json(ctx, json):
-        render.print_json(loaded.model_dump(mode="json"))
+        render.print_model(loaded)
     else:
         render.console().print(render.staircase_panel(loaded, details=True))
 

@@ -23,10 +23,7 @@ JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 def created(ctx: typer.Context, json: bool, view: "View", label: str) -> None:
     """A command that creates something prints its id; ``--json`` the object (§10.1)."""
-    if wants_json(ctx, json):
-        render.print_json(view.model_dump(mode="json"))
-    else:
-        render.console().print(f"{label} {view.id}")
+    render.outcome(wants_json(ctx, json), view, f"{label} {view.id}")
 
 
 def listed(
@@ -202,6 +199,6 @@ def case_close(
 
     view = close_case(request(ctx), case, reason=reason)
     if wants_json(ctx, json):
-        render.print_json(view.model_dump(mode="json"))
+        render.print_model(view)
     else:
         render.console().print(f"case {view.id} closed")
