@@ -14,7 +14,7 @@ from staircase.db.models import (
     Resident,
     Transition,
 )
-from staircase.engine import Evaluation, evaluate
+from staircase.engine import CaseState, Evaluation, evaluate
 from staircase.pack import Pack
 from staircase.permissions import permit_unit
 from staircase.views import (
@@ -39,13 +39,18 @@ def show_case(request: Request, case_id: int) -> CaseView:
         return case_view(work, case)
 
 
-def case_view(work: Work, case: Case) -> CaseView:
-    """Build the view of a case inside an open unit of work."""
+def case_view(work: Work, case: Case, evaluation: Evaluation | None = None) -> CaseView:
+    """Build the view of a case inside an open unit of work.
+
+    The view shows only what the observations indicate and why, which does
+    not depend on the case's step; a caller that has just re-evaluated the
+    case passes that evaluation instead of paying for a second one.
+    """
     session = work.session
     pack = casework.pack_for(session, case)
-    evaluation = evaluate(
-        pack, casework.facts(session, case.id), casework.case_state(session, case), work.now
-    )
+    if evaluation is None:
+        facts = casework.facts(session, case.id)
+        evaluation = evaluate(pack, facts, CaseState(step=case.step), work.now)
     resident = session.get(Resident, case.resident_id)
     relative = session.get(Relative, case.relative_id)
     return CaseView(

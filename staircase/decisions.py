@@ -57,8 +57,7 @@ def accept(request: Request, proposal_id: int, *, reason: str | None) -> CaseVie
             reason=f"proposal {proposal_id} accepted: {why}",
             evidence=casework.parse_ids(proposal.evidence),
         )
-        casework.reevaluate(work, case)
-        return case_view(work, case)
+        return case_view(work, case, casework.reevaluate(work, case).evaluation)
 
 
 def reject(request: Request, proposal_id: int, *, reason: str | None) -> CaseView:
@@ -88,5 +87,4 @@ def move(request: Request, case_id: int, step: str, *, reason: str | None) -> Ca
         permit_unit(work.actor, case.unit_id, "move")
         pack = casework.pack_for(work.session, case)
         casework.record_move(work, case, pack, pack.step(step).id, reason=why)
-        casework.reevaluate(work, case)
-        return case_view(work, case)
+        return case_view(work, case, casework.reevaluate(work, case).evaluation)

@@ -100,7 +100,7 @@ def record(
         proposals=[proposal_view(p) for p in consequences.proposals],
         escalations=[escalation_view(e) for e in consequences.escalations],
         actions=[action_view(pack, a) for a in consequences.actions],
-        case=case_view(work, case),
+        case=case_view(work, case, consequences.evaluation),
     )
 
 
