@@ -48,6 +48,20 @@ class Cli:
         return json.loads(result.stdout)
 
 
+def open_case(cli: Cli) -> None:
+    """Case 1: Maria Andersen, daughter of the resident SOL-1."""
+    cli(
+        "case",
+        "open",
+        "--resident",
+        "SOL-1",
+        "--relative",
+        "Maria Andersen",
+        "--relation",
+        "datter",
+    )
+
+
 @pytest.fixture
 def cli(db_url: str) -> Cli:
     run = Cli(db_url)
@@ -104,16 +118,7 @@ def test_case_open_prints_the_created_object(cli: Cli) -> None:
 
 
 def test_log_show_assess_and_accept_through_the_cli(cli: Cli) -> None:
-    cli(
-        "case",
-        "open",
-        "--resident",
-        "SOL-1",
-        "--relative",
-        "Maria Andersen",
-        "--relation",
-        "datter",
-    )
+    open_case(cli)
     logged = cli(
         "log",
         "1",
@@ -171,16 +176,7 @@ def test_log_show_assess_and_accept_through_the_cli(cli: Cli) -> None:
     ],
 )
 def test_bad_input_is_one_line_and_nothing_written(cli: Cli, args, who, status, words) -> None:
-    cli(
-        "case",
-        "open",
-        "--resident",
-        "SOL-1",
-        "--relative",
-        "Maria Andersen",
-        "--relation",
-        "datter",
-    )
+    open_case(cli)
     before = cli.json("show", "1", who="LH")
     result = cli(*args, who=who)
     assert result.exit_code == status
@@ -265,16 +261,7 @@ def test_people_logging_on_the_same_case_at_once_raise_one_proposal(
     cli: Cli, tmp_path: Path
 ) -> None:
     """Three real processes, started together, log criticism on one case (both databases)."""
-    cli(
-        "case",
-        "open",
-        "--resident",
-        "SOL-1",
-        "--relative",
-        "Maria Andersen",
-        "--relation",
-        "datter",
-    )
+    open_case(cli)
     go = tmp_path / "go"
     script = (
         "import pathlib, sys\n"
