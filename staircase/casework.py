@@ -9,7 +9,7 @@ here decides legality; the state machine does.
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from staircase import notify
 from staircase.clock import due_after
@@ -31,12 +31,6 @@ class Consequences:
     withdrawn: list[Proposal] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(
-            self.moved or self.proposals or self.withdrawn or self.escalations or self.actions
-        )
 
 
 def ids(evidence: frozenset[int] | tuple[int, ...]) -> str:
@@ -331,11 +325,3 @@ def _action_evidence(pack: Pack, evaluation: Evaluation) -> dict[str, frozenset[
     for action_id in evaluation.actions:
         evidence.setdefault(action_id, evaluation.evidence)
     return evidence
-
-
-def open_cases(session: Session, unit_ids: list[str] | None) -> list[Case]:
-    """Open cases, of the given units or all."""
-    query = select(Case).where(col(Case.closed_at).is_(None))
-    if unit_ids is not None:
-        query = query.where(col(Case.unit_id).in_(unit_ids))
-    return list(session.exec(query.order_by(Case.id)).all())

@@ -210,11 +210,6 @@ def _from_local(naive: datetime, tz: ZoneInfo, text: str) -> datetime:
     return utc
 
 
-def local(dt: datetime, clock: Clock) -> datetime:
-    """``dt`` (a naive one is UTC) in the clock's time zone."""
-    return as_utc(dt).astimezone(clock.tz)
-
-
 def format_local(dt: datetime, tz: ZoneInfo) -> str:
     """``2026-11-21 14:30``: how a time is shown to people (§5.4); a naive ``dt`` is UTC."""
     return as_utc(dt).astimezone(tz).strftime("%Y-%m-%d %H:%M")
