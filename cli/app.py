@@ -3,7 +3,7 @@
 import typer
 
 from staircase import __version__
-from staircase.cli import audit, backup, daily, demo, followup, privacy, setup
+from staircase.cli import audit, backup, daily, demo, directory, followup, privacy
 from staircase.cli.boundary import BoundaryGroup
 from staircase.cli.context import Options
 from staircase.cli.rules import rules_app
@@ -17,11 +17,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-app.command("init")(setup.init)
-app.add_typer(setup.unit_app, name="unit")
-app.add_typer(setup.staff_app, name="staff")
-app.add_typer(setup.resident_app, name="resident")
-app.add_typer(setup.case_app, name="case")
+app.command("init")(directory.init)
+app.add_typer(directory.unit_app, name="unit")
+app.add_typer(directory.staff_app, name="staff")
+app.add_typer(directory.resident_app, name="resident")
+app.add_typer(directory.case_app, name="case")
 app.command("log")(daily.log)
 app.command("show")(daily.show)
 app.command("assess")(daily.assess)
@@ -35,7 +35,7 @@ app.add_typer(followup.action_app, name="action")
 app.add_typer(followup.agreement_app, name="agreement")
 app.add_typer(rules_app, name="rules")
 app.command("demo")(demo.demo)
-app.add_typer(setup.db_app, name="db")
+app.add_typer(directory.db_app, name="db")
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
 app.add_typer(audit.audit_app, name="audit")

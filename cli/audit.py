@@ -20,7 +20,7 @@ audit_app = typer.Typer(
 @audit_app.command("verify")
 def verify(ctx: typer.Context, json: bool = JSON) -> None:
     """Check that no audit entry was edited, deleted or reordered; exit 1 naming the first."""
-    from staircase.auditlog import verify_log
+    from staircase.admin.audit_review import verify_log
 
     check = verify_log(request(ctx))
     if wants_json(ctx, json):
@@ -44,7 +44,7 @@ def show(
     json: bool = JSON,
 ) -> None:
     """Show audit entries with their details; the search itself is audited."""
-    from staircase.auditlog import show_log
+    from staircase.admin.audit_review import show_log
 
     log = show_log(request(ctx), case_id=case, person=person, since=since)
     if wants_json(ctx, json):

@@ -19,7 +19,7 @@ def backup(
     """Copy the database to a file while others keep working (admin; PostgreSQL: pg_dump)."""
     from dataclasses import asdict
 
-    from staircase.backup import backup as run_backup
+    from staircase.admin.backup import backup as run_backup
 
     result = run_backup(request(ctx), path, force=force)
     if wants_json(ctx, json):
@@ -42,7 +42,7 @@ def restore(
     """Replace the SQLite database with a backup; everything since that backup is lost (admin)."""
     from dataclasses import asdict
 
-    from staircase.backup import restore as run_restore
+    from staircase.admin.backup import restore as run_restore
 
     result = run_restore(request(ctx), path)
     if wants_json(ctx, json):

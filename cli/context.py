@@ -36,8 +36,8 @@ def request(ctx: typer.Context):
     database layer (§8).
     """
     from staircase.clock import Clock
+    from staircase.core.work import Request
     from staircase.db.store import database_url
-    from staircase.work import Request
 
     given = options(ctx)
     clock = Clock.at(given.now) if given.now else Clock.real()

@@ -28,8 +28,8 @@ def log(
     json: bool = JSON,
 ) -> None:
     """Log what you observed; with no indicator on a terminal, asks for it."""
-    from staircase.observations import Entry
-    from staircase.observations import log as run_log
+    from staircase.cases.observe import Entry
+    from staircase.cases.observe import log as run_log
 
     req = request(ctx)
     given = tuple(indicators or ())
@@ -47,7 +47,7 @@ def _ask(req, case: int, channel: str | None, note: str | None):
     """The short interactive prompt: indicators by step, channel, note."""
     from rich.prompt import Prompt
 
-    from staircase.observations import CHANNELS, log_menu
+    from staircase.cases.observe import CHANNELS, log_menu
 
     menu = log_menu(req, case)
     out = render.console()
@@ -90,7 +90,7 @@ def show(
     ctx: typer.Context, case: int = typer.Argument(..., help="The case number."), json: bool = JSON
 ) -> None:
     """Show a case: the staircase with its position, why, what is open, its history."""
-    from staircase.casefile import show_case
+    from staircase.cases.show import show_case
 
     view = show_case(request(ctx), case)
     if wants_json(ctx, json):
@@ -101,7 +101,7 @@ def show(
 
 def _print_position(view: "CaseView") -> None:
     """Who the case is about, where it stands on the staircase, and why."""
-    from staircase.pack import load_pack
+    from staircase.domain.pack import load_pack
 
     out = render.console()
     out.print(
@@ -174,7 +174,7 @@ def assess(
     json: bool = JSON,
 ) -> None:
     """The leader's view: what waits for a decision, what changed, cases per step."""
-    from staircase.assess import assess as run_assess
+    from staircase.cases.assess import assess as run_assess
 
     result = run_assess(request(ctx), unit=unit, all_units=all_units)
     if wants_json(ctx, json):
@@ -242,7 +242,7 @@ def accept(
     json: bool = JSON,
 ) -> None:
     """Accept a proposal (leader of the unit): the case moves as proposed."""
-    from staircase.decisions import accept as run_accept
+    from staircase.cases.decide import accept as run_accept
 
     render.outcome(
         wants_json(ctx, json),
@@ -258,7 +258,7 @@ def reject(
     json: bool = JSON,
 ) -> None:
     """Reject a proposal (leader of the unit); the same evidence won't raise it again."""
-    from staircase.decisions import reject as run_reject
+    from staircase.cases.decide import reject as run_reject
 
     render.outcome(
         wants_json(ctx, json),
@@ -275,7 +275,7 @@ def move(
     json: bool = JSON,
 ) -> None:
     """Move a case: up to any step; down one step at a time (from større and up: leaders)."""
-    from staircase.decisions import move as run_move
+    from staircase.cases.decide import move as run_move
 
     view = run_move(request(ctx), case, step, reason=reason)
     render.outcome(wants_json(ctx, json), view, f"case {case} moved to {view.step}")

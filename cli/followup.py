@@ -26,7 +26,7 @@ def tick(
     json: bool = JSON,
 ) -> None:
     """Apply every time-based rule now (run it from cron); a second run changes nothing."""
-    from staircase.tick import tick as run_tick
+    from staircase.cases.tick import tick as run_tick
 
     with render.progress("Evaluating cases") as advance:
         report = run_tick(request(ctx), dry_run=dry_run, progress=advance)
@@ -59,7 +59,7 @@ def ack(
     json: bool = JSON,
 ) -> None:
     """Acknowledge an escalation addressed to you."""
-    from staircase.followup import acknowledge
+    from staircase.cases.followup import acknowledge
 
     view = acknowledge(request(ctx), escalation, note=note)
     render.outcome(wants_json(ctx, json), view, f"escalation {escalation} acknowledged")
@@ -73,7 +73,7 @@ def action_done(
     json: bool = JSON,
 ) -> None:
     """Mark an action done."""
-    from staircase.followup import close_action
+    from staircase.cases.followup import close_action
 
     view = close_action(request(ctx), action, status="done", note=note)
     render.outcome(wants_json(ctx, json), view, f"action {action} done")
@@ -87,7 +87,7 @@ def action_drop(
     json: bool = JSON,
 ) -> None:
     """Drop an action that is not needed, with the reason."""
-    from staircase.followup import close_action
+    from staircase.cases.followup import close_action
 
     view = close_action(request(ctx), action, status="dropped", note=reason)
     render.outcome(wants_json(ctx, json), view, f"action {action} dropped")
@@ -102,7 +102,7 @@ def agreement_add(
     json: bool = JSON,
 ) -> None:
     """Record an agreement with the relative."""
-    from staircase.followup import add_agreement
+    from staircase.cases.followup import add_agreement
 
     view = add_agreement(request(ctx), case, text, review=review)
     render.outcome(wants_json(ctx, json), view, f"agreement {view.id}")
@@ -116,8 +116,8 @@ def agreement_broken(
     json: bool = JSON,
 ) -> None:
     """Mark an agreement broken: logs "aftaler overholdes ikke" on the case."""
+    from staircase.cases.followup import break_agreement
     from staircase.cli.daily import print_log
-    from staircase.followup import break_agreement
 
     result = break_agreement(request(ctx), agreement, note=note)
     if wants_json(ctx, json):
@@ -133,7 +133,7 @@ def agreement_end(
     json: bool = JSON,
 ) -> None:
     """End an agreement that has run its course."""
-    from staircase.followup import end_agreement
+    from staircase.cases.followup import end_agreement
 
     view = end_agreement(request(ctx), agreement)
     render.outcome(wants_json(ctx, json), view, f"agreement {agreement} ended")
@@ -141,7 +141,7 @@ def agreement_end(
 
 def inbox(ctx: typer.Context, json: bool = JSON) -> None:
     """What waits for you: escalations, proposals, actions, agreements to review."""
-    from staircase.inbox import inbox as run_inbox
+    from staircase.cases.inbox import inbox as run_inbox
 
     view = run_inbox(request(ctx))
     if wants_json(ctx, json):

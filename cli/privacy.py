@@ -21,7 +21,7 @@ def subject_access(
     json: bool = JSON,
 ) -> None:
     """Everything held about one relative or resident (GDPR art. 15), others' names redacted."""
-    from staircase.subject import Subject, export_subject
+    from staircase.privacy.subject_access import Subject, export_subject
 
     report = export_subject(
         request(ctx), Subject(relative_id=relative, resident_ref=resident), out=out, force=force
@@ -50,7 +50,7 @@ def purge(
     json: bool = JSON,
 ) -> None:
     """Delete closed cases past the retention period, for good (admin); the audit chain stays."""
-    from staircase.retention import purge as run_purge
+    from staircase.privacy.retention import purge as run_purge
 
     report = run_purge(request(ctx), dry_run=dry_run, older_than=older_than)
     if wants_json(ctx, json):

@@ -21,7 +21,7 @@ from staircase.clock import iso_utc
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType
 
-    from staircase.pack import Escalation, Pack, Step
+    from staircase.domain.pack import Escalation, Pack, Step
 
 ROLES = {
     "contact": "kontaktpersonen",

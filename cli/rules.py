@@ -12,7 +12,7 @@ from staircase.cli import render
 from staircase.cli.context import wants_json
 
 if TYPE_CHECKING:
-    from staircase.pack import Pack
+    from staircase.domain.pack import Pack
 
 rules_app = typer.Typer(
     help="Rule packs: validate, run their tests, draw the staircase, graph the moves.",
@@ -29,7 +29,7 @@ JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 
 def _load(ref: str | None) -> "Pack":
-    from staircase.pack import load_pack
+    from staircase.domain.pack import load_pack
 
     return load_pack(ref)
 
@@ -56,8 +56,8 @@ def test(ctx: typer.Context, pack: str | None = PACK, json: bool = JSON) -> None
     """Run the pack's embedded worked examples; exit 1 if any fails."""
     from dataclasses import asdict
 
+    from staircase.domain.packtests import run_pack_tests
     from staircase.errors import InvalidInput
-    from staircase.packtests import run_pack_tests
 
     loaded = _load(pack)
     results = run_pack_tests(loaded)
@@ -90,6 +90,6 @@ def show(ctx: typer.Context, pack: str | None = PACK, json: bool = JSON) -> None
 @rules_app.command("graph")
 def graph(pack: str | None = PACK) -> None:
     """Print the allowed moves as a Mermaid stateDiagram-v2 (paste it into docs)."""
-    from staircase.machine import machine_for
+    from staircase.domain.machine import machine_for
 
     typer.echo(machine_for(_load(pack)).mermaid(), nl=False)

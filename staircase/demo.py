@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from staircase.assess import assess
+from staircase.admin.directory import NewCase, add_resident, add_staff, add_unit, init, open_case
+from staircase.cases.assess import assess
+from staircase.cases.decide import accept, reject
+from staircase.cases.followup import acknowledge, close_action
+from staircase.cases.observe import Entry, log
+from staircase.cases.tick import tick
 from staircase.clock import Clock
-from staircase.decisions import accept, reject
-from staircase.followup import acknowledge, close_action
-from staircase.observations import Entry, log
-from staircase.setup import NewCase, add_resident, add_staff, add_unit, init, open_case
-from staircase.tick import tick
+from staircase.core.work import Request
 from staircase.views import Assessment, LogResult
-from staircase.work import Request
 
 AREA, UNITS = "nord", ("solhaven", "egebakken")
 LEADERS = {"nord": "OL", "solhaven": "LH", "egebakken": "BK"}

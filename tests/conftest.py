@@ -16,9 +16,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from staircase.clock import Clock
+from staircase.core.notify import MailSettings
+from staircase.core.work import Request
 from staircase.db.store import close_engine
-from staircase.notify import MailSettings
-from staircase.work import Request
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -111,7 +111,14 @@ def build_home(db_url: str) -> Home:
     """Set up the home of ``Home``'s docstring in an empty database."""
     from datetime import timedelta
 
-    from staircase.setup import NewCase, add_resident, add_staff, add_unit, init, open_case
+    from staircase.admin.directory import (
+        NewCase,
+        add_resident,
+        add_staff,
+        add_unit,
+        init,
+        open_case,
+    )
 
     start = NOW - timedelta(days=120)
     init(db_url, admin="ADM", name="Anna Admin", clock=clock_at(start))

@@ -15,12 +15,12 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from staircase.auditlog import show_log, verify_log
-from staircase.casefile import show_case
+from staircase.admin.audit_review import show_log, verify_log
+from staircase.cases.observe import Entry, log
+from staircase.cases.show import show_case
 from staircase.cli.app import app
 from staircase.db.models import AuditEntry, Setting
 from staircase.db.store import close_engine, session_scope
-from staircase.observations import Entry, log
 from tests.conftest import NOW, Home
 
 

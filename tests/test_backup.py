@@ -17,9 +17,9 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from staircase import audit
-from staircase.backup import backup
+from staircase.admin.backup import backup
 from staircase.cli.app import app
+from staircase.core import audit
 from staircase.db.models import AuditEntry, Observation
 from staircase.db.store import open_engine, session_scope
 from tests.conftest import Home

@@ -265,7 +265,7 @@ def test_people_logging_on_the_same_case_at_once_raise_one_proposal(
     go = tmp_path / "go"
     script = (
         "import pathlib, sys\n"
-        "import staircase.observations\n"
+        "import staircase.cases.observe\n"
         "from staircase.cli.app import app\n"
         "print('ready', flush=True)\n"
         "while not pathlib.Path(sys.argv[1]).exists():\n"

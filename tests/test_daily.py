@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from staircase.assess import assess
-from staircase.casefile import show_case
+from staircase.cases.assess import assess
+from staircase.cases.decide import accept, move, reject
+from staircase.cases.observe import Entry, log
+from staircase.cases.show import show_case
 from staircase.db.models import Escalation, Observation, Proposal, Transition
 from staircase.db.store import session_scope
-from staircase.decisions import accept, move, reject
 from staircase.errors import InvalidInput, NotAllowed, NotFound, RefusedMove
-from staircase.observations import Entry, log
 from tests.conftest import NOW
 
 
@@ -171,8 +171,8 @@ def test_area_leader_reads_the_homes_of_the_area(home) -> None:
 
 
 def test_a_closed_case_is_history(home) -> None:
-    from staircase.closing import close_case
-    from staircase.followup import add_agreement
+    from staircase.cases.close import close_case
+    from staircase.cases.followup import add_agreement
 
     log(home.as_("AK", NOW - timedelta(days=1)), Entry(1, ("kritik",)))
     close_case(home.as_("LH"), 1, reason="Beboeren er flyttet")

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from staircase.engine import CaseState, Evaluation, Fact, evaluate
+from staircase.domain.engine import CaseState, Evaluation, Fact, evaluate
+from staircase.domain.pack import load_pack
 from staircase.errors import ExitStatus, NotFound
-from staircase.pack import load_pack
 
 PACK = load_pack("aarhus")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -514,8 +514,8 @@ def test_undone_evidence_does_not_block_what_other_observations_indicate() -> No
     """An undone kritik must not keep a later utilfredshed from moving the case to mindre."""
     from datetime import UTC, datetime, timedelta
 
-    from staircase.engine import CaseState, Fact, evaluate
-    from staircase.pack import load_pack
+    from staircase.domain.engine import CaseState, Fact, evaluate
+    from staircase.domain.pack import load_pack
 
     pack, now = load_pack("aarhus"), datetime(2026, 11, 23, 12, tzinfo=UTC)
     facts = [Fact(1, "kritik", now - timedelta(days=3)), Fact(2, "utilfredshed", now)]

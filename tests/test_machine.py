@@ -8,9 +8,9 @@ import itertools
 
 import pytest
 
+from staircase.domain.machine import StepMachine, machine_for
+from staircase.domain.pack import load_pack
 from staircase.errors import ExitStatus, NotAllowed, RefusedMove
-from staircase.machine import StepMachine, machine_for
-from staircase.pack import load_pack
 
 PACK = load_pack("aarhus")
 MACHINE = machine_for(PACK)

@@ -9,11 +9,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from sqlmodel import select
 
+from staircase.cases.observe import Entry, log
+from staircase.cases.tick import tick
+from staircase.core.notify import MailSettings
 from staircase.db.models import Notification, Staff
 from staircase.db.store import session_scope
-from staircase.notify import MailSettings
-from staircase.observations import Entry, log
-from staircase.tick import tick
 from tests.conftest import NOW
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from staircase.engine import CaseState, evaluate
-from staircase.pack import Escalation, installed_packs, load_pack, parse_pack
-from staircase.packtests import NOW, run_pack_tests
+from staircase.domain.engine import CaseState, evaluate
+from staircase.domain.pack import Escalation, installed_packs, load_pack, parse_pack
+from staircase.domain.packtests import NOW, run_pack_tests
 
 SHIPPED = sorted(installed_packs())
 

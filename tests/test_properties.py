@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from staircase.engine import CaseState, Fact, evaluate
+from staircase.domain.engine import CaseState, Fact, evaluate
+from staircase.domain.machine import machine_for
+from staircase.domain.pack import load_pack
 from staircase.errors import NotAllowed
-from staircase.machine import machine_for
-from staircase.pack import load_pack
 
 PACK = load_pack("aarhus")
 MACHINE = machine_for(PACK)

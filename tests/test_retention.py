@@ -14,11 +14,14 @@ from sqlalchemy import String, cast, event, func, inspect, or_, text
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from staircase import audit
-from staircase.assess import assess
-from staircase.casefile import show_case
+from staircase.admin.directory import NewCase, add_resident, list_cases, open_case
+from staircase.cases.assess import assess
+from staircase.cases.close import close_case
+from staircase.cases.followup import add_agreement
+from staircase.cases.observe import Entry, log
+from staircase.cases.show import show_case
 from staircase.cli.app import app
-from staircase.closing import close_case
+from staircase.core import audit
 from staircase.db.models import (
     AuditDetail,
     AuditEntry,
@@ -33,11 +36,8 @@ from staircase.db.models import (
 )
 from staircase.db.store import close_engine, open_engine, session_scope
 from staircase.errors import InvalidInput, NotAllowed
-from staircase.followup import add_agreement
-from staircase.observations import Entry, log
-from staircase.retention import DEFAULT_RETENTION_DAYS, purge
-from staircase.setup import NewCase, add_resident, list_cases, open_case
-from staircase.subject import Subject, export_subject
+from staircase.privacy.retention import DEFAULT_RETENTION_DAYS, purge
+from staircase.privacy.subject_access import Subject, export_subject
 from tests.conftest import NOW, Home
 
 DAY = timedelta(days=1)

@@ -14,12 +14,12 @@ import typer.main
 from sqlalchemy import func, inspect, select, text
 from typer.testing import CliRunner
 
+from staircase.cases.followup import add_agreement
+from staircase.cases.observe import Entry, log
 from staircase.cli.app import app
+from staircase.core.permissions import COMMANDS, PERMISSIONS
 from staircase.db.models import AuditEntry
 from staircase.db.store import open_engine, session_scope
-from staircase.followup import add_agreement
-from staircase.observations import Entry, log
-from staircase.permissions import COMMANDS, PERMISSIONS
 from tests.conftest import NOW
 
 PEOPLE = {"admin": "ADM", "quality": "KV", "leader": "LH", "staff": "AK"}

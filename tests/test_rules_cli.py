@@ -11,7 +11,7 @@ from typer.testing import CliRunner, Result
 
 from staircase import __version__
 from staircase.cli.app import app
-from staircase.pack import installed_packs, load_pack
+from staircase.domain.pack import installed_packs, load_pack
 
 SHIPPED = installed_packs()["aarhus"].read_text(encoding="utf-8")
 PLAIN = {"NO_COLOR": "1", "COLUMNS": "120"}

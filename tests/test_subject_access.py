@@ -12,12 +12,12 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from staircase.casefile import show_case
+from staircase.admin.directory import NewCase, open_case
+from staircase.cases.observe import Entry, log
+from staircase.cases.show import show_case
 from staircase.cli.app import app
 from staircase.db.models import AuditDetail, AuditEntry
 from staircase.db.store import session_scope
-from staircase.observations import Entry, log
-from staircase.setup import NewCase, open_case
 from tests.conftest import NOW, Home
 
 NOTE = "Maria ringede: Jonas Andersen og Lise Holm var uenige, AK noterede <b>vred</b>"

@@ -5,21 +5,21 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from staircase.casefile import show_case
-from staircase.db.models import Escalation, Proposal
-from staircase.db.store import session_scope
-from staircase.decisions import accept, move
-from staircase.errors import InvalidInput, NotAllowed
-from staircase.followup import (
+from staircase.cases.decide import accept, move
+from staircase.cases.followup import (
     acknowledge,
     add_agreement,
     break_agreement,
     close_action,
     end_agreement,
 )
-from staircase.inbox import inbox
-from staircase.observations import Entry, log
-from staircase.tick import tick
+from staircase.cases.inbox import inbox
+from staircase.cases.observe import Entry, log
+from staircase.cases.show import show_case
+from staircase.cases.tick import tick
+from staircase.db.models import Escalation, Proposal
+from staircase.db.store import session_scope
+from staircase.errors import InvalidInput, NotAllowed
 from tests.conftest import NOW
 
 DAY = timedelta(days=1)

@@ -5,14 +5,14 @@ Transition, and is followed by a re-evaluation so proposals and
 escalations stay consistent with the new step.
 """
 
-from staircase import casework
-from staircase.casefile import case_view
+from staircase.cases import consequences
+from staircase.cases.show import case_view
+from staircase.core.permissions import permit_unit
+from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.models import Case, Proposal
 from staircase.errors import InvalidInput, NotFound
-from staircase.permissions import permit_unit
 from staircase.views import CaseView
-from staircase.work import Request, Work, transaction
 
 
 def _reason(reason: str | None) -> str:
@@ -29,7 +29,7 @@ def _open_proposal(work: Work, proposal_id: int) -> tuple[Proposal, Case]:
         raise NotFound(f"no proposal {proposal_id}; see `staircase assess`")
     if proposal.status != "open":
         raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
-    case = casework.open_case(work.session, proposal.case_id)
+    case = consequences.open_case(work.session, proposal.case_id)
     work.session.refresh(proposal)  # as it is now that the case is locked: decided once
     if proposal.status != "open":
         raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
@@ -47,17 +47,17 @@ def accept(request: Request, proposal_id: int, *, reason: str | None) -> CaseVie
                 f"proposal {proposal_id} was made for step {proposal.from_step}, "
                 f"but the case is now on {case.step}; run `staircase show {case.id}`"
             )
-        pack = casework.pack_for(work.session, case)
+        pack = consequences.pack_for(work.session, case)
         _decide(work, proposal, "accepted", why)
-        casework.record_move(
+        consequences.record_move(
             work,
             case,
             pack,
             proposal.to_step,
             reason=f"proposal {proposal_id} accepted: {why}",
-            evidence=casework.parse_ids(proposal.evidence),
+            evidence=consequences.parse_ids(proposal.evidence),
         )
-        return case_view(work, case, casework.reevaluate(work, case).evaluation)
+        return case_view(work, case, consequences.reevaluate(work, case).evaluation)
 
 
 def reject(request: Request, proposal_id: int, *, reason: str | None) -> CaseView:
@@ -83,8 +83,8 @@ def move(request: Request, case_id: int, step: str, *, reason: str | None) -> Ca
     """A person moves a case; the state machine says whether they may."""
     why = _reason(reason)
     with transaction(request, "move") as work:
-        case = casework.open_case(work.session, case_id)
+        case = consequences.open_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "move")
-        pack = casework.pack_for(work.session, case)
-        casework.record_move(work, case, pack, pack.step(step).id, reason=why)
-        return case_view(work, case, casework.reevaluate(work, case).evaluation)
+        pack = consequences.pack_for(work.session, case)
+        consequences.record_move(work, case, pack, pack.step(step).id, reason=why)
+        return case_view(work, case, consequences.reevaluate(work, case).evaluation)

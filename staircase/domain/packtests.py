@@ -10,10 +10,10 @@ go through, so a passing test is evidence about production, not a model of it.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from staircase.engine import CaseState, Evaluation, Fact, evaluate
+from staircase.domain.engine import CaseState, Evaluation, Fact, evaluate
+from staircase.domain.machine import machine_for
+from staircase.domain.pack import Expectation, Pack, PackTest
 from staircase.errors import NotAllowed
-from staircase.machine import machine_for
-from staircase.pack import Expectation, Pack, PackTest
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 """Tests date their observations as days before this fixed moment, never the real clock."""

@@ -2,7 +2,9 @@
 
 from sqlmodel import Session, select
 
-from staircase import casework
+from staircase.cases import consequences
+from staircase.core.permissions import permit_unit
+from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
     Action,
     Agreement,
@@ -14,9 +16,8 @@ from staircase.db.models import (
     Resident,
     Transition,
 )
-from staircase.engine import CaseState, Evaluation, evaluate
-from staircase.pack import Pack
-from staircase.permissions import permit_unit
+from staircase.domain.engine import CaseState, Evaluation, evaluate
+from staircase.domain.pack import Pack
 from staircase.views import (
     ActionView,
     AgreementView,
@@ -27,13 +28,12 @@ from staircase.views import (
     TransitionView,
     WhyView,
 )
-from staircase.work import Request, Work, transaction
 
 
 def show_case(request: Request, case_id: int) -> CaseView:
     """The whole case, recomputed at the clock's now; the read is audited (§6.2)."""
     with transaction(request, "case.show", write=False) as work:
-        case = casework.get_case(work.session, case_id)
+        case = consequences.get_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "case.show")
         work.audit("case.read", case_id=case.id)
         return case_view(work, case)
@@ -47,9 +47,9 @@ def case_view(work: Work, case: Case, evaluation: Evaluation | None = None) -> C
     case passes that evaluation instead of paying for a second one.
     """
     session = work.session
-    pack = casework.pack_for(session, case)
+    pack = consequences.pack_for(session, case)
     if evaluation is None:
-        facts = casework.facts(session, case.id)
+        facts = consequences.facts(session, case.id)
         evaluation = evaluate(pack, facts, CaseState(step=case.step), work.now)
     resident = session.get(Resident, case.resident_id)
     relative = session.get(Relative, case.relative_id)

@@ -10,11 +10,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from staircase import audit
 from staircase.clock import iso_utc, parse_when
+from staircase.core import audit
+from staircase.core.work import Request, transaction
 from staircase.db.models import AuditDetail, AuditEntry
 from staircase.views import Time, View
-from staircase.work import Request, transaction
 
 
 class AuditCheck(View):

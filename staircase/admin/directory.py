@@ -5,19 +5,19 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from staircase import audit
 from staircase.clock import Clock
+from staircase.core import audit
+from staircase.core.identity import ROLES
+from staircase.core.permissions import permit_unit
+from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.migrate import upgrade
 from staircase.db.models import Case, Membership, Relative, Resident, Staff, Unit
 from staircase.db.store import session_scope
+from staircase.domain.pack import load_pack
 from staircase.errors import InvalidInput, NotFound
-from staircase.identity import ROLES
-from staircase.pack import load_pack
-from staircase.permissions import permit_unit
 from staircase.text import did_you_mean
 from staircase.views import CaseSummary, ResidentView, StaffView, UnitView
-from staircase.work import Request, Work, transaction
 
 CONSENT = ("named", "guardian", "attorney", "other")
 """Why this relative is involved: the resident named them; a guardian

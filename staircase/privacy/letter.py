@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from staircase.clock import format_local, resolve_tz
 
 if TYPE_CHECKING:
-    from staircase.subject import HistoryEntry, SubjectAccess, SubjectCase
+    from staircase.privacy.subject_access import HistoryEntry, SubjectAccess, SubjectCase
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width: 80rem; }

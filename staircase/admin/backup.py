@@ -28,12 +28,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from staircase import audit
 from staircase.clock import Clock
+from staircase.core import audit
+from staircase.core.work import Request, transaction
 from staircase.db.schema import HEAD, REVISIONS
 from staircase.db.store import BUSY_TIMEOUT_MS, close_engine, session_scope
 from staircase.errors import DatabaseProblem, InvalidInput
-from staircase.work import Request, transaction
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 STAIRCASE_TABLES = frozenset({"alembic_version", "audit", "case"})

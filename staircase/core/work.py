@@ -14,13 +14,13 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from staircase import audit, notify
 from staircase.clock import Clock
+from staircase.core import audit, notify
+from staircase.core.identity import Actor, login_name, resolve_actor
+from staircase.core.notify import Delivery, MailSettings
+from staircase.core.permissions import permit
 from staircase.db.store import session_scope
 from staircase.errors import NotAllowed
-from staircase.identity import Actor, login_name, resolve_actor
-from staircase.notify import Delivery, MailSettings
-from staircase.permissions import permit
 
 
 @dataclass(frozen=True)

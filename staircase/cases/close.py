@@ -10,15 +10,15 @@ assess, tick and case list, and refuse new observations.
 
 from sqlmodel import select
 
-from staircase import casework
-from staircase.casefile import case_view
+from staircase.cases import consequences
+from staircase.cases.show import case_view
 from staircase.clock import format_local
+from staircase.core.permissions import permit_unit
+from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.models import Proposal
 from staircase.errors import InvalidInput
-from staircase.permissions import permit_unit
 from staircase.views import CaseView
-from staircase.work import Request, Work, transaction
 
 
 def close_case(request: Request, case_id: int, *, reason: str | None) -> CaseView:
@@ -27,7 +27,7 @@ def close_case(request: Request, case_id: int, *, reason: str | None) -> CaseVie
         raise InvalidInput("closing a case needs a reason: add --reason TEXT")
     refuse_cpr(reason, field="the reason")
     with transaction(request, "case.close") as work:
-        case = casework.get_case(work.session, case_id)
+        case = consequences.get_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "case.close")
         if case.closed_at is not None:
             closed = format_local(case.closed_at, work.clock.tz)

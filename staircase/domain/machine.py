@@ -18,8 +18,8 @@ from typing import Literal
 
 from transitions import Machine, MachineError
 
+from staircase.domain.pack import Pack
 from staircase.errors import NotAllowed, RefusedMove
-from staircase.pack import Pack
 
 Mover = Literal["person", "rules"]
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from sqlmodel import Session, SQLModel, col, func, select
 
+from staircase.admin.directory import get_resident
+from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
     Action,
     Agreement,
@@ -30,10 +32,8 @@ from staircase.db.models import (
     Transition,
 )
 from staircase.errors import InvalidInput, NotFound
-from staircase.redact import RELATIVE_LABEL, RESIDENT_LABEL, Redactor
-from staircase.setup import get_resident
+from staircase.privacy.redact import RELATIVE_LABEL, RESIDENT_LABEL, Redactor
 from staircase.views import Time, View
-from staircase.work import Request, Work, transaction
 
 STAFF_COLUMNS = frozenset(
     {
@@ -299,7 +299,7 @@ def _paths(out: Path, *, force: bool) -> tuple[Path, Path]:
 
 def _write(access: SubjectAccess, json_path: Path, html_path: Path, written: list[Path]) -> None:
     """Write both files, noting each in ``written`` so a failure can remove them."""
-    from staircase.subject_html import render_html
+    from staircase.privacy.letter import render_html
 
     data = json.dumps(access.model_dump(mode="json"), ensure_ascii=False, indent=2)
     for path, text in ((json_path, data + "\n"), (html_path, render_html(access))):

@@ -17,6 +17,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from staircase.core.work import Request, transaction
 from staircase.db.models import (
     Action,
     Agreement,
@@ -36,7 +37,6 @@ from staircase.db.models import (
 from staircase.db.store import compact
 from staircase.errors import InvalidInput
 from staircase.views import Time, View
-from staircase.work import Request, transaction
 
 DEFAULT_RETENTION_DAYS = 1826
 """Five years, unless the ``retention_days`` setting says otherwise."""

@@ -11,16 +11,16 @@ from datetime import datetime
 
 from sqlmodel import select
 
-from staircase import casework
-from staircase.casefile import action_view, case_view, escalation_view, proposal_view
+from staircase.cases import consequences
+from staircase.cases.show import action_view, case_view, escalation_view, proposal_view
 from staircase.clock import not_in_future, parse_when
+from staircase.core.permissions import permit_unit
+from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.models import Case, Observation
 from staircase.errors import InvalidInput, NotFound
-from staircase.permissions import permit_unit
 from staircase.text import did_you_mean, key
 from staircase.views import LogResult
-from staircase.work import Request, Work, transaction
 
 CHANNELS = ("telefon", "besoeg", "mail", "moede", "andet")
 """How the observation came about (§2); typed with or without ø (besøg, møde)."""
@@ -63,9 +63,9 @@ def log(request: Request, entry: Entry) -> LogResult:
     if entry.at:
         occurred = not_in_future(parse_when(entry.at, clock=request.clock), clock=request.clock)
     with transaction(request, "log") as work:
-        case = casework.open_case(work.session, entry.case_id)
+        case = consequences.open_case(work.session, entry.case_id)
         permit_unit(work.actor, case.unit_id, "log")
-        pack = casework.pack_for(work.session, case)
+        pack = consequences.pack_for(work.session, case)
         indicators = tuple(pack.indicator(text).id for text in entry.indicators)
         if entry.retracts is not None:
             _retract(work, case, entry.retracts, note=entry.note)
@@ -92,15 +92,15 @@ def record(
         work.audit(
             "observation.add", case_id=case.id, subject=f"{observation.id}:{observation.indicator}"
         )
-    consequences = casework.reevaluate(work, case)
-    pack = casework.pack_for(work.session, case)
+    result = consequences.reevaluate(work, case)
+    pack = consequences.pack_for(work.session, case)
     return LogResult(
         observations=[o.id for o in created],
-        moved_to=consequences.moved.to_step if consequences.moved else None,
-        proposals=[proposal_view(p) for p in consequences.proposals],
-        escalations=[escalation_view(e) for e in consequences.escalations],
-        actions=[action_view(pack, a) for a in consequences.actions],
-        case=case_view(work, case, consequences.evaluation),
+        moved_to=result.moved.to_step if result.moved else None,
+        proposals=[proposal_view(p) for p in result.proposals],
+        escalations=[escalation_view(e) for e in result.escalations],
+        actions=[action_view(pack, a) for a in result.actions],
+        case=case_view(work, case, result.evaluation),
     )
 
 
@@ -150,9 +150,9 @@ def _retract(work: Work, case: Case, observation_id: int, *, note: str | None) -
 def log_menu(request: Request, case_id: int) -> list[tuple[str, list[tuple[str, str]]]]:
     """The case's indicators grouped by step, top step first, for the interactive prompt."""
     with transaction(request, "log", write=False) as work:
-        case = casework.get_case(work.session, case_id)
+        case = consequences.get_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "log")
-        pack = casework.pack_for(work.session, case)
+        pack = consequences.pack_for(work.session, case)
     return [
         (step.name.da, [(i.id, i.name.da) for i in pack.indicators if i.step == step.id])
         for step in reversed(pack.ladder)

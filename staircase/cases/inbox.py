@@ -9,11 +9,11 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from staircase.casework import pack_for
+from staircase.cases.consequences import pack_for
+from staircase.cases.followup import addressed_to
+from staircase.core.work import Request, Work, transaction
 from staircase.db.models import Action, Agreement, Case, Escalation, Proposal, Unit
-from staircase.followup import addressed_to
 from staircase.views import Inbox, InboxItem
-from staircase.work import Request, Work, transaction
 
 
 def inbox(request: Request) -> Inbox:

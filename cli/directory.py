@@ -43,7 +43,7 @@ def init(
     json: bool = JSON,
 ) -> None:
     """Create or upgrade the database and its first admin; running it again changes nothing."""
-    from staircase.setup import init as run_init
+    from staircase.admin.directory import init as run_init
 
     req = request(ctx)
     result = run_init(req.url, admin=admin, name=name, clock=req.clock)
@@ -80,7 +80,7 @@ def unit_add(
     json: bool = JSON,
 ) -> None:
     """Add a care home or department."""
-    from staircase.setup import add_unit
+    from staircase.admin.directory import add_unit
 
     view = add_unit(request(ctx), unit_id=unit_id, name=name, parent=parent, pack=pack)
     created(ctx, json, view, "unit")
@@ -89,7 +89,7 @@ def unit_add(
 @unit_app.command("list")
 def unit_list(ctx: typer.Context, json: bool = JSON) -> None:
     """List the units."""
-    from staircase.setup import list_units
+    from staircase.admin.directory import list_units
 
     listed(ctx, json, list_units(request(ctx)), ["id", "name", "parent_id", "pack"], "Units")
 
@@ -105,7 +105,7 @@ def staff_add(
     json: bool = JSON,
 ) -> None:
     """Add a staff member with a role in one or more units."""
-    from staircase.setup import add_staff
+    from staircase.admin.directory import add_staff
 
     view = add_staff(request(ctx), initials=initials, name=name, role=role, units=unit, email=email)
     created(ctx, json, view, "staff")
@@ -114,7 +114,7 @@ def staff_add(
 @staff_app.command("list")
 def staff_list(ctx: typer.Context, json: bool = JSON) -> None:
     """List staff members with their roles and units."""
-    from staircase.setup import list_staff
+    from staircase.admin.directory import list_staff
 
     listed(ctx, json, list_staff(request(ctx)), ["id", "name", "role", "units"], "Staff")
 
@@ -128,7 +128,7 @@ def resident_add(
     json: bool = JSON,
 ) -> None:
     """Add a resident."""
-    from staircase.setup import add_resident
+    from staircase.admin.directory import add_resident
 
     created(ctx, json, add_resident(request(ctx), ref=ref, name=name, unit_id=unit), "resident")
 
@@ -148,7 +148,7 @@ def case_open(
     json: bool = JSON,
 ) -> None:
     """Open a case for one relative of one resident, on the bottom step."""
-    from staircase.setup import NewCase, open_case
+    from staircase.admin.directory import NewCase, open_case
 
     new = NewCase(
         resident_ref=resident,
@@ -172,7 +172,7 @@ def case_list(
     json: bool = JSON,
 ) -> None:
     """List open cases you may see."""
-    from staircase.setup import list_cases
+    from staircase.admin.directory import list_cases
 
     columns = [
         "id",
@@ -195,7 +195,7 @@ def case_close(
     json: bool = JSON,
 ) -> None:
     """Close a case (leader of its unit, or admin); retention counts from now."""
-    from staircase.closing import close_case
+    from staircase.cases.close import close_case
 
     view = close_case(request(ctx), case, reason=reason)
     if wants_json(ctx, json):

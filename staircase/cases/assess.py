@@ -14,7 +14,9 @@ from itertools import groupby
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
-from staircase.casefile import action_view, escalation_view, proposal_view, why_view
+from staircase.admin.directory import visible_units
+from staircase.cases.show import action_view, escalation_view, proposal_view, why_view
+from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
     Action,
     AssessSeen,
@@ -26,12 +28,10 @@ from staircase.db.models import (
     Resident,
     Unit,
 )
-from staircase.engine import CaseState, Fact, evaluate
+from staircase.domain.engine import CaseState, Fact, evaluate
+from staircase.domain.pack import Pack, load_pack
 from staircase.errors import NotAllowed
-from staircase.pack import Pack, load_pack
-from staircase.setup import visible_units
 from staircase.views import AssessedCase, Assessment
-from staircase.work import Request, Work, transaction
 
 
 def assess(request: Request, *, unit: str | None = None, all_units: bool = False) -> Assessment:

@@ -11,14 +11,14 @@ from itertools import pairwise
 
 from sqlmodel import Session, select
 
-from staircase import notify
 from staircase.clock import due_after
+from staircase.core import notify
+from staircase.core.work import Work
 from staircase.db.models import Action, Case, Escalation, Observation, Proposal, Transition, Unit
-from staircase.engine import CaseState, EscalationOrder, Evaluation, Fact, evaluate
+from staircase.domain.engine import CaseState, EscalationOrder, Evaluation, Fact, evaluate
+from staircase.domain.machine import machine_for
+from staircase.domain.pack import Pack, load_pack
 from staircase.errors import InvalidInput, NotFound
-from staircase.machine import machine_for
-from staircase.pack import Pack, load_pack
-from staircase.work import Work
 
 
 @dataclass

@@ -15,13 +15,13 @@ from pydantic import BaseModel, computed_field
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from staircase import casework
-from staircase.casefile import escalation_view, proposal_view
+from staircase.cases import consequences
+from staircase.cases.show import escalation_view, proposal_view
+from staircase.core.notify import Delivery
+from staircase.core.work import Request, Work, transaction
 from staircase.db.models import Case, Escalation, Observation, Proposal, Unit
-from staircase.notify import Delivery
-from staircase.pack import load_pack
+from staircase.domain.pack import load_pack
 from staircase.views import EscalationView, ProposalView
-from staircase.work import Request, Work, transaction
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) as cases are evaluated, for a progress bar."""
@@ -64,7 +64,7 @@ def tick(
         _escalate_overdue(work, report)
         candidates = _candidates(work)
         for done, case in enumerate(candidates, start=1):
-            result = casework.reevaluate(work, case)
+            result = consequences.reevaluate(work, case)
             if result.moved:
                 report.moved.append((case.id, result.moved.from_step, result.moved.to_step))
             report.proposals += [proposal_view(p) for p in result.proposals]
@@ -151,7 +151,7 @@ def _escalate_overdue(work: Work, report: TickReport) -> None:
             case_id=escalation.case_id,
             subject=f"{escalation.id}->{higher.id}",
         )
-        casework.queue_mail(work, higher)
+        consequences.queue_mail(work, higher)
 
 
 def _parent_unit(session: Session, unit_id: str) -> str | None:

@@ -5,8 +5,8 @@ acknowledge and manage actions there; quality reads and exports across
 units; admin manages the set-up. A refusal is audited by ``work.py``.
 """
 
+from staircase.core.identity import Actor
 from staircase.errors import NotAllowed
-from staircase.identity import Actor
 
 STAFF, LEADER, QUALITY, ADMIN = "staff", "leader", "quality", "admin"
 EVERYONE = frozenset({STAFF, LEADER, QUALITY, ADMIN})

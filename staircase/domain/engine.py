@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from staircase.pack import Escalation, Pack, Role, Rule
+from staircase.domain.pack import Escalation, Pack, Role, Rule
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The data subject's side: subject access, redaction, retention and purge."""
