@@ -1,5 +1,6 @@
 """The global options (§10.1), handed to every command through click's context."""
 
+import os
 from dataclasses import dataclass
 
 import typer
@@ -36,9 +37,13 @@ def request(ctx: typer.Context):
     database layer (§8).
     """
     from staircase.clock import Clock
+    from staircase.core.notify import MailSettings
     from staircase.core.work import Request
     from staircase.db.store import database_url
 
     given = options(ctx)
     clock = Clock.at(given.now) if given.now else Clock.real()
-    return Request(url=database_url(given.db), clock=clock, user=given.user)
+    mail = MailSettings.parse(
+        os.environ.get("STAIRCASE_SMTP"), os.environ.get("STAIRCASE_MAIL_FROM")
+    )
+    return Request(url=database_url(given.db), clock=clock, user=given.user, mail=mail)

@@ -8,11 +8,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from sqlmodel import select
+from typer.testing import CliRunner
 
 from staircase.cases.observe import Entry, log
 from staircase.cases.tick import tick
+from staircase.cli.app import app
 from staircase.core.notify import MailSettings
-from staircase.db.models import Notification, Staff
+from staircase.db.models import Notification, Observation, Staff
 from staircase.db.store import session_scope
 from tests.conftest import NOW
 
@@ -96,3 +98,32 @@ def test_server_down_loses_nothing_and_the_next_tick_retries(home, smtp) -> None
     assert retried.mail.sent == 2 and retried.mail.failed == 0
     assert sorted(m["To"] for m in server.messages) == ["lh@plejehjem.dk", "ol@plejehjem.dk"]
     assert tick(home.as_("ADM", NOW + timedelta(minutes=30), mail=mail)).mail.sent == 0
+
+
+def test_the_command_line_mails_through_staircase_smtp(home, smtp) -> None:
+    """STAIRCASE_SMTP and STAIRCASE_MAIL_FROM reach the library from the shell (README)."""
+    server, mail = smtp
+    give_emails(home.url)
+    env = {
+        "STAIRCASE_DB": home.url,
+        "STAIRCASE_NOW": "2026-11-23 10:00",
+        "STAIRCASE_SMTP": f"{mail.host}:{mail.port}",
+        "STAIRCASE_MAIL_FROM": "plejehjem@example.dk",
+    }
+    result = CliRunner().invoke(app, ["--as", "AK", "log", "1", "kritik"], env=env)
+    assert result.exit_code == 0, result.output
+    [message] = server.messages
+    assert message["To"] == "lh@plejehjem.dk"
+    assert message["From"] == "plejehjem@example.dk"
+    [sent] = outbox(home.url)
+    assert sent.sent_at is not None
+
+
+def test_a_malformed_staircase_smtp_is_refused_before_anything_is_written(home) -> None:
+    env = {"STAIRCASE_DB": home.url, "STAIRCASE_SMTP": "mail.example.dk:smtp"}
+    result = CliRunner().invoke(app, ["--as", "AK", "log", "1", "kritik"], env=env)
+    assert result.exit_code == 1
+    assert "STAIRCASE_SMTP" in result.output and "host:port" in result.output
+    with session_scope(home.url, write=False) as session:
+        assert session.exec(select(Notification)).all() == []
+        assert session.exec(select(Observation)).all() == []

@@ -7,7 +7,6 @@ but a retry on the next tick. The text says what and where — a case number,
 a step, a deadline and the command to run — never a family's names or notes.
 """
 
-import os
 import smtplib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -16,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from staircase.clock import format_local
 from staircase.db.models import Case, Escalation, Membership, Notification, Staff, Unit
+from staircase.errors import InvalidInput
 
 SEND_TIMEOUT_S = 10
 
@@ -29,14 +29,22 @@ class MailSettings:
     sender: str = "staircase@localhost"
 
     @classmethod
-    def from_env(cls) -> "MailSettings | None":
-        """``STAIRCASE_SMTP=host:port`` turns mail on; unset, staircase sends none."""
-        given = os.environ.get("STAIRCASE_SMTP", "").strip()
+    def parse(cls, server: str | None, sender: str | None = None) -> "MailSettings | None":
+        """``host[:port]`` turns mail on; nothing given, staircase sends none.
+
+        The command line hands over what ``STAIRCASE_SMTP`` and
+        ``STAIRCASE_MAIL_FROM`` say; a malformed value is refused before any
+        work starts, so a typo never means an escalation silently unsent.
+        """
+        given = (server or "").strip()
         if not given:
             return None
         host, _, port = given.rpartition(":") if ":" in given else (given, "", "25")
-        sender = os.environ.get("STAIRCASE_MAIL_FROM", "staircase@localhost")
-        return cls(host=host, port=int(port or 25), sender=sender)
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise InvalidInput(
+                f'STAIRCASE_SMTP "{given}" is not host:port; e.g. STAIRCASE_SMTP=mail.example.dk:25'
+            )
+        return cls(host=host, port=int(port), sender=sender or "staircase@localhost")
 
 
 @dataclass
