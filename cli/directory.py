@@ -148,7 +148,7 @@ def case_open(
     json: bool = JSON,
 ) -> None:
     """Open a case for one relative of one resident, on the bottom step."""
-    from staircase.admin.directory import NewCase, open_case
+    from staircase.cases.register import NewCase, open_case
 
     new = NewCase(
         resident_ref=resident,
@@ -172,7 +172,7 @@ def case_list(
     json: bool = JSON,
 ) -> None:
     """List open cases you may see."""
-    from staircase.admin.directory import list_cases
+    from staircase.cases.register import list_cases
 
     columns = [
         "id",

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from staircase.admin.directory import NewCase, add_resident, add_staff, add_unit, init, open_case
+from staircase.admin.directory import add_resident, add_staff, add_unit, init
 from staircase.cases.assess import assess
 from staircase.cases.decide import accept, reject
 from staircase.cases.followup import acknowledge, close_action
 from staircase.cases.observe import Entry, log
+from staircase.cases.register import NewCase, open_case
 from staircase.cases.tick import tick
 from staircase.clock import Clock
 from staircase.core.work import Request

@@ -111,14 +111,8 @@ def build_home(db_url: str) -> Home:
     """Set up the home of ``Home``'s docstring in an empty database."""
     from datetime import timedelta
 
-    from staircase.admin.directory import (
-        NewCase,
-        add_resident,
-        add_staff,
-        add_unit,
-        init,
-        open_case,
-    )
+    from staircase.admin.directory import add_resident, add_staff, add_unit, init
+    from staircase.cases.register import NewCase, open_case
 
     start = NOW - timedelta(days=120)
     init(db_url, admin="ADM", name="Anna Admin", clock=clock_at(start))

@@ -14,11 +14,12 @@ from sqlalchemy import String, cast, event, func, inspect, or_, text
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from staircase.admin.directory import NewCase, add_resident, list_cases, open_case
+from staircase.admin.directory import add_resident
 from staircase.cases.assess import assess
 from staircase.cases.close import close_case
 from staircase.cases.followup import add_agreement
 from staircase.cases.observe import Entry, log
+from staircase.cases.register import NewCase, list_cases, open_case
 from staircase.cases.show import show_case
 from staircase.cli.app import app
 from staircase.core import audit

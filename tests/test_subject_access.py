@@ -12,8 +12,8 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from staircase.admin.directory import NewCase, open_case
 from staircase.cases.observe import Entry, log
+from staircase.cases.register import NewCase, open_case
 from staircase.cases.show import show_case
 from staircase.cli.app import app
 from staircase.db.models import AuditDetail, AuditEntry

@@ -14,8 +14,8 @@ from itertools import groupby
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
-from staircase.admin.directory import visible_units
 from staircase.cases.show import action_view, escalation_view, proposal_view, why_view
+from staircase.core.lookup import visible_units
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
     Action,

@@ -10,12 +10,11 @@ assess, tick and case list, and refuse new observations.
 
 from sqlmodel import select
 
-from staircase.cases import consequences
 from staircase.cases.show import case_view
 from staircase.clock import format_local
+from staircase.core.lookup import get_case, require_reason
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
-from staircase.cpr import refuse_cpr
 from staircase.db.models import Proposal
 from staircase.errors import InvalidInput
 from staircase.views import CaseView
@@ -23,11 +22,9 @@ from staircase.views import CaseView
 
 def close_case(request: Request, case_id: int, *, reason: str | None) -> CaseView:
     """Close a case now; the reason goes to the audit detail, outside the chain."""
-    if reason is None or not reason.strip():
-        raise InvalidInput("closing a case needs a reason: add --reason TEXT")
-    refuse_cpr(reason, field="the reason")
+    why = require_reason(reason, doing="closing a case")
     with transaction(request, "case.close") as work:
-        case = consequences.get_case(work.session, case_id)
+        case = get_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "case.close")
         if case.closed_at is not None:
             closed = format_local(case.closed_at, work.clock.tz)
@@ -36,7 +33,7 @@ def close_case(request: Request, case_id: int, *, reason: str | None) -> CaseVie
         case.closed_at = work.now
         work.session.add(case)
         work.session.flush()
-        work.audit("case.close", case_id=case_id, detail=reason.strip())
+        work.audit("case.close", case_id=case_id, detail=why)
         return case_view(work, case)
 
 

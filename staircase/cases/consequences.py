@@ -13,12 +13,12 @@ from sqlmodel import Session, select
 
 from staircase.clock import due_after
 from staircase.core import notify
+from staircase.core.lookup import pack_for
 from staircase.core.work import Work
 from staircase.db.models import Action, Case, Escalation, Observation, Proposal, Transition, Unit
 from staircase.domain.engine import CaseState, EscalationOrder, Evaluation, Fact, evaluate
 from staircase.domain.machine import machine_for
-from staircase.domain.pack import Pack, load_pack
-from staircase.errors import InvalidInput, NotFound
+from staircase.domain.pack import Pack
 
 
 @dataclass
@@ -40,34 +40,6 @@ def ids(evidence: frozenset[int] | tuple[int, ...]) -> str:
 
 def parse_ids(stored: str) -> frozenset[int]:
     return frozenset(int(i) for i in stored.split(",") if i)
-
-
-def get_case(session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"no case {case_id}; see `staircase case list`")
-    return case
-
-
-def open_case(session: Session, case_id: int) -> Case:
-    """A case that may still change, locked for this transaction.
-
-    A closed case is history, kept until purged. The row lock (PostgreSQL;
-    SQLite's writers are serialised already) keeps two people logging on the
-    same case at once from both raising the same proposal.
-    """
-    case = session.get(Case, case_id, with_for_update=True)
-    if case is None:
-        raise NotFound(f"no case {case_id}; see `staircase case list`")
-    if case.closed_at is not None:
-        raise InvalidInput(f"case {case.id} is closed; nothing can change on it")
-    return case
-
-
-def pack_for(session: Session, case: Case) -> Pack:
-    """The pack of the case's unit (§4.4: a unit uses one pack)."""
-    unit = session.get(Unit, case.unit_id)
-    return load_pack(unit.pack if unit else None)
 
 
 def facts(session: Session, case_id: int) -> list[Fact]:

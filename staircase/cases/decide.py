@@ -7,19 +7,12 @@ escalations stay consistent with the new step.
 
 from staircase.cases import consequences
 from staircase.cases.show import case_view
+from staircase.core.lookup import get_open_case, pack_for, require_reason
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
-from staircase.cpr import refuse_cpr
 from staircase.db.models import Case, Proposal
 from staircase.errors import InvalidInput, NotFound
 from staircase.views import CaseView
-
-
-def _reason(reason: str | None) -> str:
-    if reason is None or not reason.strip():
-        raise InvalidInput("a decision needs a reason: add --reason TEXT")
-    refuse_cpr(reason, field="the reason")
-    return reason.strip()
 
 
 def _open_proposal(work: Work, proposal_id: int) -> tuple[Proposal, Case]:
@@ -29,7 +22,7 @@ def _open_proposal(work: Work, proposal_id: int) -> tuple[Proposal, Case]:
         raise NotFound(f"no proposal {proposal_id}; see `staircase assess`")
     if proposal.status != "open":
         raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
-    case = consequences.open_case(work.session, proposal.case_id)
+    case = get_open_case(work.session, proposal.case_id)
     work.session.refresh(proposal)  # as it is now that the case is locked: decided once
     if proposal.status != "open":
         raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
@@ -39,7 +32,7 @@ def _open_proposal(work: Work, proposal_id: int) -> tuple[Proposal, Case]:
 
 def accept(request: Request, proposal_id: int, *, reason: str | None) -> CaseView:
     """A leader accepts a proposal: the case moves as proposed."""
-    why = _reason(reason)
+    why = require_reason(reason, doing="a decision")
     with transaction(request, "proposal.decide") as work:
         proposal, case = _open_proposal(work, proposal_id)
         if case.step != proposal.from_step:
@@ -47,7 +40,7 @@ def accept(request: Request, proposal_id: int, *, reason: str | None) -> CaseVie
                 f"proposal {proposal_id} was made for step {proposal.from_step}, "
                 f"but the case is now on {case.step}; run `staircase show {case.id}`"
             )
-        pack = consequences.pack_for(work.session, case)
+        pack = pack_for(work.session, case)
         _decide(work, proposal, "accepted", why)
         consequences.record_move(
             work,
@@ -62,7 +55,7 @@ def accept(request: Request, proposal_id: int, *, reason: str | None) -> CaseVie
 
 def reject(request: Request, proposal_id: int, *, reason: str | None) -> CaseView:
     """A leader rejects a proposal; the same evidence will not raise it again."""
-    why = _reason(reason)
+    why = require_reason(reason, doing="a decision")
     with transaction(request, "proposal.decide") as work:
         proposal, case = _open_proposal(work, proposal_id)
         _decide(work, proposal, "rejected", why)
@@ -81,10 +74,10 @@ def _decide(work: Work, proposal: Proposal, status: str, reason: str) -> None:
 
 def move(request: Request, case_id: int, step: str, *, reason: str | None) -> CaseView:
     """A person moves a case; the state machine says whether they may."""
-    why = _reason(reason)
+    why = require_reason(reason, doing="a decision")
     with transaction(request, "move") as work:
-        case = consequences.open_case(work.session, case_id)
+        case = get_open_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "move")
-        pack = consequences.pack_for(work.session, case)
+        pack = pack_for(work.session, case)
         consequences.record_move(work, case, pack, pack.step(step).id, reason=why)
         return case_view(work, case, consequences.reevaluate(work, case).evaluation)

@@ -9,11 +9,11 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from staircase.cases import consequences
 from staircase.cases.observe import record
 from staircase.cases.show import action_view, escalation_view
 from staircase.clock import parse_when
 from staircase.core.identity import Actor
+from staircase.core.lookup import get_case, get_open_case, pack_for, require_reason
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
@@ -79,14 +79,14 @@ def acknowledge(request: Request, escalation_id: int, *, note: str | None = None
 
 def close_action(request: Request, action_id: int, *, status: str, note: str | None) -> ActionView:
     """Mark an action done, or drop it with a reason."""
-    if status == "dropped" and not (note or "").strip():
-        raise InvalidInput("dropping an action needs a reason: add --reason TEXT")
+    if status == "dropped":
+        note = require_reason(note, doing="dropping an action")
     refuse_cpr(note, field="the note")
     with transaction(request, "action.close") as work:
         action = work.session.get(Action, action_id)
         if action is None:
             raise NotFound(f"no action {action_id}; see `staircase inbox`")
-        case = consequences.get_case(work.session, action.case_id)
+        case = get_case(work.session, action.case_id)
         permit_unit(work.actor, case.unit_id, "action.close")
         if action.status != "open":
             raise InvalidInput(f"action {action_id} is already {action.status}")
@@ -94,7 +94,7 @@ def close_action(request: Request, action_id: int, *, status: str, note: str | N
         action.closed_by, action.closed_at = work.actor.id, work.now
         work.session.add(action)
         work.audit(f"action.{status}", case_id=case.id, subject=str(action_id), detail=note)
-        return action_view(consequences.pack_for(work.session, case), action)
+        return action_view(pack_for(work.session, case), action)
 
 
 def add_agreement(
@@ -108,7 +108,7 @@ def add_agreement(
     if review_at is not None and review_at <= request.clock.now:
         raise InvalidInput("the review date must be in the future")
     with transaction(request, "agreement") as work:
-        case = consequences.open_case(work.session, case_id)
+        case = get_open_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "agreement")
         agreement = Agreement(
             case_id=case.id,
@@ -127,7 +127,7 @@ def _active_agreement(work: Work, agreement_id: int) -> tuple[Agreement, Case]:
     agreement = work.session.get(Agreement, agreement_id)
     if agreement is None:
         raise NotFound(f"no agreement {agreement_id}")
-    case = consequences.open_case(work.session, agreement.case_id)
+    case = get_open_case(work.session, agreement.case_id)
     permit_unit(work.actor, case.unit_id, "agreement")
     if agreement.status != "active":
         raise InvalidInput(f"agreement {agreement_id} is already {agreement.status}")
@@ -153,7 +153,7 @@ def break_agreement(request: Request, agreement_id: int, *, note: str | None = N
 
 def _broken_indicator(work: Work, case: Case) -> str:
     """The pack's indicator for kept-not agreements (``aftaler-brudt`` in Aarhus')."""
-    pack = consequences.pack_for(work.session, case)
+    pack = pack_for(work.session, case)
     return pack.indicator("aftaler-brudt").id
 
 

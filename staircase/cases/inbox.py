@@ -9,8 +9,8 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from staircase.cases.consequences import pack_for
 from staircase.cases.followup import addressed_to
+from staircase.core.lookup import pack_for
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import Action, Agreement, Case, Escalation, Proposal, Unit
 from staircase.views import Inbox, InboxItem

@@ -14,6 +14,7 @@ from sqlmodel import select
 from staircase.cases import consequences
 from staircase.cases.show import action_view, case_view, escalation_view, proposal_view
 from staircase.clock import not_in_future, parse_when
+from staircase.core.lookup import get_case, get_open_case, pack_for
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
@@ -63,9 +64,9 @@ def log(request: Request, entry: Entry) -> LogResult:
     if entry.at:
         occurred = not_in_future(parse_when(entry.at, clock=request.clock), clock=request.clock)
     with transaction(request, "log") as work:
-        case = consequences.open_case(work.session, entry.case_id)
+        case = get_open_case(work.session, entry.case_id)
         permit_unit(work.actor, case.unit_id, "log")
-        pack = consequences.pack_for(work.session, case)
+        pack = pack_for(work.session, case)
         indicators = tuple(pack.indicator(text).id for text in entry.indicators)
         if entry.retracts is not None:
             _retract(work, case, entry.retracts, note=entry.note)
@@ -93,7 +94,7 @@ def record(
             "observation.add", case_id=case.id, subject=f"{observation.id}:{observation.indicator}"
         )
     result = consequences.reevaluate(work, case)
-    pack = consequences.pack_for(work.session, case)
+    pack = pack_for(work.session, case)
     return LogResult(
         observations=[o.id for o in created],
         moved_to=result.moved.to_step if result.moved else None,
@@ -150,9 +151,9 @@ def _retract(work: Work, case: Case, observation_id: int, *, note: str | None) -
 def log_menu(request: Request, case_id: int) -> list[tuple[str, list[tuple[str, str]]]]:
     """The case's indicators grouped by step, top step first, for the interactive prompt."""
     with transaction(request, "log", write=False) as work:
-        case = consequences.get_case(work.session, case_id)
+        case = get_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "log")
-        pack = consequences.pack_for(work.session, case)
+        pack = pack_for(work.session, case)
     return [
         (step.name.da, [(i.id, i.name.da) for i in pack.indicators if i.step == step.id])
         for step in reversed(pack.ladder)

@@ -3,6 +3,7 @@
 from sqlmodel import Session, select
 
 from staircase.cases import consequences
+from staircase.core.lookup import get_case, pack_for
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
@@ -33,7 +34,7 @@ from staircase.views import (
 def show_case(request: Request, case_id: int) -> CaseView:
     """The whole case, recomputed at the clock's now; the read is audited (§6.2)."""
     with transaction(request, "case.show", write=False) as work:
-        case = consequences.get_case(work.session, case_id)
+        case = get_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "case.show")
         work.audit("case.read", case_id=case.id)
         return case_view(work, case)
@@ -47,7 +48,7 @@ def case_view(work: Work, case: Case, evaluation: Evaluation | None = None) -> C
     case passes that evaluation instead of paying for a second one.
     """
     session = work.session
-    pack = consequences.pack_for(session, case)
+    pack = pack_for(session, case)
     if evaluation is None:
         facts = consequences.facts(session, case.id)
         evaluation = evaluate(pack, facts, CaseState(step=case.step), work.now)

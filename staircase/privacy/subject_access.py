@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlmodel import Session, SQLModel, col, func, select
 
-from staircase.admin.directory import get_resident
+from staircase.core.lookup import get_resident
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
     Action,

@@ -1,0 +1,83 @@
+"""The look-ups every command makes, each with the one error a user reads.
+
+A case, unit or resident that does not exist, a closed case asked to
+change, a decision without a reason: each is said the same way whichever
+command ran into it.
+"""
+
+from sqlmodel import Session, select
+
+from staircase.core.permissions import permit_unit
+from staircase.core.work import Work
+from staircase.cpr import refuse_cpr
+from staircase.db.models import Case, Resident, Unit
+from staircase.domain.pack import Pack, load_pack
+from staircase.errors import InvalidInput, NotFound
+from staircase.text import did_you_mean
+
+
+def get_case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"no case {case_id}; see `staircase case list`")
+    return case
+
+
+def get_open_case(session: Session, case_id: int) -> Case:
+    """A case that may still change, locked for this transaction.
+
+    A closed case is history, kept until purged. The row lock (PostgreSQL;
+    SQLite's writers are serialised already) keeps two people logging on the
+    same case at once from both raising the same proposal.
+    """
+    case = session.get(Case, case_id, with_for_update=True)
+    if case is None:
+        raise NotFound(f"no case {case_id}; see `staircase case list`")
+    if case.closed_at is not None:
+        raise InvalidInput(f"case {case.id} is closed; nothing can change on it")
+    return case
+
+
+def pack_for(session: Session, case: Case) -> Pack:
+    """The pack of the case's unit (§4.4: a unit uses one pack)."""
+    unit = session.get(Unit, case.unit_id)
+    return load_pack(unit.pack if unit else None)
+
+
+def get_unit(session: Session, unit_id: str) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        known = list(session.exec(select(Unit.id)).all())
+        raise NotFound(
+            f'no unit "{unit_id}"{did_you_mean(unit_id, known)}; see `staircase unit list`'
+        )
+    return unit
+
+
+def get_resident(session: Session, ref: str) -> Resident:
+    resident = session.exec(select(Resident).where(Resident.ref == ref)).first()
+    if resident is None:
+        raise NotFound(f'no resident "{ref}"; add one with `staircase resident add`')
+    return resident
+
+
+def visible_units(work: Work, unit: str | None, action: str) -> list[str] | None:
+    """The units to read: the one asked for (if allowed), else the person's own.
+
+    None means every unit (quality and admin, who read across units).
+    """
+    if unit is not None:
+        get_unit(work.session, unit)
+        permit_unit(work.actor, unit, action)
+        return [unit]
+    if work.actor.role in ("quality", "admin"):
+        return None
+    return sorted(work.actor.units)
+
+
+def require_reason(reason: str | None, *, doing: str) -> str:
+    """A person's decision is explained (§3.3): the reason, stripped, without a CPR number."""
+    if reason is None or not reason.strip():
+        raise InvalidInput(f"{doing} needs a reason: add --reason TEXT")
+    refuse_cpr(reason, field="the reason")
+    return reason.strip()
