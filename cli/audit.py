@@ -6,11 +6,11 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
+from staircase.cli.options import JsonOutput
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 audit_app = typer.Typer(
     help="The audit log: verify its hash chain, show who did what.", no_args_is_help=True
@@ -18,7 +18,7 @@ audit_app = typer.Typer(
 
 
 @audit_app.command("verify")
-def verify(ctx: typer.Context, json: bool = JSON) -> None:
+def verify(ctx: typer.Context, json: JsonOutput = False) -> None:
     """Check that no audit entry was edited, deleted or reordered; exit 1 naming the first."""
     from staircase.admin.audit_review import verify_log
 
@@ -41,7 +41,7 @@ def show(
     since: str | None = typer.Option(
         None, "--since", help="Only entries recorded since WHEN, e.g. -7d or 2026-11-01."
     ),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Show audit entries with their details; the search itself is audited."""
     from staircase.admin.audit_review import show_log

@@ -6,15 +6,14 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
-
-JSON = typer.Option(False, "--json", help="Machine-readable output.")
+from staircase.cli.options import JsonOutput
 
 
 def backup(
     ctx: typer.Context,
     path: Path = typer.Argument(..., metavar="PATH", help="The backup file to create (mode 0600)."),
     force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Copy the database to a file while others keep working (admin; PostgreSQL: pg_dump)."""
     from dataclasses import asdict
@@ -37,7 +36,7 @@ def backup(
 def restore(
     ctx: typer.Context,
     path: Path = typer.Argument(..., metavar="PATH", help="A backup made by `staircase backup`."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Replace the SQLite database with a backup; everything since that backup is lost (admin)."""
     from dataclasses import asdict

@@ -17,7 +17,7 @@ def demo(
     ),
 ) -> None:
     """Build a demo care home in a database of its own and show the leader's assess."""
-    from staircase.cli.daily import print_assessment
+    from staircase.cli.screens import print_assessment
     from staircase.clock import Clock
     from staircase.demo import build, default_path
 

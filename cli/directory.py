@@ -6,6 +6,7 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import options, request, wants_json
+from staircase.cli.options import CaseId, JsonOutput, Reason
 
 if TYPE_CHECKING:
     from staircase.views import View
@@ -17,8 +18,6 @@ case_app = typer.Typer(
     help="Cases: one relative and the care around one resident.", no_args_is_help=True
 )
 db_app = typer.Typer(help="The database itself.", no_args_is_help=True)
-
-JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 
 def created(ctx: typer.Context, json: bool, view: "View", label: str) -> None:
@@ -40,7 +39,7 @@ def init(
     ctx: typer.Context,
     admin: str = typer.Option(..., "--admin", help="Initials of the first administrator."),
     name: str = typer.Option(..., "--name", help="The administrator's name."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Create or upgrade the database and its first admin; running it again changes nothing."""
     from staircase.admin.directory import init as run_init
@@ -77,7 +76,7 @@ def unit_add(
     name: str = typer.Option(..., "--name", help="The unit's name."),
     parent: str | None = typer.Option(None, "--parent", help="The area unit above it."),
     pack: str | None = typer.Option(None, "--pack", help="Rule pack id (default aarhus)."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Add a care home or department."""
     from staircase.admin.directory import add_unit
@@ -87,7 +86,7 @@ def unit_add(
 
 
 @unit_app.command("list")
-def unit_list(ctx: typer.Context, json: bool = JSON) -> None:
+def unit_list(ctx: typer.Context, json: JsonOutput = False) -> None:
     """List the units."""
     from staircase.admin.directory import list_units
 
@@ -102,7 +101,7 @@ def staff_add(
     role: str = typer.Option(..., "--role", help="staff, leader, quality or admin."),
     unit: list[str] = typer.Option([], "--unit", help="A unit they belong to (repeat)."),
     email: str | None = typer.Option(None, "--email", help="For notifications."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Add a staff member with a role in one or more units."""
     from staircase.admin.directory import add_staff
@@ -112,7 +111,7 @@ def staff_add(
 
 
 @staff_app.command("list")
-def staff_list(ctx: typer.Context, json: bool = JSON) -> None:
+def staff_list(ctx: typer.Context, json: JsonOutput = False) -> None:
     """List staff members with their roles and units."""
     from staircase.admin.directory import list_staff
 
@@ -125,7 +124,7 @@ def resident_add(
     ref: str = typer.Argument(..., help="The home's own reference (never a CPR number)."),
     name: str = typer.Option(..., "--name", help="Display name."),
     unit: str = typer.Option(..., "--unit", help="The unit the resident lives in."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Add a resident."""
     from staircase.admin.directory import add_resident
@@ -145,7 +144,7 @@ def case_open(
     consent_note: str | None = typer.Option(None, "--consent-note", help="Why, for other."),
     primary: bool = typer.Option(False, "--primary", help="The primary contact relative."),
     child: bool = typer.Option(False, "--child", help="The relative is a child."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Open a case for one relative of one resident, on the bottom step."""
     from staircase.cases.register import NewCase, open_case
@@ -169,7 +168,7 @@ def case_list(
     ctx: typer.Context,
     unit: str | None = typer.Option(None, "--unit", help="Only this unit."),
     step: str | None = typer.Option(None, "--step", help="Only cases on this step."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """List open cases you may see."""
     from staircase.cases.register import list_cases
@@ -190,9 +189,9 @@ def case_list(
 @case_app.command("close")
 def case_close(
     ctx: typer.Context,
-    case: int = typer.Argument(..., help="The case number."),
-    reason: str | None = typer.Option(None, "--reason", help="Why the case ends (required)."),
-    json: bool = JSON,
+    case: CaseId,
+    reason: Reason = None,
+    json: JsonOutput = False,
 ) -> None:
     """Close a case (leader of its unit, or admin); retention counts from now."""
     from staircase.cases.close import close_case

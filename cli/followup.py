@@ -6,11 +6,11 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
+from staircase.cli.options import ActionId, AgreementId, CaseId, EscalationId, JsonOutput, Reason
 
 if TYPE_CHECKING:
     pass
 
-JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 action_app = typer.Typer(
     help="Recommended actions: mark them done or drop them.", no_args_is_help=True
@@ -23,7 +23,7 @@ agreement_app = typer.Typer(
 def tick(
     ctx: typer.Context,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would happen; write nothing."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Apply every time-based rule now (run it from cron); a second run changes nothing."""
     from staircase.cases.tick import tick as run_tick
@@ -54,9 +54,9 @@ def tick(
 
 def ack(
     ctx: typer.Context,
-    escalation: int = typer.Argument(..., help="The escalation number."),
+    escalation: EscalationId,
     note: str | None = typer.Option(None, "--note", help="What you will do."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Acknowledge an escalation addressed to you."""
     from staircase.cases.followup import acknowledge
@@ -68,9 +68,9 @@ def ack(
 @action_app.command("done")
 def action_done(
     ctx: typer.Context,
-    action: int = typer.Argument(..., help="The action number."),
+    action: ActionId,
     note: str | None = typer.Option(None, "--note", help="What was done."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Mark an action done."""
     from staircase.cases.followup import close_action
@@ -82,9 +82,9 @@ def action_done(
 @action_app.command("drop")
 def action_drop(
     ctx: typer.Context,
-    action: int = typer.Argument(..., help="The action number."),
-    reason: str | None = typer.Option(None, "--reason", help="Why it is not needed (required)."),
-    json: bool = JSON,
+    action: ActionId,
+    reason: Reason = None,
+    json: JsonOutput = False,
 ) -> None:
     """Drop an action that is not needed, with the reason."""
     from staircase.cases.followup import close_action
@@ -96,10 +96,10 @@ def action_drop(
 @agreement_app.command("add")
 def agreement_add(
     ctx: typer.Context,
-    case: int = typer.Argument(..., help="The case number."),
+    case: CaseId,
     text: str = typer.Argument(..., help="What was agreed."),
     review: str | None = typer.Option(None, "--review", help="When to review it, e.g. 2027-01-15."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Record an agreement with the relative."""
     from staircase.cases.followup import add_agreement
@@ -111,13 +111,13 @@ def agreement_add(
 @agreement_app.command("broken")
 def agreement_broken(
     ctx: typer.Context,
-    agreement: int = typer.Argument(..., help="The agreement number."),
+    agreement: AgreementId,
     note: str | None = typer.Option(None, "--note", help="What happened."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Mark an agreement broken: logs "aftaler overholdes ikke" on the case."""
     from staircase.cases.followup import break_agreement
-    from staircase.cli.daily import print_log
+    from staircase.cli.screens import print_log
 
     result = break_agreement(request(ctx), agreement, note=note)
     if wants_json(ctx, json):
@@ -129,8 +129,8 @@ def agreement_broken(
 @agreement_app.command("end")
 def agreement_end(
     ctx: typer.Context,
-    agreement: int = typer.Argument(..., help="The agreement number."),
-    json: bool = JSON,
+    agreement: AgreementId,
+    json: JsonOutput = False,
 ) -> None:
     """End an agreement that has run its course."""
     from staircase.cases.followup import end_agreement
@@ -139,7 +139,7 @@ def agreement_end(
     render.outcome(wants_json(ctx, json), view, f"agreement {agreement} ended")
 
 
-def inbox(ctx: typer.Context, json: bool = JSON) -> None:
+def inbox(ctx: typer.Context, json: JsonOutput = False) -> None:
     """What waits for you: escalations, proposals, actions, agreements to review."""
     from staircase.cases.inbox import inbox as run_inbox
 

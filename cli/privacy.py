@@ -6,8 +6,7 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
-
-JSON = typer.Option(False, "--json", help="Machine-readable output.")
+from staircase.cli.options import JsonOutput
 
 
 def subject_access(
@@ -18,7 +17,7 @@ def subject_access(
         ..., "--out", help="Where to write: PATH.json and PATH.html next to it (mode 0600)."
     ),
     force: bool = typer.Option(False, "--force", help="Replace the files if they exist."),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Everything held about one relative or resident (GDPR art. 15), others' names redacted."""
     from staircase.privacy.subject_access import Subject, export_subject
@@ -47,7 +46,7 @@ def purge(
         metavar="DAYS",
         help="Closed longer ago than this (default: the setting retention_days, else 1826).",
     ),
-    json: bool = JSON,
+    json: JsonOutput = False,
 ) -> None:
     """Delete closed cases past the retention period, for good (admin); the audit chain stays."""
     from staircase.privacy.retention import purge as run_purge

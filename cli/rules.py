@@ -10,6 +10,7 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import wants_json
+from staircase.cli.options import JsonOutput
 
 if TYPE_CHECKING:
     from staircase.domain.pack import Pack
@@ -25,7 +26,6 @@ PACK = typer.Argument(
     help="An installed pack id (default: aarhus) or the path of a .toml file.",
     show_default=False,
 )
-JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 
 def _load(ref: str | None) -> "Pack":
@@ -35,7 +35,7 @@ def _load(ref: str | None) -> "Pack":
 
 
 @rules_app.command("check")
-def check(ctx: typer.Context, pack: str | None = PACK, json: bool = JSON) -> None:
+def check(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) -> None:
     """Validate a pack: fields, unique ids, references, and how indicators are typed."""
     loaded = _load(pack)
     counts = {
@@ -52,7 +52,7 @@ def check(ctx: typer.Context, pack: str | None = PACK, json: bool = JSON) -> Non
 
 
 @rules_app.command("test")
-def test(ctx: typer.Context, pack: str | None = PACK, json: bool = JSON) -> None:
+def test(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) -> None:
     """Run the pack's embedded worked examples; exit 1 if any fails."""
     from dataclasses import asdict
 
@@ -78,7 +78,7 @@ def test(ctx: typer.Context, pack: str | None = PACK, json: bool = JSON) -> None
 
 
 @rules_app.command("show")
-def show(ctx: typer.Context, pack: str | None = PACK, json: bool = JSON) -> None:
+def show(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) -> None:
     """Draw the staircase: each step with its indicators, actions and escalation."""
     loaded = _load(pack)
     if wants_json(ctx, json):

@@ -1,0 +1,151 @@
+"""What the daily commands print: a log's result, a case, the leader's assessment.
+
+Shared by the commands that end on the same screen (a broken agreement logs
+an observation; the demo ends on the leader's assess), so that command
+modules never import each other.
+"""
+
+from typing import TYPE_CHECKING
+
+from staircase.cli import render
+
+if TYPE_CHECKING:
+    from staircase.views import Assessment, CaseView, LogResult
+
+
+def print_log(result: "LogResult") -> None:
+    """What a log (or a broken agreement) recorded and what followed."""
+    out = render.console()
+    ids = ", ".join(str(i) for i in result.observations)
+    if ids:
+        out.print(f"observation {ids} logged on case {result.case.id}")
+    if result.moved_to:
+        out.print(f"moved by the rules to [bold]{result.moved_to}[/bold]")
+    for p in result.proposals:
+        out.print(f"proposal {p.id}: {p.from_step} → {p.to_step} waits for a leader")
+    for e in result.escalations:
+        due = render.local_time(e.due) if e.due else "no deadline"
+        out.print(f"escalation {e.id} to {e.to_role} ({e.to_unit}), acknowledge by {due}")
+    for a in result.actions:
+        out.print(f"action {a.id}: {a.name} — {a.owner}")
+    print_position(result.case)
+
+
+def print_position(view: "CaseView") -> None:
+    """Who the case is about, where it stands on the staircase, and why."""
+    from staircase.domain.pack import load_pack
+
+    out = render.console()
+    out.print(
+        f"Case {view.id} — {view.relative} ({view.relation}) and "
+        f"{view.resident} ({view.resident_ref}), unit {view.unit_id}",
+        markup=False,
+        style="bold",
+    )
+    out.print(
+        render.staircase_panel(
+            load_pack(view.pack), position=view.step, indicated=view.indicated_step
+        )
+    )
+    out.print(f"step {view.step}, indicated {view.indicated_step}", markup=False)
+    for why in view.why:
+        out.print(f"  why: {why.rule} (observations {', '.join(map(str, why.observations))})")
+
+
+def print_case(view: "CaseView") -> None:
+    print_position(view)
+    render.table(
+        "Proposals",
+        ["id", "from_step", "to_step", "status", "reason"],
+        [[p.id, p.from_step, p.to_step, p.status, p.reason] for p in view.proposals],
+    )
+    render.table(
+        "Escalations",
+        ["id", "step", "to", "due", "status"],
+        [
+            [e.id, e.step, f"{e.to_role} ({e.to_unit})", render.local_time(e.due), e.status]
+            for e in view.escalations
+        ],
+    )
+    render.table(
+        "Actions",
+        ["id", "action", "owner", "due", "status"],
+        [[a.id, a.name, a.owner, render.local_time(a.due), a.status] for a in view.actions],
+    )
+    render.table(
+        "Observations",
+        ["id", "when", "indicator", "channel", "by", "note"],
+        [
+            [
+                o.id,
+                render.local_time(o.occurred_at),
+                ("retracts " + str(o.retracts))
+                if o.retracts
+                else (o.indicator + (" (retracted)" if o.retracted else "")),
+                o.channel,
+                o.logged_by,
+                o.note or "",
+            ]
+            for o in view.observations
+        ],
+    )
+    render.table(
+        "Moves",
+        ["when", "from", "to", "by", "reason"],
+        [
+            [render.local_time(t.at), t.from_step, t.to_step, t.by, t.reason]
+            for t in view.transitions
+        ],
+    )
+
+
+def print_assessment(result: "Assessment") -> None:
+    """Render an assessment (also the end of ``staircase demo``)."""
+    out = render.console()
+    out.print(f"[bold]Assess[/bold] — units {', '.join(result.units)}: {result.total} open cases")
+    render.table(
+        "Proposals waiting for your decision",
+        ["id", "case", "move", "rules"],
+        [
+            [p.id, p.case_id, f"{p.from_step} → {p.to_step}", ", ".join(p.rules)]
+            for p in result.proposals
+        ],
+    )
+    render.table(
+        "Escalations waiting for acknowledgement",
+        ["id", "case", "step", "to", "due"],
+        [
+            [e.id, e.case_id, e.step, f"{e.to_role} ({e.to_unit})", render.local_time(e.due)]
+            for e in result.escalations
+        ],
+    )
+    render.table(
+        "Actions overdue",
+        ["id", "case", "action", "owner", "due"],
+        [
+            [a.id, a.case_id, a.name, a.owner, render.local_time(a.due)]
+            for a in result.actions_overdue
+        ],
+    )
+    changed = [c for c in result.cases if c.changed]
+    render.table(
+        "Changed since your last assess",
+        ["case", "unit", "relative", "resident", "step", "indicated", "why"],
+        [
+            [
+                c.id,
+                c.unit_id,
+                c.relative,
+                c.resident,
+                _was(c.previous_step, c.step),
+                _was(c.previous_indicated, c.indicated_step),
+                ", ".join(w.rule for w in c.why),
+            ]
+            for c in changed
+        ],
+    )
+    render.table("Cases per step", ["step", "cases"], [[s, n] for s, n in result.steps.items()])
+
+
+def _was(before: str | None, now: str) -> str:
+    return now if before is None or before == now else f"{before} → {now}"
