@@ -21,7 +21,7 @@ from staircase.clock import iso_utc
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType
 
-    from staircase.domain.pack import Escalation, Pack, Step
+    from staircase.domain.pack import Escalation, Pack, Rule, Step
 
 ROLES = {
     "contact": "kontaktpersonen",
@@ -199,7 +199,7 @@ def _step_details(pack: "Pack", step: "Step", indent: int, *, last: bool) -> Any
     actions = ", ".join(pack.action_name(a) for a in step.actions)
     grid.add_row("handlinger", Text(actions or "—"))
     grid.add_row("eskalering", Text(_policy(step.escalation)))
-    moves = _moves(step, bottom=step == pack.bottom)
+    moves = _moves(pack, step)
     if moves:
         grid.add_row("flyt", Text(moves))
     return Padding(grid, (0, 0, 0 if last else 1, indent))
@@ -219,15 +219,34 @@ def _policy(policy: "Escalation") -> str:
     return "; ".join(parts)
 
 
-def _moves(step: "Step", *, bottom: bool) -> str:
-    """How a case gets onto and off this step (§3.3), from the step's flags."""
+def _moves(pack: "Pack", step: "Step") -> str:
+    """How a case gets onto and off this step (§3.3), as the engine applies it.
+
+    The calm days are counted as the engine counts them, and a ``hold`` rule
+    that keeps the case up is named with how long it holds.
+    """
     parts = []
     if step.auto:
         parts.append("reglerne flytter op hertil selv")
-    elif not bottom:
+    elif step != pack.bottom:
         parts.append("op efter en persons beslutning")
     if step.calm_days is not None:
-        parts.append(f"forslag ned efter {step.calm_days} rolige dage")
+        parts.append(
+            f"forslag ned efter {step.calm_days} rolige dage, regnet fra seneste "
+            f"kendetegn over {pack.bottom.id} eller ankomsten hertil"
+        )
+        parts += [
+            f"ikke inden for {rule.when.within_days} dage efter {_condition(pack, rule)}"
+            f" ({rule.id})"
+            for rule in pack.holds(step.id)
+        ]
     if step.leader_only:
         parts.append("kun en leder flytter ned")
     return "; ".join(parts)
+
+
+def _condition(pack: "Pack", rule: "Rule") -> str:
+    """What a rule watches, by Danish name: ``Trusler, vold og chikane mod personale``."""
+    names = [pack.get_indicator(i).name.da for i in rule.when.indicators]
+    names += [f"et kendetegn for {pack.get_step(s).name.da.lower()}" for s in rule.when.steps]
+    return " eller ".join(names)

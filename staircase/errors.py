@@ -32,6 +32,26 @@ class NotFound(InvalidInput):
     """A case, unit, person or pack that does not exist."""
 
 
+class AmbiguousIndicator(InvalidInput):
+    """A typed word that names no kendetegn by itself but fits one or more (§3.5.0).
+
+    Guessing would be worse than refusing: ``trusler`` fits both a threat to
+    call the press and violence against staff, and the second labels a
+    family violent. ``candidates`` are ``(id, Danish name)`` pairs, so a
+    terminal can ask which one was meant.
+    """
+
+    def __init__(self, word: str, candidates: tuple[tuple[str, str], ...]) -> None:
+        self.word = word
+        self.candidates = candidates
+        named = ", ".join(f"{id_} ({name})" for id_, name in candidates)
+        if len(candidates) > 1:
+            line = f'"{word}" fits more than one kendetegn: {named}; type one of them'
+        else:
+            line = f'"{word}" is only part of a kendetegn: {named}; type its id or full name'
+        super().__init__(line)
+
+
 class NotAllowed(StaircaseError):
     """The acting person's role does not permit this, or the state machine refuses."""
 

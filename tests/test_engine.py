@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from staircase.domain.engine import CaseState, Evaluation, Fact, evaluate
-from staircase.domain.pack import load_pack
-from staircase.errors import ExitStatus, NotFound
+from staircase.domain.pack import installed_packs, load_pack, parse_pack
+from staircase.errors import AmbiguousIndicator, ExitStatus, NotFound
 
 PACK = load_pack("aarhus")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -135,6 +135,46 @@ def test_three_mindre_observations_within_30_days_indicate_stoerre() -> None:
 
 def test_three_of_the_same_mindre_indicator_are_a_pattern_too() -> None:
     assert indicated(*[("utilfredshed", ago(n)) for n in (1, 2, 3)]) == "stoerre"
+
+
+def test_three_indicators_on_one_call_are_one_occasion() -> None:
+    """One phone call noted with all three mindre indicators is no rising pattern (§3.5.2)."""
+    evaluation = run(facts(*[(indicator, ago(1)) for indicator in MINDRE]))
+    assert evaluation.indicated == "mindre"
+    assert (evaluation.auto_to, evaluation.proposal) == ("mindre", None)
+    assert [r.rule for r in evaluation.fired] == ["signal-mindre"]
+
+
+def test_many_observations_on_two_days_are_no_pattern_and_a_third_day_makes_one() -> None:
+    two_days = [(indicator, ago(5, minutes=n)) for n, indicator in enumerate(MINDRE)]
+    two_days.append(("utilfredshed", ago(1)))
+    assert indicated(*two_days) == "mindre"
+    assert indicated(*two_days, ("kontaktbehov", ago(0))) == "stoerre"
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def test_the_days_of_a_pattern_are_local_calendar_days() -> None:
+    """23:30 and 00:30 in Copenhagen are two days; 00:30 and 01:30 are one, whatever UTC says."""
+    now = at("2026-11-22T12:00:00+00:00")
+    across_local_midnight = [
+        Fact(1, "utilfredshed", at("2026-11-20T22:30:00+00:00")),  # 23:30 on the 20th
+        Fact(2, "kontaktbehov", at("2026-11-20T23:30:00+00:00")),  # 00:30 on the 21st
+        Fact(3, "uklar-dialog", at("2026-11-22T10:00:00+00:00")),
+    ]
+    after_local_midnight = [
+        Fact(1, "utilfredshed", at("2026-11-20T23:30:00+00:00")),  # 00:30 on the 21st
+        Fact(2, "kontaktbehov", at("2026-11-21T00:30:00+00:00")),  # 01:30 on the 21st
+        Fact(3, "uklar-dialog", at("2026-11-22T10:00:00+00:00")),
+    ]
+    godt = CaseState(step="godt")
+    assert evaluate(PACK, across_local_midnight, godt, now).indicated == "stoerre"
+    assert evaluate(PACK, after_local_midnight, godt, now).indicated == "mindre"
+    # Counted in UTC, the answers swap: the time zone given is the one used.
+    assert evaluate(PACK, across_local_midnight, godt, now, tz=UTC).indicated == "mindre"
+    assert evaluate(PACK, after_local_midnight, godt, now, tz=UTC).indicated == "stoerre"
 
 
 def test_two_mindre_observations_are_no_pattern() -> None:
@@ -376,18 +416,87 @@ def test_after_a_year_without_violence_the_case_is_proposed_one_step_down() -> N
     assert (evaluation.proposal.to_step, evaluation.proposal.direction) == ("stoerre", "down")
 
 
-def test_a_case_whose_indication_is_still_its_step_is_not_proposed_down() -> None:
-    # Criticism 59 days ago is still inside the stoerre window.
-    evaluation = run(facts(("kritik", ago(59))), "stoerre", calm_floor=ago(100))
-    assert evaluation.proposal is None
+CALM = [
+    ("mindre", "utilfredshed", 14, "godt"),
+    ("stoerre", "kritik", 30, "mindre"),
+    ("kompliceret", "manglende-dialog", 60, "stoerre"),
+]
 
 
-def test_a_mindre_observation_holds_its_case_for_its_window_beyond_the_calm_days() -> None:
-    # mindre's 14 calm days have passed, but the observation still indicates mindre.
-    held = run(facts(("utilfredshed", ago(20))), "mindre", calm_floor=ago(40))
-    assert (held.indicated, held.proposal) == ("mindre", None)
-    released = run(facts(("utilfredshed", ago(31))), "mindre", calm_floor=ago(40))
-    assert released.proposal.to_step == "godt"
+@pytest.mark.parametrize(("step", "indicator", "calm_days", "below"), CALM)
+def test_a_step_down_is_proposed_after_exactly_the_calm_days(
+    step: str, indicator: str, calm_days: int, below: str
+) -> None:
+    """§3.3: calm days as `rules show` states them, though the window still indicates the step."""
+    for days, minutes, proposed in (
+        (calm_days - 1, 0, None),
+        (calm_days, -1, None),
+        (calm_days, 0, below),
+        (calm_days + 1, 0, below),
+    ):
+        evaluation = run(facts((indicator, ago(days, minutes))), step, calm_floor=ago(100))
+        assert evaluation.indicated == step, (days, minutes)
+        got = evaluation.proposal.to_step if evaluation.proposal else None
+        assert got == proposed, (days, minutes)
+
+
+@pytest.mark.parametrize(("step", "indicator", "calm_days", "below"), CALM)
+def test_the_calm_days_count_from_the_arrival_when_the_case_arrived_later(
+    step: str, indicator: str, calm_days: int, below: str
+) -> None:
+    unrest = facts((indicator, ago(calm_days + 5)))
+    assert run(unrest, step, calm_floor=ago(calm_days - 1)).proposal is None
+    assert run(unrest, step, calm_floor=ago(calm_days + 1)).proposal.to_step == below
+
+
+@pytest.mark.parametrize("step", ["mindre", "stoerre", "kompliceret"])
+def test_the_violence_rule_holds_the_way_down(step: str) -> None:
+    """Violence holds a case on any step for its 365 days, however calm (§3.3, §3.5.3).
+
+    On a step below kompliceret the violence was ruled on (a leader moved the
+    case down), so it no longer raises the case, but it still holds it.
+    """
+    for days, held in ((200, True), (365, True), (365.001, False)):
+        evaluation = run(
+            [Fact(1, VIOLENCE, ago(days))], step, calm_floor=ago(400), dismissed=frozenset({1})
+        )
+        assert evaluation.auto_to is None
+        proposal = evaluation.proposal
+        assert (proposal is None) is held, days
+        if proposal is not None:
+            assert (proposal.to_step, proposal.direction) == (PACK.below(step).id, "down")
+
+
+def test_other_kompliceret_indicators_do_not_hold_the_way_down() -> None:
+    for indicator in ("manglende-dialog", "aftaler-brudt"):
+        evaluation = run(facts((indicator, ago(61))), "kompliceret", calm_floor=ago(100))
+        assert evaluation.indicated == "kompliceret"
+        assert evaluation.proposal.to_step == "stoerre"
+
+
+def _pack_with(rule_id: str, **changes: object):
+    """The default pack with one rule's fields changed, as a consultant's edit would."""
+    import tomllib
+
+    data = tomllib.loads(installed_packs()["aarhus"].read_text(encoding="utf-8"))
+    rule = next(r for r in data["rules"] if r["id"] == rule_id)
+    for field, value in changes.items():
+        part, _, name = field.rpartition("__")
+        (rule[part] if part else rule)[name] = value
+    return parse_pack(data, source="edited.toml")
+
+
+def test_a_hold_rule_holds_the_steps_it_reaches_and_not_those_above() -> None:
+    pack = _pack_with("signal-mindre", hold=True, when__within_days=100)
+    unrest = [Fact(1, "utilfredshed", ago(40))]
+
+    def down(step: str):
+        state = CaseState(step=step, calm_floor=ago(100))
+        proposal = evaluate(pack, unrest, state, NOW).proposal
+        return proposal.to_step if proposal else None
+
+    assert down("mindre") is None
+    assert down("stoerre") == "mindre"
 
 
 @pytest.mark.parametrize("step", ["mindre", "stoerre", "kompliceret"])
@@ -523,3 +632,71 @@ def test_undone_evidence_does_not_block_what_other_observations_indicate() -> No
     assert evaluation.indicated == "stoerre"
     assert (evaluation.auto_to, evaluation.proposal) == ("mindre", None)
     assert evaluation.basis == frozenset({2})
+
+
+# §3.5.0: a word names one kendetegn, or it is refused naming the ones it fits.
+
+
+def test_an_ambiguous_word_is_refused_naming_both_candidates() -> None:
+    with pytest.raises(AmbiguousIndicator) as refused:
+        PACK.indicator("trusler")
+    assert str(refused.value) == (
+        '"trusler" fits more than one kendetegn: '
+        "trussel-presse (Trusler om kontakt til presse, politikere o.lign.), "
+        "trusler-vold-chikane (Trusler, vold og chikane mod personale); type one of them"
+    )
+    assert refused.value.word == "trusler"
+    assert [c for c, _ in refused.value.candidates] == ["trussel-presse", "trusler-vold-chikane"]
+    assert refused.value.exit_status == ExitStatus.BAD_INPUT
+
+
+@pytest.mark.parametrize(
+    ("typed", "candidates"),
+    [
+        ("trusler", ["trussel-presse", "trusler-vold-chikane"]),
+        ("Trusler", ["trussel-presse", "trusler-vold-chikane"]),
+        ("dialog", ["god-dialog", "uklar-dialog", "vanskelig-dialog", "manglende-dialog"]),
+        ("kontakt", ["kontaktbehov", "trussel-presse"]),
+        ("aftaler", ["aftaler-brudt"]),
+        ("manglende", ["manglende-dialog"]),
+        ("kompliceret", []),
+    ],
+)
+def test_a_word_that_is_only_part_of_a_kendetegn_is_never_guessed(
+    typed: str, candidates: list[str]
+) -> None:
+    """Even a word that fits one kendetegn only is refused: ``aftaler`` may mean kept ones."""
+    with pytest.raises(NotFound if not candidates else AmbiguousIndicator) as refused:
+        PACK.indicator(typed)
+    if candidates:
+        assert [c for c, _ in refused.value.candidates] == candidates
+        assert all(f"{c} (" in str(refused.value) for c in candidates)
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "indicator"),
+    [
+        ("trusler mod personale", "trusler-vold-chikane"),
+        ("trusler om presse", "trussel-presse"),
+        ("vold", "trusler-vold-chikane"),
+        ("aftale brudt", "aftaler-brudt"),
+        ("Aftaler overholdes ikke", "aftaler-brudt"),
+        ("god", "god-dialog"),
+        ("stort kontaktbehov", "kontaktbehov"),
+    ],
+)
+def test_the_longer_words_name_one_kendetegn(typed: str, indicator: str) -> None:
+    assert PACK.indicator(typed).id == indicator
+
+
+@pytest.mark.parametrize("indicator", [i.id for i in PACK.indicators])
+def test_no_label_of_the_default_pack_fits_another_kendetegn(indicator: str) -> None:
+    found = PACK.get_indicator(indicator)
+    for label in (found.id, found.name.da, found.name.en, *found.aliases):
+        assert [i.id for i in PACK.fitting(label)] == [indicator], label
+
+
+def test_violence_and_the_top_step_ask_for_confirmation_and_nothing_else() -> None:
+    asking = [i.id for i in PACK.indicators if PACK.asks_confirmation(i)]
+    assert asking == list(KOMPLICERET)

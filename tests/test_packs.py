@@ -28,7 +28,7 @@ def test_a_pack_loads_by_path_relative_to_the_working_directory(
     shutil.copy(installed_packs()["aarhus"], tmp_path / "packs" / "mine.toml")
     monkeypatch.chdir(tmp_path)
     assert load_pack("packs/mine.toml") == load_pack("aarhus")
-    assert load_pack(tmp_path / "packs" / "mine.toml").version == "1.0.0"
+    assert load_pack(tmp_path / "packs" / "mine.toml").version == "1.1.0"
 
 
 def test_every_embedded_test_of_the_default_pack_passes() -> None:
@@ -38,9 +38,13 @@ def test_every_embedded_test_of_the_default_pack_passes() -> None:
     assert [r for r in results if not r.passed] == []
 
 
+def _shipped(pack_id: str = "aarhus") -> dict:
+    return tomllib.loads(installed_packs()[pack_id].read_text(encoding="utf-8"))
+
+
 def _with_test(name: str, **expect: object):
     """The default pack with one embedded test's expectations overridden."""
-    data = tomllib.loads(installed_packs()["aarhus"].read_text(encoding="utf-8"))
+    data = _shipped()
     test = next(t for t in data["tests"] if t["name"] == name)
     test["expect"] = {**test["expect"], **expect}
     return parse_pack(data, source="edited.toml")
@@ -48,7 +52,7 @@ def _with_test(name: str, **expect: object):
 
 def test_a_failing_test_says_what_differs() -> None:
     pack = _with_test(
-        "manglende dialog foreslaar kompliceret og informerer omraadelederen",
+        "Manglende dialog foreslår kompliceret og informerer områdelederen",
         indicated="stoerre",
         escalations=["unit_leader"],
         escalation_due_days=3,
@@ -63,7 +67,9 @@ def test_a_failing_test_says_what_differs() -> None:
 
 
 def test_no_proposal_and_the_automatic_move_are_checked() -> None:
-    pack = _with_test("uklar dialog flytter automatisk til mindre", step="godt", proposal="mindre")
+    pack = _with_test(
+        "Uklar dialog flytter sagen til mindre af sig selv", step="godt", proposal="mindre"
+    )
     (failed,) = [r for r in run_pack_tests(pack) if not r.passed]
     assert failed.failures == (
         'step: expected "godt", got "mindre"',
@@ -97,3 +103,35 @@ def test_every_step_has_an_escalation_policy(pack_id: str) -> None:
     pack = load_pack(pack_id)
     assert all(isinstance(s.escalation, Escalation) for s in pack.steps)
     assert [s.id for s in pack.ladder[1:] if s.escalation.to == "none"] == []
+
+
+@pytest.mark.parametrize("pack_id", SHIPPED)
+@pytest.mark.parametrize(("part", "flag"), [("when", "distinct_days"), ("", "hold")])
+def test_every_distinct_days_and_hold_is_tested_by_an_embedded_test(
+    pack_id: str, part: str, flag: str
+) -> None:
+    """A flag that no embedded test notices could be deleted without anyone seeing (§4.2)."""
+
+    def fields(rule: dict) -> dict:
+        return rule[part] if part else rule
+
+    flagged = [r["id"] for r in _shipped(pack_id)["rules"] if fields(r).get(flag)]
+    for rule_id in flagged:
+        data = _shipped(pack_id)
+        del fields(next(r for r in data["rules"] if r["id"] == rule_id))[flag]
+        results = run_pack_tests(parse_pack(data, source="edited.toml"))
+        assert any(not r.passed for r in results), f"{rule_id} without {flag} passes every test"
+
+
+def test_the_default_pack_counts_the_pattern_by_day_and_holds_on_violence() -> None:
+    pack = load_pack()
+    assert [r.id for r in pack.rules if r.when.distinct_days] == ["moenster-mindre"]
+    assert [r.id for r in pack.rules if r.hold] == ["vold-trusler"]
+    assert [r.id for r in pack.holds("mindre")] == ["vold-trusler"]
+
+
+def test_pack_test_names_are_danish_with_danish_letters() -> None:
+    """§3.5/issue 10.11: names staff and consultants read, not ascii transliterations."""
+    names = [t.name for t in load_pack().tests]
+    assert [n for n in names if any(w in n.lower() for w in ("oe", "aa", "loefter"))] == []
+    assert any("ø" in n for n in names) and any("å" in n for n in names)

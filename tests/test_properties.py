@@ -22,6 +22,7 @@ STEPS = [step.id for step in PACK.ladder]
 INDICATORS = [indicator.id for indicator in PACK.indicators]
 GODT = [i.id for i in PACK.indicators if i.step == PACK.bottom.id]
 NOT_GODT = [i.id for i in PACK.indicators if i.step != PACK.bottom.id]
+MINDRE = [i.id for i in PACK.indicators if i.step == "mindre"]
 
 PROPERTY = settings(max_examples=200, deadline=None)
 
@@ -127,9 +128,59 @@ def test_what_the_engine_asks_for_is_a_move_the_machine_allows(
         assert MACHINE.allowed(step, proposal.to_step, mover="person")
     else:
         assert evaluation.auto_to is None
-        assert PACK.rank(evaluation.indicated) < PACK.rank(state.step)
         assert proposal.to_step == PACK.below(state.step).id
         assert MACHINE.allowed(state.step, proposal.to_step, mover="person", by_leader=True)
+
+
+def calm_and_not_held(facts: list[Fact], state: CaseState) -> bool:
+    """§3.3 written out for the default pack: the step's calm days have passed since the
+    later of the last non-godt observation and the arrival, and no violence in 365 days."""
+    step = PACK.get_step(state.step)
+    if step.calm_days is None:
+        return False
+    live = [f for f in facts if not f.retracted and f.at <= NOW]
+    calm_since = NOW - timedelta(days=step.calm_days)
+    unrest = [f.at for f in live if f.indicator not in GODT]
+    if state.calm_floor is not None:
+        unrest.append(state.calm_floor)
+    violence = [f for f in live if f.indicator == "trusler-vold-chikane"]
+    held = any(f.at >= NOW - timedelta(days=365) for f in violence)
+    return all(at <= calm_since for at in unrest) and not held
+
+
+@PROPERTY
+@given(st.data(), observations)
+def test_a_step_down_is_proposed_exactly_when_the_case_is_calm_and_nothing_holds_it(
+    data: st.DataObject, drawn: list
+) -> None:
+    """Whatever the windows still indicate, unless the rules raise the case instead."""
+    facts = as_facts(drawn)
+    state = data.draw(case_states(facts))
+    evaluation = evaluate(PACK, facts, state, NOW)
+    raised = evaluation.auto_to is not None or (
+        evaluation.proposal is not None and evaluation.proposal.direction == "up"
+    )
+    proposed_down = evaluation.proposal is not None and evaluation.proposal.direction == "down"
+    assert proposed_down == (not raised and calm_and_not_held(facts, state))
+
+
+@PROPERTY
+@given(st.data(), observations, st.sampled_from(MINDRE), st.sampled_from(STEPS))
+def test_another_indicator_on_the_same_occasion_never_makes_a_pattern(
+    data: st.DataObject, drawn: list, extra: str, step: str
+) -> None:
+    """One occasion noted with more mindre indicators is still one occasion (§3.5.2)."""
+    facts = as_facts(drawn)
+    occasions = [f for f in facts if f.indicator in MINDRE and not f.retracted]
+    if not occasions:
+        return
+    same = data.draw(st.sampled_from(occasions))
+    added = Fact(len(facts) + 1, extra, same.at)
+    state = CaseState(step=step)
+    before = evaluate(PACK, facts, state, NOW)
+    after = evaluate(PACK, [*facts, added], state, NOW)
+    assert after.indicated == before.indicated
+    assert {r.rule for r in after.fired} == {r.rule for r in before.fired}
 
 
 moves = st.lists(

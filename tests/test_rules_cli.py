@@ -48,7 +48,7 @@ def test_check_the_default_pack() -> None:
     pack = load_pack()
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
-        f"aarhus 1.0.0: 4 steps, 12 indicators, 5 rules, {len(pack.tests)} tests — OK\n"
+        f"aarhus 1.1.0: 4 steps, 12 indicators, 5 rules, {len(pack.tests)} tests — OK\n"
     )
 
 
@@ -104,6 +104,20 @@ def test_a_misspelt_indicator_is_named_with_a_suggestion(tmp_path: Path) -> None
             "calm_dayz = 14",
             'step "mindre": unknown field "calm_dayz"',
             id="unknown-field",
+        ),
+        pytest.param(
+            'aliases = ["vold", "chikane"',
+            'aliases = ["vold", "trusler", "chikane"',
+            'indicator "trusler-vold-chikane": "trusler" also fits trussel-presse; '
+            "a label must name one kendetegn",
+            id="alias-fitting-two-indicators",
+        ),
+        pytest.param(
+            'aliases = ["uklar",',
+            'aliases = ["uklar", "dialog",',
+            'indicator "uklar-dialog": "dialog" also fits god-dialog, vanskelig-dialog, '
+            "manglende-dialog",
+            id="alias-fitting-four-indicators",
         ),
     ],
 )
@@ -168,6 +182,24 @@ def test_show_draws_the_top_step_first_and_furthest_right() -> None:
     columns = [lines[row].index(step.name.da) for row, step in zip(rows, ladder, strict=True)]
     assert rows == sorted(rows, reverse=True)
     assert columns == sorted(columns) and len(set(columns)) == len(columns)
+
+
+def test_show_states_the_calm_days_and_the_violence_hold_on_every_step_above_godt() -> None:
+    """§3.3: the way down exactly as the engine applies it (calm days, the 365-day hold)."""
+    result = run("rules", "show", env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.stderr
+    pack = load_pack()
+    for step in pack.ladder[1:]:
+        [line] = [
+            line
+            for line in result.stdout.splitlines()
+            if "flyt" in line and f"forslag ned efter {step.calm_days} rolige dage" in line
+        ]
+        assert "regnet fra seneste kendetegn over godt eller ankomsten hertil" in line
+        assert (
+            "ikke inden for 365 dage efter Trusler, vold og chikane mod personale (vold-trusler)"
+            in line
+        )
 
 
 def _colour_codes(text: str) -> list[str]:

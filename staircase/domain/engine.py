@@ -8,10 +8,15 @@ legal.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
+from zoneinfo import ZoneInfo
 
+from staircase.clock import DEFAULT_TZ, as_utc
 from staircase.domain.pack import Escalation, Pack, Role, Rule
+
+LOCAL = ZoneInfo(DEFAULT_TZ)
+"""Where calendar days are counted unless the caller says otherwise (§5.4)."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,9 @@ class CaseState:
     ``dismissed`` holds the observations a person has already ruled on (a
     rejected proposal up, an automatic move undone): the rules do not raise
     the same evidence again (§3.3, "no nagging"). ``calm_floor`` is the later
-    of the arrival on the step and the last rejection of a down proposal.
+    of the arrival on the step and the last rejection of a down proposal:
+    the calm days before a step down are counted from it, or from the last
+    non-godt observation when that is later.
     """
 
     step: str
@@ -92,22 +99,25 @@ class CaseState:
     dismissed: frozenset[int] = frozenset()
 
 
-def evaluate(pack: Pack, facts: Iterable[Fact], state: CaseState, now: datetime) -> Evaluation:
-    """Evaluate one case at ``now``.
+def evaluate(
+    pack: Pack, facts: Iterable[Fact], state: CaseState, now: datetime, *, tz: tzinfo = LOCAL
+) -> Evaluation:
+    """Evaluate one case at ``now``; ``tz`` is where a rule's calendar days are counted.
 
     Observations after ``now`` and retracted ones do not count. Godt
     indicators never raise a case: no rule of a well-formed pack names them,
-    and they count as calm for a step down.
+    and they count as calm for a step down. A way up the evidence supports
+    comes first; only a case the rules do not raise may be proposed down.
     """
     live = sorted(
         (f for f in facts if not f.retracted and f.at <= now), key=lambda f: (f.at, f.observation)
     )
-    indicated, why, fired = _indication(pack, live, now)
-    basis: frozenset[int] = frozenset()
+    indicated, why, fired = _indication(pack, live, now, tz)
+    auto_to, proposal, basis = None, None, frozenset()
     if pack.rank(indicated) > pack.rank(state.step):
-        auto_to, proposal, basis = _upward(pack, state, live, now, indicated, _evidence(why))
-    else:
-        auto_to, proposal = None, _downward(pack, state, indicated, live, now)
+        auto_to, proposal, basis = _upward(pack, state, live, now, tz, indicated, _evidence(why))
+    if auto_to is None and proposal is None:
+        proposal = _downward(pack, state, live, fired, now)
     return Evaluation(
         pack=pack.id,
         pack_version=pack.version,
@@ -124,10 +134,10 @@ def evaluate(pack: Pack, facts: Iterable[Fact], state: CaseState, now: datetime)
 
 
 def _indication(
-    pack: Pack, live: list[Fact], now: datetime
+    pack: Pack, live: list[Fact], now: datetime, tz: tzinfo
 ) -> tuple[str, tuple[Reason, ...], tuple[Reason, ...]]:
     """The indicated step, the reasons that reach it, and every rule that fired."""
-    fired = tuple(reason for rule in pack.rules if (reason := _fire(pack, rule, live, now)))
+    fired = tuple(reason for rule in pack.rules if (reason := _fire(pack, rule, live, now, tz)))
     top = max((pack.rank(r.step) for r in fired), default=pack.bottom.rank)
     indicated = next(s.id for s in pack.ladder if s.rank == top)
     return indicated, tuple(r for r in fired if r.step == indicated), fired
@@ -137,24 +147,31 @@ def _evidence(reasons: tuple[Reason, ...]) -> frozenset[int]:
     return frozenset(o for r in reasons for o in r.observations)
 
 
-def _fire(pack: Pack, rule: Rule, live: list[Fact], now: datetime) -> Reason | None:
+def _fire(pack: Pack, rule: Rule, live: list[Fact], now: datetime, tz: tzinfo) -> Reason | None:
     """The rule's reason if enough matching observations lie inside its window.
 
     An observation exactly ``within_days`` old is inside; a minute more is not.
+    A ``distinct_days`` rule counts the days the observations occurred on.
     """
     since = now - timedelta(days=rule.when.within_days)
-    matching = tuple(
-        f.observation
+    matching = [
+        f
         for f in live
         if f.at >= since
         and (
             f.indicator in rule.when.indicators
             or pack.indicator_step(f.indicator).id in rule.when.steps
         )
-    )
-    if len(matching) < rule.when.count_at_least:
+    ]
+    count = len({_day(f.at, tz) for f in matching}) if rule.when.distinct_days else len(matching)
+    if count < rule.when.count_at_least:
         return None
-    return Reason(rule.id, rule.then.step_at_least, matching)
+    return Reason(rule.id, rule.then.step_at_least, tuple(f.observation for f in matching))
+
+
+def _day(at: datetime, tz: tzinfo) -> date:
+    """The local calendar day of a moment: 23:30 and 00:30 are two days, as staff count them."""
+    return as_utc(at).astimezone(tz).date()
 
 
 def _upward(
@@ -162,6 +179,7 @@ def _upward(
     state: CaseState,
     live: list[Fact],
     now: datetime,
+    tz: tzinfo,
     indicated: str,
     evidence: frozenset[int],
 ) -> tuple[str | None, ProposedMove | None, frozenset[int]]:
@@ -174,7 +192,7 @@ def _upward(
     """
     if evidence <= state.dismissed:
         fresh = [f for f in live if f.observation not in state.dismissed]
-        indicated, why, _ = _indication(pack, fresh, now)
+        indicated, why, _ = _indication(pack, fresh, now, tz)
         evidence = _evidence(why)
         if pack.rank(indicated) <= pack.rank(state.step):
             return None, None, frozenset()
@@ -187,12 +205,22 @@ def _upward(
 
 
 def _downward(
-    pack: Pack, state: CaseState, indicated: str, live: list[Fact], now: datetime
+    pack: Pack, state: CaseState, live: list[Fact], fired: tuple[Reason, ...], now: datetime
 ) -> ProposedMove | None:
-    """Propose one step down once the case has been calm for the step's calm days."""
+    """Propose one step down once the case has been calm for the step's calm days (§3.3).
+
+    Calm is counted from the later of the last non-godt observation and the
+    arrival on the step, whatever the rule windows still indicate: the
+    windows decide the indication, the calm days the way down, exactly as
+    ``rules show`` states them. Only a ``hold`` rule still firing at or
+    above the step keeps the case where it is.
+    """
     step = pack.get_step(state.step)
     below = pack.below(step.id)
-    if below is None or step.calm_days is None or pack.rank(indicated) >= step.rank:
+    if below is None or step.calm_days is None:
+        return None
+    holding = {rule.id for rule in pack.holds(step.id)}
+    if any(reason.rule in holding for reason in fired):
         return None
     unrest = [f.at for f in live if pack.indicator_step(f.indicator).rank > pack.bottom.rank]
     since = max([*unrest, *([state.calm_floor] if state.calm_floor else [])], default=None)

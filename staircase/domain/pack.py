@@ -6,6 +6,7 @@ and the field, and suggests the nearest known id for a misspelt one, so a
 consultant can fix the file without reading Python.
 """
 
+import re
 import tomllib
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
@@ -15,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from staircase.errors import InvalidInput, NotFound
+from staircase.errors import AmbiguousIndicator, InvalidInput, NotFound
 from staircase.text import did_you_mean, key
 
 DEFAULT_PACK = "aarhus"
@@ -94,12 +95,18 @@ class Indicator(_Strict):
 
 
 class Condition(_Strict):
-    """Observations of these indicators (or of indicators on these steps)."""
+    """Observations of these indicators (or of indicators on these steps).
+
+    With ``distinct_days`` the count is of the different local calendar days
+    the observations occurred on, not of the observations: one phone call
+    logged with three indicators is one occasion, not a pattern (§3.5.2).
+    """
 
     indicators: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
     count_at_least: int = Field(default=1, ge=1)
     within_days: int = Field(ge=1)
+    distinct_days: bool = False
 
 
 class Outcome(_Strict):
@@ -111,20 +118,32 @@ class Outcome(_Strict):
 
 
 class Rule(_Strict):
-    """A condition over a case's recent observations and what it indicates."""
+    """A condition over a case's recent observations and what it indicates.
+
+    A ``hold`` rule that still fires at or above a case's step keeps the rules
+    from proposing the case down, however calm it has been since (§3.3): the
+    violence rule holds a relationship for its whole year. A person can still
+    move the case down.
+    """
 
     id: Id
     description: str
     when: Condition
     then: Outcome
+    hold: bool = False
 
 
 class TestObservation(_Strict):
-    """An observation in an embedded test, dated relative to the test's now."""
+    """An observation in an embedded test, dated relative to the test's now.
+
+    ``dismissed``: a person has already ruled on it (a rejected proposal, a
+    move down), so it no longer raises the case (§3.3) but still counts.
+    """
 
     indicator: str
     days_ago: float = Field(ge=0)
     retracted: bool = False
+    dismissed: bool = False
 
 
 class Expectation(_Strict):
@@ -188,9 +207,17 @@ class Pack(_Strict):
         """Every spelling staff may type for an indicator: id, names, aliases."""
         typed: dict[str, Indicator] = {}
         for indicator in self.indicators:
-            for label in (indicator.id, indicator.name.da, indicator.name.en, *indicator.aliases):
+            for label in _labels(indicator):
                 typed.setdefault(key(label), indicator)
         return typed
+
+    @cached_property
+    def _vocabulary(self) -> dict[str, frozenset[str]]:
+        """The words of every label of each indicator, by indicator id."""
+        return {
+            i.id: frozenset(w for label in _labels(i) for w in _words(label))
+            for i in self.indicators
+        }
 
     @property
     def bottom(self) -> Step:
@@ -217,15 +244,52 @@ class Pack(_Strict):
             f'unknown step "{text}"{did_you_mean(text, known)} (steps: {", ".join(known)})'
         )
 
+    def get_indicator(self, indicator_id: str) -> Indicator:
+        """An indicator by its exact id (ids come from the pack or the database)."""
+        return self._indicators[indicator_id]
+
     def indicator(self, text: str) -> Indicator:
-        """An indicator by id, Danish or English name or alias, as typed."""
+        """An indicator by id, Danish or English name or alias, as typed.
+
+        Only a whole label names an indicator. A word that is only part of
+        one or more labels (``trusler``, ``dialog``) is refused with the
+        indicators it fits (§3.5.0), never guessed.
+        """
         found = self._typed.get(key(text))
         if found is not None:
             return found
+        fitting = self.fitting(text)
+        if fitting:
+            raise AmbiguousIndicator(text, tuple((i.id, i.name.da) for i in fitting))
         raise NotFound(
             f'unknown indicator "{text}"{did_you_mean(text, list(self._indicators))}'
             " (see `staircase rules show` for the list)"
         )
+
+    def fitting(self, text: str) -> tuple[Indicator, ...]:
+        """The indicators whose labels hold every word of ``text``, in pack order.
+
+        A typed word fits a label's word when it is that word or, from three
+        letters on, its beginning: ``kontakt`` fits both ``kontaktbehov`` and
+        "Trusler om kontakt til presse".
+        """
+        typed = _words(text)
+        if not typed:
+            return ()
+        return tuple(
+            indicator
+            for indicator in self.indicators
+            if all(_fits(word, self._vocabulary[indicator.id]) for word in typed)
+        )
+
+    def asks_confirmation(self, indicator: Indicator) -> bool:
+        """Whether a terminal asks before logging it (§3.5.0).
+
+        A work-environment indicator labels a family violent and one of the
+        top step calls a relationship complicated; both reach leadership at
+        once, so a slip of the keyboard is caught before it is recorded.
+        """
+        return indicator.work_environment or indicator.step == self.ladder[-1].id
 
     def action(self, action_id: str) -> Action:
         return self._actions[action_id]
@@ -235,6 +299,12 @@ class Pack(_Strict):
         action = self._actions.get(action_id)
         return action.name.da if action else action_id
 
+    def holds(self, step_id: str) -> tuple[Rule, ...]:
+        """The ``hold`` rules that, while they fire, keep a case on this step from
+        being proposed down: those reaching the step or above it (§3.3)."""
+        rank = self.rank(step_id)
+        return tuple(r for r in self.rules if r.hold and self.rank(r.then.step_at_least) >= rank)
+
     def below(self, step_id: str) -> Step | None:
         """The step one below, or None at the bottom."""
         index = self.ladder.index(self._steps[step_id])
@@ -242,6 +312,23 @@ class Pack(_Strict):
 
     def indicator_step(self, indicator_id: str) -> Step:
         return self._steps[self._indicators[indicator_id].step]
+
+
+def _labels(indicator: Indicator) -> tuple[str, ...]:
+    """Every label an indicator may be typed as."""
+    return (indicator.id, indicator.name.da, indicator.name.en, *indicator.aliases)
+
+
+def _words(label: str) -> tuple[str, ...]:
+    """A label's words as matching sees them: ``Stort/stigende kontaktbehov`` has three."""
+    return tuple(word for word in re.split(r"[^a-z0-9]+", key(label)) if word)
+
+
+def _fits(word: str, vocabulary: frozenset[str]) -> bool:
+    """A typed word is one of the words, or the beginning of one from three letters on."""
+    return word in vocabulary or (
+        len(word) >= 3 and any(known.startswith(word) for known in vocabulary)
+    )
 
 
 def load_pack(ref: str | Path | None = None) -> Pack:
@@ -375,15 +462,28 @@ def _unique(source: str, kind: str, ids: list[str]) -> None:
 
 
 def _check_spellings(pack: Pack, source: str) -> None:
-    """No two indicators may be typed the same way, or staff would log the wrong one."""
+    """Every label names one indicator, or staff would log the wrong one (§3.5.0).
+
+    Two indicators typed the same way are refused, and so is a label whose
+    words also fit another indicator: an alias ``trusler`` for violence
+    against staff would silently win over the threat to call the press.
+    """
     owner: dict[str, str] = {}
     for indicator in pack.indicators:
-        labels = (indicator.id, indicator.name.da, indicator.name.en, *indicator.aliases)
-        for spelling in {key(label) for label in labels}:
+        for label in _labels(indicator):
+            spelling = key(label)
             other = owner.setdefault(spelling, indicator.id)
             if other != indicator.id:
                 raise PackError(
                     source,
                     f'indicator "{indicator.id}"',
                     f'"{spelling}" is also how "{other}" is typed; give one of them another alias',
+                )
+            also = [i.id for i in pack.fitting(label) if i.id != indicator.id]
+            if also:
+                raise PackError(
+                    source,
+                    f'indicator "{indicator.id}"',
+                    f'"{label}" also fits {", ".join(also)}; '
+                    "a label must name one kendetegn: make it longer or drop it",
                 )

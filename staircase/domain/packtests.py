@@ -57,11 +57,15 @@ def _facts(test: PackTest, now: datetime) -> list[Fact]:
 
 
 def _state(pack: Pack, test: PackTest, now: datetime) -> CaseState:
-    """A case on the test's starting step (default: the bottom), arrived when the test says."""
+    """A case on the test's starting step (default: the bottom), arrived when the test says,
+    with the observations a person already ruled on dismissed (numbered as ``_facts`` does)."""
     arrived = test.arrived_days_ago
     return CaseState(
         step=test.start or pack.bottom.id,
         calm_floor=None if arrived is None else now - timedelta(days=arrived),
+        dismissed=frozenset(
+            number for number, given in enumerate(test.observations, start=1) if given.dismissed
+        ),
     )
 
 
