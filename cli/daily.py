@@ -10,7 +10,7 @@ from staircase.cli.context import request, wants_json
 from staircase.cli.options import CaseId, JsonOutput, ProposalId, Reason
 
 if TYPE_CHECKING:
-    pass
+    from staircase.errors import AmbiguousIndicator
 
 
 def log(
@@ -23,16 +23,26 @@ def log(
     ),
     note: str | None = typer.Option(None, "--note", help="A short note (no CPR numbers)."),
     retracts: int | None = typer.Option(None, "--retracts", help="Withdraw observation OBS."),
+    yes: bool = typer.Option(
+        False, "--yes", "-y", help="Log a kompliceret or work-environment one without asking."
+    ),
     json: JsonOutput = False,
 ) -> None:
-    """Log what you observed; with no indicator on a terminal, asks for it."""
+    """Log what you observed; with no indicator on a terminal, asks for it.
+
+    On a terminal it also asks which kendetegn a word that fits several
+    meant, and to confirm one of the top step or of the work environment.
+    """
     from staircase.cases.observe import Entry
     from staircase.cases.observe import log as run_log
 
     req = request(ctx)
     given = tuple(indicators or ())
-    if not given and retracts is None and sys.stdin.isatty():
+    at_terminal = sys.stdin.isatty()
+    if not given and retracts is None and at_terminal:
         given, channel, note = _ask(req, case, channel, note)
+    if given and at_terminal:
+        given = _settle(req, case, given, confirm=not yes)
     entry = Entry(case, given, at=at, channel=channel, note=note, retracts=retracts)
     result = run_log(req, entry)
     if wants_json(ctx, json):
@@ -64,6 +74,53 @@ def _ask(req, case: int, channel: str | None, note: str | None):
     channel = channel or Prompt.ask("Kanal", choices=list(CHANNELS), default="andet")
     note = note if note is not None else (Prompt.ask("Note (valgfri)", default="") or None)
     return chosen, channel, note
+
+
+def _settle(req, case: int, words: tuple[str, ...], *, confirm: bool) -> tuple[str, ...]:
+    """At a terminal: which kendetegn each word meant, and a yes to the weighty ones (§3.5.0)."""
+    from rich.prompt import Confirm
+
+    from staircase.cases.observe import identify
+    from staircase.errors import AmbiguousIndicator, InvalidInput
+
+    settled = list(words)
+    while True:
+        try:
+            named = identify(req, case, tuple(settled))
+            break
+        except AmbiguousIndicator as unclear:
+            settled[settled.index(unclear.word)] = _which(unclear)
+    weighty = [i for i in named if i.confirm]
+    if confirm and weighty:
+        labels = ", ".join(
+            f"{i.name} ({i.step}{', arbejdsmiljø' if i.work_environment else ''})" for i in weighty
+        )
+        render.console().print(
+            f"{labels}: ledelsen får besked med det samme.", markup=False, highlight=False
+        )
+        if not Confirm.ask(f"Registrér det på sag {case}?"):
+            raise InvalidInput("nothing logged: not confirmed")
+    return tuple(i.id for i in named)
+
+
+def _which(unclear: "AmbiguousIndicator") -> str:
+    """Ask which of the kendetegn a typed word fits was meant; 0 logs nothing."""
+    from rich.prompt import Prompt
+
+    from staircase.errors import InvalidInput
+
+    out = render.console()
+    several = len(unclear.candidates) > 1
+    fits = "passer på flere kendetegn" if several else "er kun en del af et kendetegn"
+    out.print(f'"{unclear.word}" {fits}:', markup=False, highlight=False)
+    for number, (indicator_id, name) in enumerate(unclear.candidates, start=1):
+        out.print(f"  {number}. {name} ({indicator_id})", markup=False, highlight=False)
+    out.print("  0. ingen af dem", markup=False, highlight=False)
+    numbers = [str(n) for n in range(len(unclear.candidates) + 1)]
+    picked = int(Prompt.ask("Hvilket?", choices=numbers, show_choices=False))
+    if not picked:
+        raise InvalidInput(f'nothing logged: "{unclear.word}" named no kendetegn')
+    return unclear.candidates[picked - 1][0]
 
 
 def show(ctx: typer.Context, case: CaseId, json: JsonOutput = False) -> None:

@@ -14,11 +14,21 @@ if TYPE_CHECKING:
 
 
 def print_log(result: "LogResult") -> None:
-    """What a log (or a broken agreement) recorded and what followed."""
+    """What a log (or a broken agreement) recorded, by Danish name, and what followed."""
+    from staircase.domain.pack import load_pack
+
     out = render.console()
-    ids = ", ".join(str(i) for i in result.observations)
-    if ids:
-        out.print(f"observation {ids} logged on case {result.case.id}")
+    pack = load_pack(result.case.pack)
+    created = set(result.observations)
+    logged = [o for o in result.case.observations if o.id in created]
+    if logged:
+        names = ", ".join(f"{pack.indicator_name(o.indicator)} ({o.step})" for o in logged)
+        ids = ", ".join(str(o.id) for o in logged)
+        out.print(
+            f"Registreret på sag {result.case.id}: {names} — observation {ids}",
+            markup=False,
+            highlight=False,
+        )
     if result.moved_to:
         out.print(f"moved by the rules to [bold]{result.moved_to}[/bold]")
     for p in result.proposals:

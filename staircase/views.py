@@ -177,6 +177,20 @@ class CaseView(View):
     transitions: list[TransitionView]
 
 
+class IndicatorView(View):
+    """A kendetegn as a typed word named it, before it is logged (§3.5.0).
+
+    ``confirm``: a terminal asks before logging it (violence against staff,
+    or the top step), because it reaches leadership at once.
+    """
+
+    id: str
+    name: str
+    step: str
+    work_environment: bool
+    confirm: bool
+
+
 class LogResult(View):
     """What ``staircase log`` created and what followed from it."""
 

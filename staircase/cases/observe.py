@@ -19,9 +19,10 @@ from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.models import Case, Observation
+from staircase.domain.pack import Indicator, Pack
 from staircase.errors import InvalidInput, NotFound
 from staircase.text import did_you_mean, key
-from staircase.views import LogResult
+from staircase.views import IndicatorView, LogResult
 
 CHANNELS = ("telefon", "besoeg", "mail", "moede", "andet")
 """How the observation came about (§2); typed with or without ø (besøg, møde)."""
@@ -148,12 +149,38 @@ def _retract(work: Work, case: Case, observation_id: int, *, note: str | None) -
     work.audit("observation.retract", case_id=case.id, subject=f"{retraction.id}->{observation_id}")
 
 
-def log_menu(request: Request, case_id: int) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The case's indicators grouped by step, top step first, for the interactive prompt."""
+def _pack_to_log_on(request: Request, case_id: int) -> Pack:
+    """The pack of a case the acting person may log on, for a prompt before the log."""
     with transaction(request, "log", write=False) as work:
         case = get_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "log")
-        pack = pack_for(work.session, case)
+        return pack_for(work.session, case)
+
+
+def identify(request: Request, case_id: int, words: tuple[str, ...]) -> list[IndicatorView]:
+    """What each typed word names on the case's pack, before anything is logged.
+
+    A terminal asks about the answer: which kendetegn a word that fits
+    several meant (``AmbiguousIndicator`` for the first such word), and
+    whether a kendetegn that reaches leadership at once is really meant.
+    """
+    pack = _pack_to_log_on(request, case_id)
+    return [_indicator_view(pack, pack.indicator(word)) for word in words]
+
+
+def _indicator_view(pack: Pack, indicator: Indicator) -> IndicatorView:
+    return IndicatorView(
+        id=indicator.id,
+        name=indicator.name.da,
+        step=indicator.step,
+        work_environment=indicator.work_environment,
+        confirm=pack.asks_confirmation(indicator),
+    )
+
+
+def log_menu(request: Request, case_id: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The case's indicators grouped by step, top step first, for the interactive prompt."""
+    pack = _pack_to_log_on(request, case_id)
     return [
         (step.name.da, [(i.id, i.name.da) for i in pack.indicators if i.step == step.id])
         for step in reversed(pack.ladder)

@@ -291,6 +291,11 @@ class Pack(_Strict):
         """
         return indicator.work_environment or indicator.step == self.ladder[-1].id
 
+    def indicator_name(self, indicator_id: str) -> str:
+        """The Danish label of an indicator; the id itself if a newer pack dropped it."""
+        indicator = self._indicators.get(indicator_id)
+        return indicator.name.da if indicator else indicator_id
+
     def action(self, action_id: str) -> Action:
         return self._actions[action_id]
 
