@@ -47,7 +47,7 @@ def test_an_old_database_upgrades_keeping_consent_and_breaches(tmp_path) -> None
             "insert into staff (id, name, role, active) values ('AK', 'Aisha Khan', 'staff', 1)",
             "insert into resident (ref, name, unit_id) values ('SOL-1', 'Else', 'sol')",
             "insert into relative (name, relation, is_child) values ('Søren Bæk', 'søn', 0)",
-            "insert into \"case\" (resident_id, relative_id, unit_id, step, step_since, consent,"
+            'insert into "case" (resident_id, relative_id, unit_id, step, step_since, consent,'
             " \"primary\", opened_at) values (1, 1, 'sol', 'godt', '2026-01-01', 'guardian', 1,"
             " '2026-01-01')",
             "insert into agreement (case_id, text, agreed_at, agreed_by, status, closed_at)"
@@ -59,7 +59,8 @@ def test_an_old_database_upgrades_keeping_consent_and_breaches(tmp_path) -> None
         assert connection.execute(text('select consent from "case"')).scalar() == "guardian"
         assert connection.execute(text("select name_key from relative")).scalar() == "soren-bak"
         assert connection.execute(text("select status from agreement")).scalar() == "active"
-        assert connection.execute(
-            text("select broken_by, at from agreement_breach")
-        ).one() == ("relative", "2026-02-01")
+        assert connection.execute(text("select broken_by, at from agreement_breach")).one() == (
+            "relative",
+            "2026-02-01",
+        )
     close_engine(url)
