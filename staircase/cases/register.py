@@ -153,7 +153,7 @@ def _relative(work: Work, new: NewCase) -> Relative:
     if not new.new_relative:
         _refuse_known_name(work, new.relative_name, name_key)
     relative = Relative(
-        name=new.relative_name.strip(),
+        name=" ".join(new.relative_name.split()),
         name_key=name_key,
         relation=new.relation.strip(),
         contact=new.relative_contact,
@@ -178,12 +178,11 @@ def _refuse_known_name(work: Work, name: str, name_key: str) -> None:
         return
     residents = _residents_of(work, [r.id for r in known])
     described = "; ".join(
-        f"{r.id} ({', '.join([r.relation, *residents.get(r.id, [])])})" for r in known
+        f"{r.id} {r.name} ({', '.join([r.relation, *residents.get(r.id, [])])})" for r in known
     )
-    first = known[0].id
     raise InvalidInput(
-        f'a relative named "{name.strip()}" is already registered: {described}; '
-        f"give --relative-id {first} for the same person, or --new-relative for someone else"
+        f'"{name}" is already registered as relative {described}; give --relative-id '
+        f"{known[0].id} for the same person, or --new-relative for someone else"
     )
 
 
