@@ -17,7 +17,13 @@ from staircase.db.store import open_engine, session_scope
 
 
 def run(home, *args: str, who: str = "ADM", now: str = "2026-11-23 10:00"):
-    env = {"STAIRCASE_DB": home.url, "STAIRCASE_USER": who, "STAIRCASE_NOW": now, "NO_COLOR": "1"}
+    env = {
+        "STAIRCASE_DB": home.url,
+        "STAIRCASE_USER": who,
+        "STAIRCASE_NOW": now,
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+    }
     return CliRunner().invoke(app, list(args), env=env)
 
 
