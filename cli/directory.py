@@ -35,7 +35,12 @@ def listed(
     if wants_json(ctx, json):
         render.print_json([v.model_dump(mode="json") for v in views])
     else:
-        render.table(title, columns, [[getattr(v, c) for c in columns] for v in views])
+        render.table(title, columns, [[_cell(getattr(v, c)) for c in columns] for v in views])
+
+
+def _cell(value: object) -> object:
+    """Lists (units, residents) as people write them, not as Python prints them."""
+    return ", ".join(map(str, value)) if isinstance(value, list) else value
 
 
 def init(
