@@ -9,7 +9,7 @@ from staircase.cli.context import options, request, wants_json
 from staircase.cli.options import CaseId, JsonOutput, Reason
 
 if TYPE_CHECKING:
-    from staircase.views import View
+    from staircase.views import StaffChange, View
 
 unit_app = typer.Typer(help="Care homes and departments.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff members, their roles and units.", no_args_is_help=True)
@@ -143,12 +143,10 @@ def staff_edit(
     from staircase.admin.directory import StaffEdit, edit_staff
 
     edit = StaffEdit(name=name, role=role, units=unit or None, email=email)
-    view = edit_staff(request(ctx), initials, edit)
-    render.outcome(
-        wants_json(ctx, json),
-        view,
-        f"staff {view.id}: {view.role} in {', '.join(view.units) or 'no unit'}",
-    )
+    result = edit_staff(request(ctx), initials, edit)
+    staff = result.staff
+    line = f"staff {staff.id}: {staff.role} in {', '.join(staff.units) or 'no unit'}"
+    _staff_change(ctx, json, result, line)
 
 
 @staff_app.command("deactivate")
@@ -162,11 +160,17 @@ def staff_deactivate(
     from staircase.admin.directory import deactivate_staff
 
     result = deactivate_staff(request(ctx), initials, reason=reason)
+    line = f"staff {result.staff.id} deactivated; their history is kept"
+    _staff_change(ctx, json, result, line)
+
+
+def _staff_change(ctx: typer.Context, json: bool, result: "StaffChange", line: str) -> None:
+    """A person changed: the line, then what was handed to whom."""
     if wants_json(ctx, json):
         render.print_model(result)
         return
     out = render.console()
-    out.print(f"staff {result.staff.id} deactivated; their history is kept", markup=False)
+    out.print(line, markup=False)
     for handed in result.handed_over:
         what = f"action {handed.id}" if handed.kind == "action" else "contact person"
         out.print(f"  case {handed.case_id}: {what} → {handed.to}", markup=False)

@@ -54,8 +54,8 @@ class Handover(View):
     to: str
 
 
-class Deactivation(View):
-    """A person deactivated, and what was handed to the units' leaders."""
+class StaffChange(View):
+    """A person changed or deactivated, and what was handed to the units' leaders."""
 
     staff: StaffView
     handed_over: list[Handover]

@@ -242,7 +242,7 @@ def test_staff_edit_changes_role_units_and_email(home) -> None:
         "tn@egebakken.dk",
     )
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["units"] == ["ege", "sol"]
+    assert json.loads(result.stdout)["staff"]["units"] == ["ege", "sol"]
     with session_scope(home.url, write=False) as session:
         staff = session.get(Staff, "TN")
         assert (staff.role, staff.email) == ("leader", "tn@egebakken.dk")
@@ -253,6 +253,25 @@ def test_staff_edit_changes_role_units_and_email(home) -> None:
     refused(run(home, "staff", "edit", "ADM", "--role", "quality"), "only admin")
     refused(run(home, "staff", "edit", "TN", "--unit", "nowhere"), 'no unit "nowhere"')
     assert snapshot(home) == before
+
+
+def test_leaving_a_unit_hands_over_what_was_owned_there(home) -> None:
+    run(home, "staff", "edit", "AK", "--unit", "sol", "--unit", "ege")
+    run(home, "log", "1", "utilfredshed", who="AK")
+    moved = run(home, "--json", "staff", "edit", "AK", "--unit", "ege")
+    assert moved.exit_code == 0, moved.stderr
+    handed = json.loads(moved.stdout)["handed_over"]
+    assert ("contact", 1, "LH") in {(h["kind"], h["id"], h["to"]) for h in handed}
+    with session_scope(home.url, write=False) as session:
+        assert session.get(Case, 1).contact_id == "LH"
+        assert (
+            session.exec(
+                select(Action).where(Action.owner_id == "AK", Action.status == "open")
+            ).all()
+            == []
+        )
+        reasons = session.exec(select(CaseChange.reason)).all()
+    assert reasons == ["AK left unit sol"]
 
 
 def test_initials_may_hold_danish_letters(home) -> None:

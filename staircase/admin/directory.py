@@ -18,7 +18,7 @@ from staircase.db.store import session_scope
 from staircase.domain.pack import load_pack
 from staircase.errors import InvalidInput, NotFound
 from staircase.text import did_you_mean
-from staircase.views import Deactivation, Handover, ResidentView, StaffView, UnitView
+from staircase.views import Handover, ResidentView, StaffChange, StaffView, UnitView
 
 _ID = re.compile(r"^[^\W_][\w-]{0,39}$")
 """Letters (Danish ones too: initials like ``SØ``), digits, ``-`` and ``_``."""
@@ -142,11 +142,13 @@ class StaffEdit:
     email: str | None = None
 
 
-def edit_staff(request: Request, initials: str, edit: StaffEdit) -> StaffView:
+def edit_staff(request: Request, initials: str, edit: StaffEdit) -> StaffChange:
     """Change a person's name, role, units or e-mail (§2: staff change over time).
 
     The change and what it was are audited; observations and decisions they
-    made before keep their initials, so history stays as it happened.
+    made before keep their initials, so history stays as it happened. What
+    they owned open in a unit they no longer work in goes to that unit's
+    leader, as when a person leaves.
     """
     if edit.name is not None:
         refuse_cpr(edit.name, field="the name")
@@ -160,11 +162,17 @@ def edit_staff(request: Request, initials: str, edit: StaffEdit) -> StaffView:
             get_unit(work.session, unit_id)
         if staff.role == "admin" and role != "admin":
             _refuse_last_admin(work, staff)
+        left = set(_units_of(work, staff.id)) - set(units)
         changed = _apply_staff_edit(work, staff, edit, role, units)
         if not changed:
             raise InvalidInput(f"{initials} already stands so; nothing was changed")
         work.audit("staff.edit", subject=f"{staff.id}:{','.join(changed)}", detail=staff.name)
-        return _staff_view(staff, sorted(units))
+        handed = (
+            _hand_over(work, staff, f"{staff.id} left unit {', '.join(sorted(left))}", left)
+            if left
+            else []
+        )
+        return StaffChange(staff=_staff_view(staff, sorted(units)), handed_over=handed)
 
 
 def _apply_staff_edit(
@@ -211,7 +219,7 @@ def _refuse_last_admin(work: Work, staff: Staff) -> None:
         raise InvalidInput(f"{staff.id} is the only admin; make someone else admin first")
 
 
-def deactivate_staff(request: Request, initials: str, *, reason: str | None) -> Deactivation:
+def deactivate_staff(request: Request, initials: str, *, reason: str | None) -> StaffChange:
     """A person leaves: they can no longer act, and own nothing open (§2).
 
     Nothing they did is removed. Their open actions, and the cases they were
@@ -225,9 +233,9 @@ def deactivate_staff(request: Request, initials: str, *, reason: str | None) -> 
             _refuse_last_admin(work, staff)
         staff.active, staff.left_at = False, work.now
         work.session.add(staff)
-        handed = [*_hand_over_actions(work, staff), *_hand_over_cases(work, staff, why)]
+        handed = _hand_over(work, staff, f"{staff.id} left: {why}")
         work.audit("staff.deactivate", subject=staff.id, detail=why)
-        return Deactivation(staff=_staff_view(staff, _units_of(work, staff.id)), handed_over=handed)
+        return StaffChange(staff=_staff_view(staff, _units_of(work, staff.id)), handed_over=handed)
 
 
 def _unit_leader(work: Work, unit_id: str) -> Staff | None:
@@ -240,33 +248,25 @@ def _unit_leader(work: Work, unit_id: str) -> Staff | None:
     ).first()
 
 
-def _hand_over_actions(work: Work, staff: Staff) -> list[Handover]:
-    """Open actions the person owned go to the case's unit leader (any leader, if none is named)."""
-    rows = work.session.exec(
-        select(Action, Case)
-        .join(Case, Case.id == Action.case_id)
-        .where(Action.owner_id == staff.id, Action.status == "open")
-        .order_by(Action.id)
-    ).all()
+def _hand_over(
+    work: Work, staff: Staff, reason: str, units: set[str] | None = None
+) -> list[Handover]:
+    """What the person owns open — actions, and cases as contact person — goes to the
+    leader of the case's unit; ``units`` limits it to the units they no longer work in."""
+    actions = select(Action, Case).join(Case, Case.id == Action.case_id)
+    actions = actions.where(Action.owner_id == staff.id, Action.status == "open")
+    cases = select(Case).where(Case.contact_id == staff.id, col(Case.closed_at).is_(None))
+    if units is not None:
+        actions = actions.where(col(Case.unit_id).in_(units))
+        cases = cases.where(col(Case.unit_id).in_(units))
     handed = []
-    for action, case in rows:
+    for action, case in work.session.exec(actions.order_by(Action.id)).all():
         leader = _unit_leader(work, case.unit_id)
         action.owner_role, action.owner_id = "unit_leader", leader.id if leader else None
         work.session.add(action)
         work.audit("action.handover", case_id=case.id, subject=f"{action.id}:{staff.id}")
         handed.append(Handover(kind="action", id=action.id, case_id=case.id, to=_to(leader)))
-    return handed
-
-
-def _hand_over_cases(work: Work, staff: Staff, why: str) -> list[Handover]:
-    """Open cases they were contact person for get the unit's leader as contact."""
-    cases = work.session.exec(
-        select(Case)
-        .where(Case.contact_id == staff.id, col(Case.closed_at).is_(None))
-        .order_by(Case.id)
-    ).all()
-    handed = []
-    for case in cases:
+    for case in work.session.exec(cases.order_by(Case.id)).all():
         leader = _unit_leader(work, case.unit_id)
         case.contact_id = leader.id if leader else None
         work.session.add(case)
@@ -278,10 +278,10 @@ def _hand_over_cases(work: Work, staff: Staff, why: str) -> list[Handover]:
                 field="contact",
                 old_value=staff.id,
                 new_value=case.contact_id,
-                reason=f"{staff.id} left: {why}",
+                reason=reason,
             )
         )
-        work.audit("case.edit", case_id=case.id, subject="contact", detail=why)
+        work.audit("case.edit", case_id=case.id, subject="contact", detail=reason)
         handed.append(Handover(kind="contact", id=case.id, case_id=case.id, to=_to(leader)))
     work.session.flush()
     return handed
