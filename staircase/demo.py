@@ -188,9 +188,10 @@ STORIES: dict[str, tuple[tuple, ...]] = {
     ),
     "kompliceret": (
         (10, "log", "kritik"),
-        (12, "agree", "Besøg aftales med kontaktpersonen dagen før", 30),
+        (12, "agree", "Besøg aftales med kontaktpersonen dagen før", 45),
         (40, "log", "vanskelig-dialog"),
         (55, "breach", "relative", "Kom uanmeldt om aftenen og ville ikke gå igen"),
+        (58, "review", 30, "Gennemgået efter bruddet; aftalen gælder fortsat"),
         (70, "log", "manglende-dialog"),
     ),
     "vold": (
