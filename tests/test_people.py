@@ -158,6 +158,7 @@ def test_relatives_are_listed_and_found_and_the_search_is_audited(home) -> None:
     everyone = json.loads(run(home, "--json", "relative", "list", who="AK").stdout)
     assert [r["name"] for r in everyone] == ["Maria Andersen", "Søren Bæk"]
     assert json.loads(run(home, "--json", "relative", "list", who="TN").stdout) == []
+    refused(run(home, "relative", "find", "  ", who="AK"), "part of a name")
     with session_scope(home.url, write=False) as session:
         search = session.exec(
             select(AuditEntry, AuditDetail)

@@ -367,6 +367,8 @@ def list_relatives(request: Request, *, text: str | None = None) -> list[Relativ
     Audited as a search with its criteria (§6.2); a name typed goes to the
     audit detail, outside the chain, like every name.
     """
+    if text is not None and not key(text):
+        raise InvalidInput("give part of a name to find, e.g. `staircase relative find andersen`")
     with transaction(request, "relative.list", write=False) as work:
         units = visible_units(work, None, "relative.list")
         query = select(Relative).join(Case, Case.relative_id == Relative.id).distinct()
