@@ -1,4 +1,4 @@
-"""Set-up commands (§10.3): init, units, staff, residents, cases, database upgrade."""
+"""Set-up commands (§10.3): init, units, staff, residents, relatives, cases, database upgrade."""
 
 from typing import TYPE_CHECKING
 
@@ -9,11 +9,14 @@ from staircase.cli.context import options, request, wants_json
 from staircase.cli.options import CaseId, JsonOutput, Reason
 
 if TYPE_CHECKING:
-    from staircase.views import View
+    from staircase.views import StaffChange, View
 
 unit_app = typer.Typer(help="Care homes and departments.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff members, their roles and units.", no_args_is_help=True)
 resident_app = typer.Typer(help="Residents (never CPR numbers).", no_args_is_help=True)
+relative_app = typer.Typer(
+    help="Relatives: one person is one record, found again by name.", no_args_is_help=True
+)
 case_app = typer.Typer(
     help="Cases: one relative and the care around one resident.", no_args_is_help=True
 )
@@ -32,7 +35,12 @@ def listed(
     if wants_json(ctx, json):
         render.print_json([v.model_dump(mode="json") for v in views])
     else:
-        render.table(title, columns, [[getattr(v, c) for c in columns] for v in views])
+        render.table(title, columns, [[_cell(getattr(v, c)) for c in columns] for v in views])
+
+
+def _cell(value: object) -> object:
+    """Lists (units, residents) as people write them, not as Python prints them."""
+    return ", ".join(map(str, value)) if isinstance(value, list) else value
 
 
 def init(
@@ -112,10 +120,60 @@ def staff_add(
 
 @staff_app.command("list")
 def staff_list(ctx: typer.Context, json: JsonOutput = False) -> None:
-    """List staff members with their roles and units."""
+    """List staff members with their roles and units, and whether they still work here."""
     from staircase.admin.directory import list_staff
 
-    listed(ctx, json, list_staff(request(ctx)), ["id", "name", "role", "units"], "Staff")
+    columns = ["id", "name", "role", "units", "active"]
+    listed(ctx, json, list_staff(request(ctx)), columns, "Staff")
+
+
+@staff_app.command("edit")
+def staff_edit(
+    ctx: typer.Context,
+    initials: str = typer.Argument(..., help="The person's initials."),
+    name: str | None = typer.Option(None, "--name", help="A new name."),
+    role: str | None = typer.Option(None, "--role", help="staff, leader, quality or admin."),
+    unit: list[str] | None = typer.Option(
+        None, "--unit", help="The units they belong to from now (repeat; replaces the old ones)."
+    ),
+    email: str | None = typer.Option(None, "--email", help="For notifications."),
+    json: JsonOutput = False,
+) -> None:
+    """Change a staff member's name, role, units or e-mail."""
+    from staircase.admin.directory import StaffEdit, edit_staff
+
+    edit = StaffEdit(name=name, role=role, units=unit or None, email=email)
+    result = edit_staff(request(ctx), initials, edit)
+    staff = result.staff
+    line = f"staff {staff.id}: {staff.role} in {', '.join(staff.units) or 'no unit'}"
+    _staff_change(ctx, json, result, line)
+
+
+@staff_app.command("deactivate")
+def staff_deactivate(
+    ctx: typer.Context,
+    initials: str = typer.Argument(..., help="The person who leaves."),
+    reason: Reason = None,
+    json: JsonOutput = False,
+) -> None:
+    """A person leaves: they can no longer act; what they owned goes to the unit's leader."""
+    from staircase.admin.directory import deactivate_staff
+
+    result = deactivate_staff(request(ctx), initials, reason=reason)
+    line = f"staff {result.staff.id} deactivated; their history is kept"
+    _staff_change(ctx, json, result, line)
+
+
+def _staff_change(ctx: typer.Context, json: bool, result: "StaffChange", line: str) -> None:
+    """A person changed: the line, then what was handed to whom."""
+    if wants_json(ctx, json):
+        render.print_model(result)
+        return
+    out = render.console()
+    out.print(line, markup=False)
+    for handed in result.handed_over:
+        what = f"action {handed.id}" if handed.kind == "action" else "contact person"
+        out.print(f"  case {handed.case_id}: {what} → {handed.to}", markup=False)
 
 
 @resident_app.command("add")
@@ -140,10 +198,17 @@ def case_open(
     relation: str | None = typer.Option(None, "--relation", help="datter, søn, ægtefælle, ven …"),
     relative_id: int | None = typer.Option(None, "--relative-id", help="An existing relative."),
     contact: str | None = typer.Option(None, "--contact", help="Initials of the contact person."),
-    consent: str = typer.Option("named", "--consent", help="named, guardian, attorney or other."),
+    consent: str | None = typer.Option(
+        None,
+        "--consent",
+        help="named, guardian, attorney or other; left out: not yet clarified (an action).",
+    ),
     consent_note: str | None = typer.Option(None, "--consent-note", help="Why, for other."),
     primary: bool = typer.Option(False, "--primary", help="The primary contact relative."),
     child: bool = typer.Option(False, "--child", help="The relative is a child."),
+    new_relative: bool = typer.Option(
+        False, "--new-relative", help="Another person with the name of a known relative."
+    ),
     json: JsonOutput = False,
 ) -> None:
     """Open a case for one relative of one resident, on the bottom step."""
@@ -159,8 +224,65 @@ def case_open(
         consent_note=consent_note,
         primary=primary,
         child=child,
+        new_relative=new_relative,
     )
-    created(ctx, json, open_case(request(ctx), new), "case")
+    view = open_case(request(ctx), new)
+    created(ctx, json, view, "case")
+    if view.consent == "pending" and not wants_json(ctx, json):
+        render.err_console().print(
+            f"consent not yet clarified: case {view.id} has an action to clarify it"
+        )
+
+
+@case_app.command("edit")
+def case_edit(
+    ctx: typer.Context,
+    case: CaseId,
+    contact: str | None = typer.Option(None, "--contact", help="Initials of the contact person."),
+    primary: bool | None = typer.Option(
+        None, "--primary/--no-primary", help="Whether this is the primary relative."
+    ),
+    consent: str | None = typer.Option(
+        None, "--consent", help="named, guardian, attorney, other or pending."
+    ),
+    consent_note: str | None = typer.Option(None, "--consent-note", help="Why, for other."),
+    reason: Reason = None,
+    json: JsonOutput = False,
+) -> None:
+    """Change a case's contact person, primary flag or consent; kept in its history."""
+    from staircase.cases.register import CaseEdit, edit_case
+    from staircase.cli.screens import print_case
+
+    edit = CaseEdit(
+        contact=contact, primary=primary, consent=consent, consent_note=consent_note, reason=reason
+    )
+    view = edit_case(request(ctx), case, edit)
+    if wants_json(ctx, json):
+        render.print_model(view)
+    else:
+        print_case(view)
+
+
+@relative_app.command("list")
+def relative_list(ctx: typer.Context, json: JsonOutput = False) -> None:
+    """List the relatives with cases in your units."""
+    from staircase.cases.register import list_relatives
+
+    columns = ["id", "name", "relation", "residents"]
+    listed(ctx, json, list_relatives(request(ctx)), columns, "Relatives")
+
+
+@relative_app.command("find")
+def relative_find(
+    ctx: typer.Context,
+    text: str = typer.Argument(..., help="Part of the name, with or without æ/ø/å."),
+    json: JsonOutput = False,
+) -> None:
+    """Find relatives by name (the search is audited with what was searched for)."""
+    from staircase.cases.register import list_relatives
+
+    columns = ["id", "name", "relation", "residents"]
+    listed(ctx, json, list_relatives(request(ctx), text=text), columns, "Relatives")
 
 
 @case_app.command("list")

@@ -1,16 +1,10 @@
 """Commands for what follows up on a case (§10.4): tick, ack, actions, agreements, inbox."""
 
-from typing import TYPE_CHECKING
-
 import typer
 
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
 from staircase.cli.options import ActionId, AgreementId, CaseId, EscalationId, JsonOutput, Reason
-
-if TYPE_CHECKING:
-    pass
-
 
 action_app = typer.Typer(
     help="Recommended actions: mark them done or drop them.", no_args_is_help=True
@@ -112,18 +106,44 @@ def agreement_add(
 def agreement_broken(
     ctx: typer.Context,
     agreement: AgreementId,
+    by: str = typer.Option(
+        "relative", "--by", help="Who did not keep it: relative, staff or both."
+    ),
     note: str | None = typer.Option(None, "--note", help="What happened."),
     json: JsonOutput = False,
 ) -> None:
-    """Mark an agreement broken: logs "aftaler overholdes ikke" on the case."""
+    """Record a breach; the relative's (or both's) logs "aftaler overholdes ikke" on the case."""
     from staircase.cases.followup import break_agreement
     from staircase.cli.screens import print_log
 
-    result = break_agreement(request(ctx), agreement, note=note)
+    result = break_agreement(request(ctx), agreement, by=by, note=note)
     if wants_json(ctx, json):
         render.print_model(result)
-    else:
-        print_log(result)
+        return
+    breaches = len(result.agreement.breaches)
+    render.console().print(
+        f"agreement {agreement}: breach by {by} recorded ({breaches} in all); it stays in force"
+    )
+    if result.logged is not None:
+        print_log(result.logged)
+
+
+@agreement_app.command("review")
+def agreement_review(
+    ctx: typer.Context,
+    agreement: AgreementId,
+    next_review: str | None = typer.Option(
+        None, "--next", help="When to review it again, e.g. 2027-03-01 or 'om 2 uger'."
+    ),
+    note: str | None = typer.Option(None, "--note", help="What came of the review."),
+    json: JsonOutput = False,
+) -> None:
+    """Record that an agreement was gone through with the relative, and when to again."""
+    from staircase.cases.followup import review_agreement
+
+    view = review_agreement(request(ctx), agreement, next_review=next_review, note=note)
+    nxt = render.local_time(view.review_at) if view.review_at else "no further review planned"
+    render.outcome(wants_json(ctx, json), view, f"agreement {agreement} reviewed; next: {nxt}")
 
 
 @agreement_app.command("end")

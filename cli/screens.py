@@ -64,6 +64,12 @@ def print_position(view: "CaseView") -> None:
 
 def print_case(view: "CaseView") -> None:
     print_position(view)
+    consent = view.consent + (f" ({view.consent_note})" if view.consent_note else "")
+    render.console().print(
+        f"contact person {view.contact_id or '—'}"
+        f"{', primary relative' if view.primary else ''}; consent {consent}",
+        markup=False,
+    )
     render.table(
         "Proposals",
         ["id", "from_step", "to_step", "status", "reason"],
@@ -81,6 +87,21 @@ def print_case(view: "CaseView") -> None:
         "Actions",
         ["id", "action", "owner", "due", "status"],
         [[a.id, a.name, a.owner, render.local_time(a.due), a.status] for a in view.actions],
+    )
+    render.table(
+        "Agreements",
+        ["id", "agreement", "agreed", "next review", "status", "breaches"],
+        [
+            [
+                a.id,
+                a.text,
+                render.local_time(a.agreed_at),
+                render.local_time(a.review_at),
+                a.status,
+                "; ".join(f"{render.local_time(b.at)} by {b.broken_by}" for b in a.breaches),
+            ]
+            for a in view.agreements
+        ],
     )
     render.table(
         "Observations",
@@ -105,6 +126,14 @@ def print_case(view: "CaseView") -> None:
         [
             [render.local_time(t.at), t.from_step, t.to_step, t.by, t.reason]
             for t in view.transitions
+        ],
+    )
+    render.table(
+        "Changes",
+        ["when", "what", "from", "to", "by", "reason"],
+        [
+            [render.local_time(c.at), c.field, c.old_value, c.new_value, c.by_staff, c.reason]
+            for c in view.changes
         ],
     )
 

@@ -41,6 +41,34 @@ class StaffView(View):
     role: str
     email: str | None = None
     units: list[str]
+    active: bool = True
+    left_at: Time | None = None
+
+
+class Handover(View):
+    """Something a person who left owned, and who owns it now (``staff deactivate``)."""
+
+    kind: str
+    id: int
+    case_id: int
+    to: str
+
+
+class StaffChange(View):
+    """A person changed or deactivated, and what was handed to the units' leaders."""
+
+    staff: StaffView
+    handed_over: list[Handover]
+
+
+class RelativeView(View):
+    """A relative with the residents they have cases with (``relative list|find``)."""
+
+    id: int
+    name: str
+    relation: str
+    is_child: bool
+    residents: list[str]
 
 
 class ResidentView(View):
@@ -114,13 +142,48 @@ class ActionView(View):
     note: str | None = None
 
 
+class BreachView(View):
+    id: int
+    at: Time
+    broken_by: str
+    recorded_by: str
+    note: str | None
+    observation_id: int | None
+
+
+class ReviewView(View):
+    id: int
+    at: Time
+    by_staff: str
+    note: str | None
+    next_review_at: Time | None
+
+
 class AgreementView(View):
+    """An agreement with its breaches and reviews; ``review_at`` is the next review."""
+
     id: int
     case_id: int
     text: str
     agreed_at: Time
+    agreed_by: str
     review_at: Time | None
     status: str
+    closed_at: Time | None = None
+    breaches: list[BreachView] = []
+    reviews: list[ReviewView] = []
+
+
+class CaseChangeView(View):
+    """A change of contact person, primary flag or consent, with its reason."""
+
+    id: int
+    at: Time
+    by_staff: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    reason: str
 
 
 class ObservationView(View):
@@ -175,6 +238,7 @@ class CaseView(View):
     agreements: list[AgreementView]
     observations: list[ObservationView]
     transitions: list[TransitionView]
+    changes: list[CaseChangeView] = []
 
 
 class IndicatorView(View):
@@ -200,6 +264,13 @@ class LogResult(View):
     escalations: list[EscalationView]
     actions: list[ActionView]
     case: CaseView
+
+
+class BreachResult(View):
+    """A breach recorded, and what the relative's breach logged on the case."""
+
+    agreement: AgreementView
+    logged: LogResult | None
 
 
 class AssessedCase(View):

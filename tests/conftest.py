@@ -130,7 +130,11 @@ def build_home(db_url: str) -> Home:
     open_case(
         admin,
         NewCase(
-            resident_ref="SOL-1", relative_name="Maria Andersen", relation="datter", contact="AK"
+            resident_ref="SOL-1",
+            relative_name="Maria Andersen",
+            relation="datter",
+            contact="AK",
+            consent="named",
         ),
     )
     return care

@@ -54,7 +54,7 @@ def test_agreement_broken_through_the_cli(home) -> None:
         run(home, "--json", "agreement", "add", "1", "Ring før besøg", who="AK").stdout
     )
     broken = run(home, "--json", "agreement", "broken", str(added["id"]), who="AK")
-    assert json.loads(broken.stdout)["case"]["indicated_step"] == "kompliceret"
+    assert json.loads(broken.stdout)["logged"]["case"]["indicated_step"] == "kompliceret"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")

@@ -1,26 +1,27 @@
-"""Setting up an installation: the database, units, staff and residents (§10.3)."""
+"""Setting up an installation: the database, units, staff (and their leaving), residents (§10.3)."""
 
 import re
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, delete, select
 
 from staircase.clock import Clock
 from staircase.core import audit
 from staircase.core.identity import ROLES
-from staircase.core.lookup import get_unit
+from staircase.core.lookup import get_unit, require_reason
 from staircase.core.permissions import permit_unit
-from staircase.core.work import Request, transaction
+from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.migrate import upgrade
-from staircase.db.models import Membership, Resident, Staff, Unit
+from staircase.db.models import Action, Case, CaseChange, Membership, Resident, Staff, Unit
 from staircase.db.store import session_scope
 from staircase.domain.pack import load_pack
-from staircase.errors import InvalidInput
+from staircase.errors import InvalidInput, NotFound
 from staircase.text import did_you_mean
-from staircase.views import ResidentView, StaffView, UnitView
+from staircase.views import Handover, ResidentView, StaffChange, StaffView, UnitView
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+_ID = re.compile(r"^[^\W_][\w-]{0,39}$")
+"""Letters (Danish ones too: initials like ``SØ``), digits, ``-`` and ``_``."""
 
 
 @dataclass(frozen=True)
@@ -89,25 +90,205 @@ def add_staff(
     """A staff member with a role in one or more units."""
     _check_id(initials, "initials")
     refuse_cpr(name, field="the name")
+    _check_email(email)
+    _check_role(role, units)
+    with transaction(request, "staff.add") as work:
+        if work.session.get(Staff, initials) is not None:
+            raise InvalidInput(f"staff member {initials} already exists")
+        for unit_id in units:
+            get_unit(work.session, unit_id)
+        staff = Staff(id=initials, name=name, role=role, email=email)
+        work.session.add(staff)
+        work.session.flush()
+        work.session.add_all(Membership(staff_id=initials, unit_id=u) for u in dict.fromkeys(units))
+        work.audit("staff.add", subject=f"{initials}:{role}", detail=name)
+        return _staff_view(staff, sorted(set(units)))
+
+
+def _check_email(email: str | None) -> None:
     refuse_cpr(email, field="the e-mail address")
     if email is not None and "@" not in email:
         raise InvalidInput(f'"{email}" is not an e-mail address')
+
+
+def _check_role(role: str, units: list[str]) -> None:
     if role not in ROLES:
         raise InvalidInput(
             f'unknown role "{role}"{did_you_mean(role, list(ROLES))} (roles: {", ".join(ROLES)})'
         )
     if role in ("staff", "leader") and not units:
         raise InvalidInput(f"a {role} belongs to at least one unit; add --unit ID")
-    with transaction(request, "staff.add") as work:
-        if work.session.get(Staff, initials) is not None:
-            raise InvalidInput(f"staff member {initials} already exists")
+
+
+def _staff_view(staff: Staff, units: list[str]) -> StaffView:
+    return StaffView(
+        id=staff.id,
+        name=staff.name,
+        role=staff.role,
+        email=staff.email,
+        units=units,
+        active=staff.active,
+        left_at=staff.left_at,
+    )
+
+
+@dataclass(frozen=True)
+class StaffEdit:
+    """What ``staff edit`` changes; None leaves a field as it is, ``units`` replaces them all."""
+
+    name: str | None = None
+    role: str | None = None
+    units: list[str] | None = None
+    email: str | None = None
+
+
+def edit_staff(request: Request, initials: str, edit: StaffEdit) -> StaffChange:
+    """Change a person's name, role, units or e-mail (§2: staff change over time).
+
+    The change and what it was are audited; observations and decisions they
+    made before keep their initials, so history stays as it happened. What
+    they owned open in a unit they no longer work in goes to that unit's
+    leader, as when a person leaves.
+    """
+    if edit.name is not None:
+        refuse_cpr(edit.name, field="the name")
+    _check_email(edit.email)
+    with transaction(request, "staff.edit") as work:
+        staff = _active_staff(work, initials)
+        units = _units_of(work, staff.id) if edit.units is None else list(dict.fromkeys(edit.units))
+        role = edit.role or staff.role
+        _check_role(role, units)
         for unit_id in units:
             get_unit(work.session, unit_id)
-        work.session.add(Staff(id=initials, name=name, role=role, email=email))
-        work.session.flush()
-        work.session.add_all(Membership(staff_id=initials, unit_id=u) for u in dict.fromkeys(units))
-        work.audit("staff.add", subject=f"{initials}:{role}", detail=name)
-        return StaffView(id=initials, name=name, role=role, email=email, units=sorted(set(units)))
+        if staff.role == "admin" and role != "admin":
+            _refuse_last_admin(work, staff)
+        left = set(_units_of(work, staff.id)) - set(units)
+        changed = _apply_staff_edit(work, staff, edit, role, units)
+        if not changed:
+            raise InvalidInput(f"{initials} already stands so; nothing was changed")
+        work.audit("staff.edit", subject=f"{staff.id}:{','.join(changed)}", detail=staff.name)
+        handed = (
+            _hand_over(work, staff, f"{staff.id} left unit {', '.join(sorted(left))}", left)
+            if left
+            else []
+        )
+        return StaffChange(staff=_staff_view(staff, sorted(units)), handed_over=handed)
+
+
+def _apply_staff_edit(
+    work: Work, staff: Staff, edit: StaffEdit, role: str, units: list[str]
+) -> list[str]:
+    """Set what differs; the names of the fields that changed."""
+    changed = []
+    for field, value in (("name", edit.name), ("role", role), ("email", edit.email)):
+        if value is not None and value != getattr(staff, field):
+            setattr(staff, field, value)
+            changed.append(field)
+    work.session.add(staff)
+    if sorted(units) != _units_of(work, staff.id):
+        work.session.exec(delete(Membership).where(Membership.staff_id == staff.id))
+        work.session.add_all(Membership(staff_id=staff.id, unit_id=u) for u in units)
+        changed.append("units")
+    work.session.flush()
+    return changed
+
+
+def _units_of(work: Work, initials: str) -> list[str]:
+    return sorted(
+        work.session.exec(select(Membership.unit_id).where(Membership.staff_id == initials)).all()
+    )
+
+
+def _active_staff(work: Work, initials: str) -> Staff:
+    staff = work.session.get(Staff, initials)
+    if staff is None:
+        raise NotFound(f"no staff member {initials}; see `staircase staff list`")
+    if not staff.active:
+        raise InvalidInput(f"{initials} has left (deactivated); nothing was changed")
+    return staff
+
+
+def _refuse_last_admin(work: Work, staff: Staff) -> None:
+    """Someone must be left who can set the installation up."""
+    others = work.session.exec(
+        select(Staff.id).where(
+            Staff.role == "admin", col(Staff.active).is_(True), Staff.id != staff.id
+        )
+    ).first()
+    if others is None:
+        raise InvalidInput(f"{staff.id} is the only admin; make someone else admin first")
+
+
+def deactivate_staff(request: Request, initials: str, *, reason: str | None) -> StaffChange:
+    """A person leaves: they can no longer act, and own nothing open (§2).
+
+    Nothing they did is removed. Their open actions, and the cases they were
+    contact person for, go to the leader of the case's unit (each listed in
+    the result; a case's new contact person is a change in its history).
+    """
+    why = require_reason(reason, doing="deactivating a person")
+    with transaction(request, "staff.deactivate") as work:
+        staff = _active_staff(work, initials)
+        if staff.role == "admin":
+            _refuse_last_admin(work, staff)
+        staff.active, staff.left_at = False, work.now
+        work.session.add(staff)
+        handed = _hand_over(work, staff, f"{staff.id} left: {why}")
+        work.audit("staff.deactivate", subject=staff.id, detail=why)
+        return StaffChange(staff=_staff_view(staff, _units_of(work, staff.id)), handed_over=handed)
+
+
+def _unit_leader(work: Work, unit_id: str) -> Staff | None:
+    """The unit's leader who takes over: the first active leader of the unit by initials."""
+    return work.session.exec(
+        select(Staff)
+        .join(Membership, Membership.staff_id == Staff.id)
+        .where(Membership.unit_id == unit_id, Staff.role == "leader", col(Staff.active).is_(True))
+        .order_by(Staff.id)
+    ).first()
+
+
+def _hand_over(
+    work: Work, staff: Staff, reason: str, units: set[str] | None = None
+) -> list[Handover]:
+    """What the person owns open — actions, and cases as contact person — goes to the
+    leader of the case's unit; ``units`` limits it to the units they no longer work in."""
+    actions = select(Action, Case).join(Case, Case.id == Action.case_id)
+    actions = actions.where(Action.owner_id == staff.id, Action.status == "open")
+    cases = select(Case).where(Case.contact_id == staff.id, col(Case.closed_at).is_(None))
+    if units is not None:
+        actions = actions.where(col(Case.unit_id).in_(units))
+        cases = cases.where(col(Case.unit_id).in_(units))
+    handed = []
+    for action, case in work.session.exec(actions.order_by(Action.id)).all():
+        leader = _unit_leader(work, case.unit_id)
+        action.owner_role, action.owner_id = "unit_leader", leader.id if leader else None
+        work.session.add(action)
+        work.audit("action.handover", case_id=case.id, subject=f"{action.id}:{staff.id}")
+        handed.append(Handover(kind="action", id=action.id, case_id=case.id, to=_to(leader)))
+    for case in work.session.exec(cases.order_by(Case.id)).all():
+        leader = _unit_leader(work, case.unit_id)
+        case.contact_id = leader.id if leader else None
+        work.session.add(case)
+        work.session.add(
+            CaseChange(
+                case_id=case.id,
+                at=work.now,
+                by_staff=work.actor.id,
+                field="contact",
+                old_value=staff.id,
+                new_value=case.contact_id,
+                reason=reason,
+            )
+        )
+        work.audit("case.edit", case_id=case.id, subject="contact", detail=reason)
+        handed.append(Handover(kind="contact", id=case.id, case_id=case.id, to=_to(leader)))
+    work.session.flush()
+    return handed
+
+
+def _to(leader: Staff | None) -> str:
+    return leader.id if leader else "unit_leader"
 
 
 def list_staff(request: Request) -> list[StaffView]:
@@ -115,14 +296,7 @@ def list_staff(request: Request) -> list[StaffView]:
         staff = work.session.exec(select(Staff).order_by(Staff.id)).all()
         members = work.session.exec(select(Membership)).all()
         return [
-            StaffView(
-                id=s.id,
-                name=s.name,
-                role=s.role,
-                email=s.email,
-                units=sorted(m.unit_id for m in members if m.staff_id == s.id),
-            )
-            for s in staff
+            _staff_view(s, sorted(m.unit_id for m in members if m.staff_id == s.id)) for s in staff
         ]
 
 
@@ -144,5 +318,5 @@ def add_resident(request: Request, *, ref: str, name: str, unit_id: str) -> Resi
 
 
 def _check_id(value: str, what: str) -> None:
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         raise InvalidInput(f'{what} "{value}" must be letters, digits, - or _ (at most 40)')

@@ -10,16 +10,24 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from staircase.cases.observe import record
-from staircase.cases.show import action_view, escalation_view
+from staircase.cases.show import action_view, agreement_views, escalation_view
 from staircase.clock import parse_when
 from staircase.core.identity import Actor
 from staircase.core.lookup import get_case, get_open_case, pack_for, require_reason
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
-from staircase.db.models import Action, Agreement, Case, Escalation
+from staircase.db.models import (
+    Action,
+    Agreement,
+    AgreementBreach,
+    AgreementReview,
+    Case,
+    Escalation,
+)
 from staircase.errors import InvalidInput, NotAllowed, NotFound
-from staircase.views import ActionView, AgreementView, EscalationView, LogResult
+from staircase.text import did_you_mean
+from staircase.views import ActionView, AgreementView, BreachResult, EscalationView
 
 
 def addressed_to(session: Session, actor: Actor, escalation: Escalation) -> bool:
@@ -97,6 +105,12 @@ def close_action(request: Request, action_id: int, *, status: str, note: str | N
         return action_view(pack_for(work.session, case), action)
 
 
+BREACH_BY = ("relative", "staff", "both")
+"""Who did not keep an agreement (§2). Only the relative's part is an
+indicator on the staircase: a promise the care staff broke says nothing
+about the relative's collaboration."""
+
+
 def add_agreement(
     request: Request, case_id: int, text: str, *, review: str | None
 ) -> AgreementView:
@@ -104,9 +118,7 @@ def add_agreement(
     if not text.strip():
         raise InvalidInput("an agreement needs its text")
     refuse_cpr(text, field="the agreement")
-    review_at = parse_when(review, clock=request.clock) if review else None
-    if review_at is not None and review_at <= request.clock.now:
-        raise InvalidInput("the review date must be in the future")
+    review_at = _review_date(request, review)
     with transaction(request, "agreement") as work:
         case = get_open_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "agreement")
@@ -120,13 +132,21 @@ def add_agreement(
         work.session.add(agreement)
         work.session.flush()
         work.audit("agreement.add", case_id=case.id, subject=str(agreement.id))
-        return AgreementView.model_validate(agreement)
+        return agreement_views(work.session, case.id, only=agreement.id)[0]
+
+
+def _review_date(request: Request, when: str | None) -> datetime | None:
+    """A review date as typed; it lies ahead, or it would be overdue the moment it is set."""
+    review_at = parse_when(when, clock=request.clock) if when else None
+    if review_at is not None and review_at <= request.clock.now:
+        raise InvalidInput("the review date must be in the future")
+    return review_at
 
 
 def _active_agreement(work: Work, agreement_id: int) -> tuple[Agreement, Case]:
     agreement = work.session.get(Agreement, agreement_id)
     if agreement is None:
-        raise NotFound(f"no agreement {agreement_id}")
+        raise NotFound(f"no agreement {agreement_id}; see `staircase show CASE`")
     case = get_open_case(work.session, agreement.case_id)
     permit_unit(work.actor, case.unit_id, "agreement")
     if agreement.status != "active":
@@ -134,21 +154,43 @@ def _active_agreement(work: Work, agreement_id: int) -> tuple[Agreement, Case]:
     return agreement, case
 
 
-def _close(work: Work, agreement: Agreement, status: str, at: datetime) -> None:
-    agreement.status, agreement.closed_at = status, at
-    work.session.add(agreement)
-    work.audit(f"agreement.{status}", case_id=agreement.case_id, subject=str(agreement.id))
+def break_agreement(
+    request: Request, agreement_id: int, *, by: str = "relative", note: str | None = None
+) -> BreachResult:
+    """Record that an agreement was not kept; the agreement itself stays in force.
 
-
-def break_agreement(request: Request, agreement_id: int, *, note: str | None = None) -> LogResult:
-    """An agreement was not kept: logs "aftaler overholdes ikke" through the normal path."""
+    A breach by the relative (or by both sides) logs "aftaler overholdes
+    ikke" through the one observation path, so its consequences are those
+    of any other observation.
+    """
+    if by not in BREACH_BY:
+        raise InvalidInput(
+            f'--by "{by}": who did not keep it is one of {", ".join(BREACH_BY)}'
+            f"{did_you_mean(by, list(BREACH_BY))}"
+        )
     refuse_cpr(note, field="the note")
     with transaction(request, "agreement") as work:
         agreement, case = _active_agreement(work, agreement_id)
-        _close(work, agreement, "broken", work.now)
-        indicator = _broken_indicator(work, case)
-        text = note or f"Aftale {agreement.id} overholdt ikke"
-        return record(work, case, (indicator,), occurred=work.now, channel="andet", note=text)
+        breach = AgreementBreach(
+            agreement_id=agreement.id,
+            case_id=case.id,
+            at=work.now,
+            broken_by=by,
+            recorded_by=work.actor.id,
+            note=note,
+        )
+        work.session.add(breach)
+        work.session.flush()
+        logged = None
+        if by != "staff":
+            indicator = _broken_indicator(work, case)
+            text = note or f"Aftale {agreement.id} blev ikke overholdt: {agreement.text}"
+            logged = record(work, case, (indicator,), occurred=work.now, channel="andet", note=text)
+            breach.observation_id = logged.observations[0]
+            work.session.add(breach)
+        work.audit("agreement.broken", case_id=case.id, subject=f"{agreement.id}:{by}")
+        view = agreement_views(work.session, case.id, only=agreement.id)[0]
+        return BreachResult(agreement=view, logged=logged)
 
 
 def _broken_indicator(work: Work, case: Case) -> str:
@@ -157,9 +199,41 @@ def _broken_indicator(work: Work, case: Case) -> str:
     return pack.indicator("aftaler-brudt").id
 
 
-def end_agreement(request: Request, agreement_id: int) -> AgreementView:
-    """An agreement has run its course (kept, or no longer relevant)."""
+def review_agreement(
+    request: Request, agreement_id: int, *, next_review: str | None, note: str | None = None
+) -> AgreementView:
+    """The agreement was gone through with the relative; ``next_review`` is when to again.
+
+    Without a next date the agreement stays in force with no review planned,
+    and leaves the inbox's list of reviews due.
+    """
+    refuse_cpr(note, field="the note")
+    next_at = _review_date(request, next_review)
     with transaction(request, "agreement") as work:
-        agreement, _ = _active_agreement(work, agreement_id)
-        _close(work, agreement, "ended", work.now)
-        return AgreementView.model_validate(agreement)
+        agreement, case = _active_agreement(work, agreement_id)
+        work.session.add(
+            AgreementReview(
+                agreement_id=agreement.id,
+                case_id=case.id,
+                at=work.now,
+                by_staff=work.actor.id,
+                note=note,
+                next_review_at=next_at,
+            )
+        )
+        agreement.review_at = next_at
+        work.session.add(agreement)
+        work.session.flush()
+        work.audit("agreement.review", case_id=case.id, subject=str(agreement.id))
+        return agreement_views(work.session, case.id, only=agreement.id)[0]
+
+
+def end_agreement(request: Request, agreement_id: int) -> AgreementView:
+    """An agreement has run its course (kept, replaced, or no longer relevant after a breach)."""
+    with transaction(request, "agreement") as work:
+        agreement, case = _active_agreement(work, agreement_id)
+        agreement.status, agreement.closed_at = "ended", work.now
+        work.session.add(agreement)
+        work.session.flush()
+        work.audit("agreement.ended", case_id=case.id, subject=str(agreement.id))
+        return agreement_views(work.session, case.id, only=agreement.id)[0]

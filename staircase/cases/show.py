@@ -9,7 +9,10 @@ from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
     Action,
     Agreement,
+    AgreementBreach,
+    AgreementReview,
     Case,
+    CaseChange,
     Escalation,
     Observation,
     Proposal,
@@ -22,10 +25,13 @@ from staircase.domain.pack import Pack
 from staircase.views import (
     ActionView,
     AgreementView,
+    BreachView,
+    CaseChangeView,
     CaseView,
     EscalationView,
     ObservationView,
     ProposalView,
+    ReviewView,
     TransitionView,
     WhyView,
 )
@@ -77,9 +83,10 @@ def case_view(work: Work, case: Case, evaluation: Evaluation | None = None) -> C
         proposals=[proposal_view(p) for p in _rows(session, Proposal, case.id)],
         escalations=[escalation_view(e) for e in _rows(session, Escalation, case.id)],
         actions=[action_view(pack, a) for a in _rows(session, Action, case.id)],
-        agreements=[AgreementView.model_validate(a) for a in _rows(session, Agreement, case.id)],
+        agreements=agreement_views(session, case.id),
         observations=_observations(session, pack, case.id),
         transitions=[transition_view(t) for t in _rows(session, Transition, case.id)],
+        changes=[CaseChangeView.model_validate(c) for c in _rows(session, CaseChange, case.id)],
     )
 
 
@@ -87,6 +94,28 @@ def _rows(session: Session, table: type, case_id: int) -> list:
     return list(
         session.exec(select(table).where(table.case_id == case_id).order_by(table.id)).all()
     )
+
+
+def agreement_views(session: Session, case_id: int, only: int | None = None) -> list[AgreementView]:
+    """The case's agreements (or the one ``only``), each with its breaches and reviews."""
+    breaches = _rows(session, AgreementBreach, case_id)
+    reviews = _rows(session, AgreementReview, case_id)
+    return [
+        AgreementView(
+            id=a.id,
+            case_id=a.case_id,
+            text=a.text,
+            agreed_at=a.agreed_at,
+            agreed_by=a.agreed_by,
+            review_at=a.review_at,
+            status=a.status,
+            closed_at=a.closed_at,
+            breaches=[BreachView.model_validate(b) for b in breaches if b.agreement_id == a.id],
+            reviews=[ReviewView.model_validate(r) for r in reviews if r.agreement_id == a.id],
+        )
+        for a in _rows(session, Agreement, case_id)
+        if only is None or a.id == only
+    ]
 
 
 def _observations(session: Session, pack: Pack, case_id: int) -> list[ObservationView]:

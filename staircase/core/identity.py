@@ -40,7 +40,12 @@ def resolve_actor(session: Session, given: str | None) -> Actor:
     """The staff member behind ``given``; an unknown person is an error, nothing written."""
     initials = login_name(given)
     staff = session.get(Staff, initials) or session.get(Staff, initials.upper())
-    if staff is None or not staff.active:
+    if staff is not None and not staff.active:
+        raise InvalidInput(
+            f"{staff.id} has left (deactivated) and can no longer act here; "
+            "ask an admin if that is wrong"
+        )
+    if staff is None:
         raise InvalidInput(
             f'"{initials}" is not a staff member here; use --as INITIALS or ask an admin '
             "to run `staircase staff add`"

@@ -16,9 +16,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "unit.list": EVERYONE,
     "staff.add": frozenset({ADMIN}),
     "staff.list": frozenset({LEADER, ADMIN, QUALITY}),
+    "staff.edit": frozenset({ADMIN}),
+    "staff.deactivate": frozenset({ADMIN}),
     "resident.add": frozenset({LEADER, ADMIN}),
     "case.open": frozenset({STAFF, LEADER, ADMIN}),
     "case.list": EVERYONE,
+    "case.edit": frozenset({STAFF, LEADER, ADMIN}),
+    "relative.list": EVERYONE,
     "case.show": frozenset({STAFF, LEADER, QUALITY, ADMIN}),
     "log": frozenset({STAFF, LEADER}),
     "move": frozenset({STAFF, LEADER}),
@@ -38,10 +42,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "purge": frozenset({ADMIN}),
 }
 
-_READS = frozenset({"case.show", "case.list", "assess", "unit.list"})
+_READS = frozenset({"case.show", "case.list", "assess", "unit.list", "relative.list"})
 ANY_UNIT: dict[str, frozenset[str]] = {
     QUALITY: _READS,
-    ADMIN: _READS | {"resident.add", "case.open", "case.close"},
+    ADMIN: _READS | {"resident.add", "case.open", "case.edit", "case.close"},
 }
 """What a role may do in units it does not belong to: quality reads across
 units (§1.3); admin also sets up residents and cases anywhere (§1.4)."""
@@ -74,9 +78,14 @@ COMMANDS: dict[str, str | None] = {
     "unit list": "unit.list",
     "staff add": "staff.add",
     "staff list": "staff.list",
+    "staff edit": "staff.edit",
+    "staff deactivate": "staff.deactivate",
+    "relative list": "relative.list",
+    "relative find": "relative.list",
     "resident add": "resident.add",
     "case open": "case.open",
     "case list": "case.list",
+    "case edit": "case.edit",
     "log": "log",
     "show": "case.show",
     "assess": "assess",
@@ -90,6 +99,7 @@ COMMANDS: dict[str, str | None] = {
     "action drop": "action.close",
     "agreement add": "agreement",
     "agreement broken": "agreement",
+    "agreement review": "agreement",
     "agreement end": "agreement",
     "backup": "backup",
     "restore": "restore",

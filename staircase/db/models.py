@@ -63,6 +63,7 @@ class Staff(SQLModel, table=True):
     role: str = Field(max_length=10)
     email: str | None = Field(default=None, max_length=200)
     active: bool = True
+    left_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
 class Membership(SQLModel, table=True):
@@ -84,12 +85,19 @@ class Resident(SQLModel, table=True):
 
 
 class Relative(SQLModel, table=True):
-    """A relative (pårørende); one relative may have cases with several residents."""
+    """A relative (pårørende); one relative may have cases with several residents.
+
+    ``name_key`` is the name as every spelling of it matches (``text.key``:
+    case and æ/ø/å folded), so that the same person is found, not created
+    twice (§2 "one person is one record"), on SQLite too, whose ``lower()``
+    knows no Danish letters.
+    """
 
     __table_args__ = (NEVER_REUSE_IDS,)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, index=True)
     relation: str = Field(max_length=60)
     contact: str | None = Field(default=None, max_length=200)
     is_child: bool = False
@@ -117,6 +125,26 @@ class Case(SQLModel, table=True):
     contact_id: str | None = Field(default=None, foreign_key="staff.id")
     opened_at: datetime = Field(sa_column=_utc(nullable=False))
     closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class CaseChange(SQLModel, table=True):
+    """A change of a case's contact person, primary flag or consent, with its reason (§2).
+
+    Append-only, like transitions: the case row holds the present, this
+    table how it came to be.
+    """
+
+    __tablename__ = "case_change"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    at: datetime = Field(sa_column=_utc(nullable=False))
+    by_staff: str = Field(foreign_key="staff.id")
+    field: str = Field(max_length=20)
+    old_value: str | None = Field(default=None, max_length=200)
+    new_value: str | None = Field(default=None, max_length=200)
+    reason: str
 
 
 class Observation(SQLModel, table=True):
@@ -233,6 +261,42 @@ class Agreement(SQLModel, table=True):
     review_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     status: str = Field(default="active", max_length=10)
     closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class AgreementBreach(SQLModel, table=True):
+    """One time an agreement was not kept, and by whom (§2: it can happen more than once).
+
+    ``case_id`` repeats the agreement's case so that purge and subject access
+    take a case's rows by one column; ``observation_id`` is the
+    "aftaler overholdes ikke" a relative's breach logged.
+    """
+
+    __tablename__ = "agreement_breach"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    at: datetime = Field(sa_column=_utc(nullable=False))
+    broken_by: str = Field(max_length=10)
+    recorded_by: str = Field(foreign_key="staff.id")
+    note: str | None = None
+    observation_id: int | None = Field(default=None, foreign_key="observation.id")
+
+
+class AgreementReview(SQLModel, table=True):
+    """An agreement gone through with the relative, and when to go through it next."""
+
+    __tablename__ = "agreement_review"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    at: datetime = Field(sa_column=_utc(nullable=False))
+    by_staff: str = Field(foreign_key="staff.id")
+    note: str | None = None
+    next_review_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
 class Notification(SQLModel, table=True):

@@ -47,6 +47,15 @@ class Names(_Strict):
     en: str
 
 
+CLARIFY_CONSENT = "afklar-samtykke"
+BUILT_IN_ACTIONS = {
+    CLARIFY_CONSENT: Names(da="Afklar samtykkegrundlaget", en="Clarify the consent basis"),
+}
+"""Actions the program itself raises, whatever the pack: a case opened
+without a clarified consent basis must have it clarified (§2). They are
+not the staircase's responses, so they are not the pack's to define."""
+
+
 class Escalation(_Strict):
     """Who is told when a case reaches a step or a rule fires (§3.4).
 
@@ -301,8 +310,10 @@ class Pack(_Strict):
 
     def action_name(self, action_id: str) -> str:
         """The Danish label of an action; the id itself if a newer pack dropped it."""
-        action = self._actions.get(action_id)
-        return action.name.da if action else action_id
+        if action_id in self._actions:
+            return self._actions[action_id].name.da
+        built_in = BUILT_IN_ACTIONS.get(action_id)
+        return built_in.da if built_in else action_id
 
     def holds(self, step_id: str) -> tuple[Rule, ...]:
         """The ``hold`` rules that, while they fire, keep a case on this step from

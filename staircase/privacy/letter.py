@@ -33,6 +33,9 @@ _SECTIONS = (
     ("escalations", "Eskaleringer (escalations)"),
     ("actions", "Handlinger (actions)"),
     ("agreements", "Aftaler (agreements)"),
+    ("agreement_breaches", "Brud på aftaler (agreement breaches)"),
+    ("agreement_reviews", "Opfølgning på aftaler (agreement reviews)"),
+    ("changes", "Ændringer af sagen (case changes)"),
 )
 
 

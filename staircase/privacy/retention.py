@@ -21,10 +21,13 @@ from staircase.core.work import Request, transaction
 from staircase.db.models import (
     Action,
     Agreement,
+    AgreementBreach,
+    AgreementReview,
     AssessSeen,
     AuditDetail,
     AuditEntry,
     Case,
+    CaseChange,
     Escalation,
     Notification,
     Observation,
@@ -44,8 +47,19 @@ RETENTION_KEY = "retention_days"
 _CHUNK = 500
 """Ids per ``IN (…)``: well inside SQLite's and PostgreSQL's parameter limits."""
 
-_CASE_ROWS = (Observation, Transition, Proposal, Action, Agreement, AssessSeen)
-"""Tables whose rows belong to one case and go with it (escalations apart, for their mail)."""
+_CASE_ROWS = (
+    CaseChange,
+    AgreementBreach,
+    AgreementReview,
+    Observation,
+    Transition,
+    Proposal,
+    Action,
+    Agreement,
+    AssessSeen,
+)
+"""Tables whose rows belong to one case and go with it (escalations apart, for their
+mail), those that refer to others first."""
 
 
 class PurgeReport(View):

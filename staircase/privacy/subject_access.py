@@ -21,8 +21,11 @@ from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
     Action,
     Agreement,
+    AgreementBreach,
+    AgreementReview,
     AuditEntry,
     Case,
+    CaseChange,
     Escalation,
     Observation,
     Proposal,
@@ -44,6 +47,7 @@ STAFF_COLUMNS = frozenset(
         "owner_id",
         "closed_by",
         "agreed_by",
+        "recorded_by",
         "contact_id",
     }
 )
@@ -94,6 +98,9 @@ class SubjectCase(View):
     escalations: list[Row]
     actions: list[Row]
     agreements: list[Row]
+    agreement_breaches: list[Row]
+    agreement_reviews: list[Row]
+    changes: list[Row]
     history: list[HistoryEntry]
 
 
@@ -208,6 +215,9 @@ def _case(session: Session, case: Case, redactor: Redactor, *, own_resident: boo
             ("escalations", Escalation),
             ("actions", Action),
             ("agreements", Agreement),
+            ("agreement_breaches", AgreementBreach),
+            ("agreement_reviews", AgreementReview),
+            ("changes", CaseChange),
         )
     }
     return SubjectCase(case=summary, history=_case_history(session, case.id, redactor), **rows)
