@@ -7,6 +7,7 @@ import typer
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
 from staircase.cli.options import ActionId, AgreementId, CaseId, EscalationId, JsonOutput, Reason
+from staircase.kinds import ActionStatus
 
 if TYPE_CHECKING:
     pass
@@ -75,7 +76,7 @@ def action_done(
     """Mark an action done."""
     from staircase.cases.followup import close_action
 
-    view = close_action(request(ctx), action, status="done", note=note)
+    view = close_action(request(ctx), action, status=ActionStatus.DONE, note=note)
     render.outcome(wants_json(ctx, json), view, f"action {action} done")
 
 
@@ -89,7 +90,7 @@ def action_drop(
     """Drop an action that is not needed, with the reason."""
     from staircase.cases.followup import close_action
 
-    view = close_action(request(ctx), action, status="dropped", note=reason)
+    view = close_action(request(ctx), action, status=ActionStatus.DROPPED, note=reason)
     render.outcome(wants_json(ctx, json), view, f"action {action} dropped")
 
 

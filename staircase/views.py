@@ -7,19 +7,20 @@ times as ISO 8601 in UTC (§10.2), so scripts see exactly what the tables show.
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PlainSerializer
 
 from staircase.clock import iso_utc
+from staircase.kinds import (
+    ActionStatus,
+    Addressee,
+    AgreementStatus,
+    Direction,
+    EscalationStatus,
+    ProposalStatus,
+    Role,
+)
 
 Time = Annotated[datetime, PlainSerializer(iso_utc, return_type=str)]
-
-
-def _names(stored: object) -> object:
-    """Rule ids and roles are stored comma-separated; views show them as lists."""
-    return [part for part in stored.split(",") if part] if isinstance(stored, str) else stored
-
-
-Names = Annotated[list[str], BeforeValidator(_names)]
 
 
 class View(BaseModel):
@@ -38,7 +39,7 @@ class UnitView(View):
 class StaffView(View):
     id: str
     name: str
-    role: str
+    role: Role
     email: str | None = None
     units: list[str]
 
@@ -79,10 +80,10 @@ class ProposalView(View):
     case_id: int
     from_step: str
     to_step: str
-    direction: str
-    status: str
+    direction: Direction
+    status: ProposalStatus
     raised_at: Time
-    rules: Names
+    rules: list[str]
     decided_by: str | None = None
     decided_at: Time | None = None
     reason: str | None = None
@@ -92,15 +93,15 @@ class EscalationView(View):
     id: int
     case_id: int
     step: str
-    to_role: str
+    to_role: Addressee
     to_unit: str
-    inform: Names
-    rules: Names
+    inform: list[Addressee]
+    rules: list[str]
     raised: Time = Field(validation_alias=AliasChoices("raised", "raised_at"))
     due: Time | None = Field(validation_alias=AliasChoices("due", "due_at"))
     acknowledged_by: str | None = None
     acknowledged_at: Time | None = None
-    status: str
+    status: EscalationStatus
 
 
 class ActionView(View):
@@ -110,7 +111,7 @@ class ActionView(View):
     name: str
     owner: str
     due: Time | None
-    status: str
+    status: ActionStatus
     note: str | None = None
 
 
@@ -120,7 +121,7 @@ class AgreementView(View):
     text: str
     agreed_at: Time
     review_at: Time | None
-    status: str
+    status: AgreementStatus
 
 
 class ObservationView(View):

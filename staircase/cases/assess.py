@@ -31,13 +31,14 @@ from staircase.db.models import (
 from staircase.domain.engine import CaseState, Fact, evaluate
 from staircase.domain.pack import Pack, load_pack
 from staircase.errors import NotAllowed
+from staircase.kinds import ActionStatus, EscalationStatus, ProposalStatus, Role
 from staircase.views import AssessedCase, Assessment
 
 
 def assess(request: Request, *, unit: str | None = None, all_units: bool = False) -> Assessment:
     """Assess the acting person's units (or one unit, or all for quality/admin)."""
     with transaction(request, "assess") as work:
-        if all_units and work.actor.role not in ("quality", "admin"):
+        if all_units and work.actor.role not in (Role.QUALITY, Role.ADMIN):
             raise NotAllowed("assess --all: only quality and admin read across all units")
         units = None if all_units else visible_units(work, unit, "assess")
         packs = _packs(work.session, units)
@@ -176,7 +177,9 @@ def _remember(work: Work, cases: list[AssessedCase]) -> None:
 
 def _open_proposals(session: Session, units: list[str] | None) -> list:
     query = (
-        select(Proposal).join(Case, Case.id == Proposal.case_id).where(Proposal.status == "open")
+        select(Proposal)
+        .join(Case, Case.id == Proposal.case_id)
+        .where(Proposal.status == ProposalStatus.OPEN)
     )
     return [
         proposal_view(p)
@@ -189,7 +192,7 @@ def _open_escalations(session: Session, units: list[str] | None) -> list:
     query = (
         select(Escalation)
         .join(Case, Case.id == Escalation.case_id)
-        .where(Escalation.status == "open")
+        .where(Escalation.status == EscalationStatus.OPEN)
     )
     if units is not None:
         query = query.where(col(Case.unit_id).in_(units) | col(Escalation.to_unit).in_(units))
@@ -202,7 +205,7 @@ def _overdue_actions(work: Work, units: list[str] | None, packs: dict[str, Pack]
     query = (
         select(Action, Case.unit_id)
         .join(Case, Case.id == Action.case_id)
-        .where(Action.status == "open", Action.due_at < work.now)
+        .where(Action.status == ActionStatus.OPEN, Action.due_at < work.now)
     )
     rows = work.session.exec(_in_units(query, Case.unit_id, units).order_by(Action.due_at))
     return [action_view(packs[unit_id], action) for action, unit_id in rows]

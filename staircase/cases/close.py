@@ -17,6 +17,7 @@ from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import Proposal
 from staircase.errors import InvalidInput
+from staircase.kinds import ProposalStatus
 from staircase.views import CaseView
 
 
@@ -40,10 +41,10 @@ def close_case(request: Request, case_id: int, *, reason: str | None) -> CaseVie
 def _withdraw_proposals(work: Work, case_id: int) -> None:
     """Nobody will decide a closed case's proposals: withdraw them, as tick would."""
     open_ones = work.session.exec(
-        select(Proposal).where(Proposal.case_id == case_id, Proposal.status == "open")
+        select(Proposal).where(Proposal.case_id == case_id, Proposal.status == ProposalStatus.OPEN)
     ).all()
     for proposal in open_ones:
-        proposal.status, proposal.decided_at = "withdrawn", work.now
+        proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, work.now
         proposal.reason = "case closed"
         work.session.add(proposal)
         work.audit("proposal.withdraw", case_id=case_id, subject=str(proposal.id))

@@ -19,6 +19,7 @@ from staircase.db.models import Action, Case, Escalation, Observation, Proposal,
 from staircase.domain.engine import CaseState, EscalationOrder, Evaluation, Fact, evaluate
 from staircase.domain.machine import machine_for
 from staircase.domain.pack import Pack
+from staircase.kinds import ActionStatus, Addressee, Direction, EscalationStatus, ProposalStatus
 
 
 @dataclass
@@ -31,15 +32,6 @@ class Consequences:
     withdrawn: list[Proposal] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
-
-
-def ids(evidence: frozenset[int] | tuple[int, ...]) -> str:
-    """Evidence as stored: sorted observation ids, comma-separated."""
-    return ",".join(str(i) for i in sorted(evidence))
-
-
-def parse_ids(stored: str) -> frozenset[int]:
-    return frozenset(int(i) for i in stored.split(",") if i)
 
 
 def facts(session: Session, case_id: int) -> list[Fact]:
@@ -69,17 +61,19 @@ def case_state(session: Session, case: Case) -> CaseState:
     """
     pack = pack_for(session, case)
     decided = session.exec(
-        select(Proposal).where(Proposal.case_id == case.id, Proposal.status == "rejected")
+        select(Proposal).where(
+            Proposal.case_id == case.id, Proposal.status == ProposalStatus.REJECTED
+        )
     ).all()
-    dismissed = {o for p in decided if p.direction == "up" for o in parse_ids(p.evidence)}
-    floors = [case.step_since, *(p.decided_at for p in decided if p.direction == "down")]
+    dismissed = {o for p in decided if p.direction == Direction.UP for o in p.evidence}
+    floors = [case.step_since, *(p.decided_at for p in decided if p.direction == Direction.DOWN)]
     moves = session.exec(
         select(Transition).where(Transition.case_id == case.id).order_by(Transition.id)
     ).all()
     for arrival, leaving in pairwise(moves):
         undone = leaving.by_staff and leaving.from_step == arrival.to_step
         if undone and pack.rank(leaving.to_step) < pack.rank(leaving.from_step):
-            dismissed |= parse_ids(arrival.evidence)
+            dismissed |= set(arrival.evidence)
     return CaseState(step=case.step, calm_floor=max(floors), dismissed=frozenset(dismissed))
 
 
@@ -132,11 +126,11 @@ def record_move(
         to_step=to_step,
         at=work.now,
         by_staff=None if by_rules else work.actor.id,
-        by_rule=",".join(r.rule for r in by_rules.why) if by_rules else None,
+        by_rule=tuple(r.rule for r in by_rules.why) if by_rules else None,
         reason=reason,
         pack=pack.id,
         pack_version=pack.version,
-        evidence=ids(by_rules.basis if by_rules else evidence),
+        evidence=by_rules.basis if by_rules else evidence,
     )
     case.step, case.step_since = to_step, work.now
     work.session.add_all([transition, case])
@@ -151,13 +145,13 @@ def _reconcile_proposals(
     """Keep exactly the proposal the evaluation supports open; withdraw the rest."""
     wanted = evaluation.proposal
     open_ones = work.session.exec(
-        select(Proposal).where(Proposal.case_id == case.id, Proposal.status == "open")
+        select(Proposal).where(Proposal.case_id == case.id, Proposal.status == ProposalStatus.OPEN)
     ).all()
     for proposal in open_ones:
         if wanted and proposal.to_step == wanted.to_step and proposal.from_step == case.step:
             wanted = None
             continue
-        proposal.status, proposal.decided_at = "withdrawn", work.now
+        proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, work.now
         proposal.reason = "no longer indicated"
         work.session.add(proposal)
         result.withdrawn.append(proposal)
@@ -170,8 +164,8 @@ def _reconcile_proposals(
         to_step=wanted.to_step,
         direction=wanted.direction,
         raised_at=work.now,
-        rules=",".join(r.rule for r in evaluation.why),
-        evidence=ids(wanted.evidence),
+        rules=tuple(r.rule for r in evaluation.why),
+        evidence=wanted.evidence,
         pack=pack.id,
         pack_version=pack.version,
     )
@@ -192,7 +186,7 @@ def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | No
     earlier = work.session.exec(
         select(Escalation).where(Escalation.case_id == case.id, Escalation.to_role == order.to)
     ).all()
-    seen = frozenset().union(*(parse_ids(e.evidence) for e in earlier))
+    seen = frozenset().union(*(e.evidence for e in earlier))
     if order.evidence <= seen:
         return None
     due = (
@@ -200,9 +194,11 @@ def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | No
         if order.acknowledge_days is not None
         else None
     )
-    pending = next((e for e in earlier if e.status == "open" and e.step == order.step), None)
+    pending = next(
+        (e for e in earlier if e.status == EscalationStatus.OPEN and e.step == order.step), None
+    )
     if pending is not None:
-        pending.evidence = ids(parse_ids(pending.evidence) | order.evidence)
+        pending.evidence = frozenset(pending.evidence) | order.evidence
         pending.rules = _joined(pending.rules, order.rules)
         pending.inform = _joined(pending.inform, order.inform)
         if due is not None and (pending.due_at is None or due < pending.due_at):
@@ -214,9 +210,9 @@ def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | No
         step=order.step,
         to_role=order.to,
         to_unit=_unit_for(work.session, case, order.to),
-        inform=",".join(order.inform),
-        rules=",".join(order.rules),
-        evidence=ids(order.evidence),
+        inform=order.inform,
+        rules=order.rules,
+        evidence=order.evidence,
         raised_at=work.now,
         due_at=due,
     )
@@ -227,9 +223,9 @@ def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | No
     return escalation
 
 
-def _joined(stored: str, more: tuple[str, ...]) -> str:
-    """A stored comma list with more names added, each once, in order."""
-    return ",".join(dict.fromkeys(n for n in (*stored.split(","), *more) if n))
+def _joined(stored: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    """A stored list with more names added, each once, in order."""
+    return tuple(dict.fromkeys((*stored, *more)))
 
 
 def queue_mail(work: Work, escalation: Escalation) -> None:
@@ -242,7 +238,7 @@ def queue_mail(work: Work, escalation: Escalation) -> None:
 
 def _unit_for(session: Session, case: Case, role: str) -> str:
     """The unit whose leader a role means: the area (parent) for ``area_leader``."""
-    if role != "area_leader":
+    if role != Addressee.AREA_LEADER:
         return case.unit_id
     unit = session.get(Unit, case.unit_id)
     return unit.parent_id or unit.id
@@ -259,22 +255,22 @@ def _recommend(work: Work, case: Case, pack: Pack, evaluation: Evaluation) -> li
     created = []
     for action_id, evidence in _action_evidence(pack, evaluation).items():
         same = [a for a in existing if a.action == action_id]
-        if any(a.status == "open" for a in same):
+        if any(a.status == ActionStatus.OPEN for a in same):
             continue
-        if evidence <= frozenset().union(*(parse_ids(a.evidence) for a in same)):
+        if evidence <= frozenset().union(*(a.evidence for a in same)):
             continue
         spec = pack.action(action_id)
         action = Action(
             case_id=case.id,
             action=action_id,
             owner_role=spec.owner,
-            owner_id=case.contact_id if spec.owner == "contact" else None,
+            owner_id=case.contact_id if spec.owner == Addressee.CONTACT else None,
             created_at=work.now,
             due_at=due_after(work.now, spec.due_days, work.clock.tz),
-            rules=",".join(
+            rules=tuple(
                 r.rule for r in evaluation.fired if action_id in _rule_actions(pack, r.rule)
             ),
-            evidence=ids(evidence),
+            evidence=evidence,
         )
         work.session.add(action)
         created.append(action)

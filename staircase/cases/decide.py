@@ -12,6 +12,7 @@ from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import Case, Proposal
 from staircase.errors import InvalidInput, NotFound
+from staircase.kinds import ProposalStatus
 from staircase.views import CaseView
 
 
@@ -20,11 +21,11 @@ def _open_proposal(work: Work, proposal_id: int) -> tuple[Proposal, Case]:
     proposal = work.session.get(Proposal, proposal_id)
     if proposal is None:
         raise NotFound(f"no proposal {proposal_id}; see `staircase assess`")
-    if proposal.status != "open":
+    if proposal.status != ProposalStatus.OPEN:
         raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
     case = get_open_case(work.session, proposal.case_id)
     work.session.refresh(proposal)  # as it is now that the case is locked: decided once
-    if proposal.status != "open":
+    if proposal.status != ProposalStatus.OPEN:
         raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
     permit_unit(work.actor, case.unit_id, "proposal.decide")
     return proposal, case
@@ -41,14 +42,14 @@ def accept(request: Request, proposal_id: int, *, reason: str | None) -> CaseVie
                 f"but the case is now on {case.step}; run `staircase show {case.id}`"
             )
         pack = pack_for(work.session, case)
-        _decide(work, proposal, "accepted", why)
+        _decide(work, proposal, ProposalStatus.ACCEPTED, why)
         consequences.record_move(
             work,
             case,
             pack,
             proposal.to_step,
             reason=f"proposal {proposal_id} accepted: {why}",
-            evidence=consequences.parse_ids(proposal.evidence),
+            evidence=frozenset(proposal.evidence),
         )
         return case_view(work, case, consequences.reevaluate(work, case).evaluation)
 
@@ -58,15 +59,15 @@ def reject(request: Request, proposal_id: int, *, reason: str | None) -> CaseVie
     why = require_reason(reason, doing="a decision")
     with transaction(request, "proposal.decide") as work:
         proposal, case = _open_proposal(work, proposal_id)
-        _decide(work, proposal, "rejected", why)
+        _decide(work, proposal, ProposalStatus.REJECTED, why)
         return case_view(work, case)
 
 
-def _decide(work: Work, proposal: Proposal, status: str, reason: str) -> None:
+def _decide(work: Work, proposal: Proposal, status: ProposalStatus, reason: str) -> None:
     proposal.status, proposal.reason = status, reason
     proposal.decided_by, proposal.decided_at = work.actor.id, work.now
     work.session.add(proposal)
-    verb = {"accepted": "accept", "rejected": "reject"}[status]
+    verb = {ProposalStatus.ACCEPTED: "accept", ProposalStatus.REJECTED: "reject"}[status]
     work.audit(
         f"proposal.{verb}", case_id=proposal.case_id, subject=str(proposal.id), detail=reason
     )

@@ -19,12 +19,13 @@ from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.models import Action, Agreement, Case, Escalation
 from staircase.errors import InvalidInput, NotAllowed, NotFound
+from staircase.kinds import ActionStatus, Addressee, AgreementStatus, EscalationStatus
 from staircase.views import ActionView, AgreementView, EscalationView, LogResult
 
 
 def addressed_to(session: Session, actor: Actor, escalation: Escalation) -> bool:
     """Is this escalation for this person? Leaders of its unit; the contact person."""
-    if escalation.to_role == "contact":
+    if escalation.to_role == Addressee.CONTACT:
         case = session.get(Case, escalation.case_id)
         return case is not None and case.contact_id == actor.id
     return actor.is_leader and escalation.to_unit in actor.members_of
@@ -51,7 +52,7 @@ def acknowledge(request: Request, escalation_id: int, *, note: str | None = None
         escalation = work.session.get(Escalation, escalation_id)
         if escalation is None:
             raise NotFound(f"no escalation {escalation_id}; see `staircase inbox`")
-        if escalation.status == "acknowledged":
+        if escalation.status == EscalationStatus.ACKNOWLEDGED:
             raise InvalidInput(
                 f"escalation {escalation_id} was already acknowledged "
                 f"by {escalation.acknowledged_by}"
@@ -63,9 +64,9 @@ def acknowledge(request: Request, escalation_id: int, *, note: str | None = None
                 f"{escalation.to_unit}, not for {work.actor.id}"
             )
         for link in chain:
-            if link.status != "acknowledged":
+            if link.status != EscalationStatus.ACKNOWLEDGED:
                 link.status, link.acknowledged_by, link.acknowledged_at = (
-                    "acknowledged",
+                    EscalationStatus.ACKNOWLEDGED,
                     work.actor.id,
                     work.now,
                 )
@@ -77,9 +78,11 @@ def acknowledge(request: Request, escalation_id: int, *, note: str | None = None
         return escalation_view(escalation)
 
 
-def close_action(request: Request, action_id: int, *, status: str, note: str | None) -> ActionView:
+def close_action(
+    request: Request, action_id: int, *, status: ActionStatus, note: str | None
+) -> ActionView:
     """Mark an action done, or drop it with a reason."""
-    if status == "dropped":
+    if status == ActionStatus.DROPPED:
         note = require_reason(note, doing="dropping an action")
     refuse_cpr(note, field="the note")
     with transaction(request, "action.close") as work:
@@ -88,7 +91,7 @@ def close_action(request: Request, action_id: int, *, status: str, note: str | N
             raise NotFound(f"no action {action_id}; see `staircase inbox`")
         case = get_case(work.session, action.case_id)
         permit_unit(work.actor, case.unit_id, "action.close")
-        if action.status != "open":
+        if action.status != ActionStatus.OPEN:
             raise InvalidInput(f"action {action_id} is already {action.status}")
         action.status, action.note = status, note
         action.closed_by, action.closed_at = work.actor.id, work.now
@@ -129,12 +132,12 @@ def _active_agreement(work: Work, agreement_id: int) -> tuple[Agreement, Case]:
         raise NotFound(f"no agreement {agreement_id}")
     case = get_open_case(work.session, agreement.case_id)
     permit_unit(work.actor, case.unit_id, "agreement")
-    if agreement.status != "active":
+    if agreement.status != AgreementStatus.ACTIVE:
         raise InvalidInput(f"agreement {agreement_id} is already {agreement.status}")
     return agreement, case
 
 
-def _close(work: Work, agreement: Agreement, status: str, at: datetime) -> None:
+def _close(work: Work, agreement: Agreement, status: AgreementStatus, at: datetime) -> None:
     agreement.status, agreement.closed_at = status, at
     work.session.add(agreement)
     work.audit(f"agreement.{status}", case_id=agreement.case_id, subject=str(agreement.id))
@@ -145,7 +148,7 @@ def break_agreement(request: Request, agreement_id: int, *, note: str | None = N
     refuse_cpr(note, field="the note")
     with transaction(request, "agreement") as work:
         agreement, case = _active_agreement(work, agreement_id)
-        _close(work, agreement, "broken", work.now)
+        _close(work, agreement, AgreementStatus.BROKEN, work.now)
         indicator = _broken_indicator(work, case)
         text = note or f"Aftale {agreement.id} overholdt ikke"
         return record(work, case, (indicator,), occurred=work.now, channel="andet", note=text)
@@ -161,5 +164,5 @@ def end_agreement(request: Request, agreement_id: int) -> AgreementView:
     """An agreement has run its course (kept, or no longer relevant)."""
     with transaction(request, "agreement") as work:
         agreement, _ = _active_agreement(work, agreement_id)
-        _close(work, agreement, "ended", work.now)
+        _close(work, agreement, AgreementStatus.ENDED, work.now)
         return AgreementView.model_validate(agreement)

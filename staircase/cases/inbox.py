@@ -13,6 +13,13 @@ from staircase.cases.followup import addressed_to
 from staircase.core.lookup import pack_for
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import Action, Agreement, Case, Escalation, Proposal, Unit
+from staircase.kinds import (
+    ActionStatus,
+    Addressee,
+    AgreementStatus,
+    EscalationStatus,
+    ProposalStatus,
+)
 from staircase.views import Inbox, InboxItem
 
 
@@ -46,11 +53,13 @@ def _mine(work: Work, query):
 
 
 def _escalations(work: Work) -> list[InboxItem]:
-    rows = work.session.exec(select(Escalation).where(Escalation.status == "open")).all()
+    rows = work.session.exec(
+        select(Escalation).where(Escalation.status == EscalationStatus.OPEN)
+    ).all()
     items = []
     for escalation in rows:
         if addressed_to(work.session, work.actor, escalation):
-            what = f"acknowledge: case on {escalation.step} ({escalation.rules})"
+            what = f"acknowledge: case on {escalation.step} ({', '.join(escalation.rules)})"
             items.append(
                 _item(
                     work, "escalation", escalation.id, escalation.case_id, what, escalation.due_at
@@ -58,7 +67,7 @@ def _escalations(work: Work) -> list[InboxItem]:
             )
         elif (
             work.actor.is_leader
-            and "area_leader" in escalation.inform.split(",")
+            and Addressee.AREA_LEADER in escalation.inform
             and _in_area(work, escalation)
         ):
             what = f"for your information: case on {escalation.step}"
@@ -74,7 +83,7 @@ def _in_area(work: Work, escalation: Escalation) -> bool:
 def _proposals(work: Work) -> list[InboxItem]:
     if not work.actor.is_leader:
         return []
-    rows = _mine(work, select(Proposal).where(Proposal.status == "open"))
+    rows = _mine(work, select(Proposal).where(Proposal.status == ProposalStatus.OPEN))
     return [
         _item(work, "proposal", p.id, p.case_id, f"decide: {p.from_step} → {p.to_step}", None)
         for p in rows
@@ -82,11 +91,13 @@ def _proposals(work: Work) -> list[InboxItem]:
 
 
 def _actions(work: Work) -> list[InboxItem]:
-    rows = _mine(work, select(Action).where(Action.status == "open"))
+    rows = _mine(work, select(Action).where(Action.status == ActionStatus.OPEN))
     items = []
     for action in rows:
         mine = action.owner_id == work.actor.id or (
-            action.owner_id is None and action.owner_role == "unit_leader" and work.actor.is_leader
+            action.owner_id is None
+            and action.owner_role == Addressee.UNIT_LEADER
+            and work.actor.is_leader
         )
         if mine:
             case = work.session.get(Case, action.case_id)
@@ -99,7 +110,7 @@ def _agreements(work: Work) -> list[InboxItem]:
     rows = _mine(
         work,
         select(Agreement).where(
-            Agreement.status == "active",
+            Agreement.status == AgreementStatus.ACTIVE,
             col(Agreement.review_at).is_not(None),
             Agreement.review_at <= work.now,
         ),

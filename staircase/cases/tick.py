@@ -21,6 +21,7 @@ from staircase.core.notify import Delivery
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import Case, Escalation, Observation, Proposal, Unit
 from staircase.domain.pack import load_pack
+from staircase.kinds import Addressee, EscalationStatus, ProposalStatus
 from staircase.views import EscalationView, ProposalView
 
 Progress = Callable[[int, int], None]
@@ -106,7 +107,7 @@ def _candidates(work: Work) -> list[Case]:
     recent = select(Observation.case_id).where(
         Observation.occurred_at >= work.now - timedelta(days=widest)
     )
-    pending = select(Proposal.case_id).where(Proposal.status == "open")
+    pending = select(Proposal.case_id).where(Proposal.status == ProposalStatus.OPEN)
     query = select(Case).where(
         col(Case.closed_at).is_(None),
         col(Case.step).not_in(bottoms) | col(Case.id).in_(recent) | col(Case.id).in_(pending),
@@ -122,7 +123,7 @@ def _escalate_overdue(work: Work, report: TickReport) -> None:
     """
     overdue = work.session.exec(
         select(Escalation)
-        .where(Escalation.status == "open", Escalation.due_at < work.now)
+        .where(Escalation.status == EscalationStatus.OPEN, Escalation.due_at < work.now)
         .order_by(Escalation.id)
     ).all()
     for escalation in overdue:
@@ -133,16 +134,16 @@ def _escalate_overdue(work: Work, report: TickReport) -> None:
         higher = Escalation(
             case_id=escalation.case_id,
             step=escalation.step,
-            to_role="area_leader",
+            to_role=Addressee.AREA_LEADER,
             to_unit=parent,
             inform=escalation.inform,
-            rules=",".join([*escalation.rules.split(","), "tick:overdue"]).strip(","),
+            rules=(*escalation.rules, "tick:overdue"),
             evidence=escalation.evidence,
             raised_at=work.now,
             due_at=work.now + max(window, timedelta(days=1)),
             escalated_from_id=escalation.id,
         )
-        escalation.status = "escalated"
+        escalation.status = EscalationStatus.ESCALATED
         work.session.add_all([escalation, higher])
         work.session.flush()
         report.escalated.append(escalation_view(higher))

@@ -9,9 +9,9 @@ legal.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
 
-from staircase.domain.pack import Escalation, Pack, Role, Rule
+from staircase.domain.pack import Escalation, Pack, Rule
+from staircase.kinds import Addressee, Direction
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class ProposedMove:
     """A move the rules indicate but a person must decide (§3.3)."""
 
     to_step: str
-    direction: Literal["up", "down"]
+    direction: Direction
     evidence: frozenset[int]
 
 
@@ -47,9 +47,9 @@ class EscalationOrder:
     """An escalation to raise: to whom, how fast, and the rules behind it."""
 
     step: str
-    to: Role
+    to: Addressee
     acknowledge_days: int | None
-    inform: tuple[Role, ...]
+    inform: tuple[Addressee, ...]
     rules: tuple[str, ...]
     evidence: frozenset[int]
 
@@ -182,7 +182,7 @@ def _upward(
     autos = [s for s in pack.ladder if s.auto and current < s.rank <= target]
     auto_to = autos[-1].id if autos else None
     reached = pack.rank(auto_to) if auto_to else current
-    proposal = ProposedMove(indicated, "up", evidence) if reached < target else None
+    proposal = ProposedMove(indicated, Direction.UP, evidence) if reached < target else None
     return auto_to, proposal, evidence
 
 
@@ -198,7 +198,7 @@ def _downward(
     since = max([*unrest, *([state.calm_floor] if state.calm_floor else [])], default=None)
     if since is not None and now - since < timedelta(days=step.calm_days):
         return None
-    return ProposedMove(below.id, "down", frozenset())
+    return ProposedMove(below.id, Direction.DOWN, frozenset())
 
 
 def _escalations(
@@ -218,7 +218,7 @@ def _escalations(
         if rule.then.escalate is not None:
             policies.append((rule.then.escalate, reason.step, (reason,)))
 
-    merged: dict[Role, EscalationOrder] = {}
+    merged: dict[Addressee, EscalationOrder] = {}
     for policy, at_step, reasons in policies:
         if policy.to == "none":
             continue

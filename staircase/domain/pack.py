@@ -16,14 +16,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from staircase.errors import InvalidInput, NotFound
+from staircase.kinds import Addressee
 from staircase.text import did_you_mean, key
 
 DEFAULT_PACK = "aarhus"
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
-Role = Literal["contact", "unit_leader", "area_leader", "safety_rep"]
-"""Who a policy addresses: the case's contact person, the unit's leader, the
-parent unit's (area) leader, the work-environment (safety) representative."""
 
 
 class PackError(InvalidInput):
@@ -54,9 +52,9 @@ class Escalation(_Strict):
     escalation goes to the next level. ``inform`` is told at once.
     """
 
-    to: Role | Literal["none"]
+    to: Addressee | Literal["none"]
     acknowledge_days: int | None = Field(default=None, ge=0)
-    inform: tuple[Role, ...] = ()
+    inform: tuple[Addressee, ...] = ()
 
 
 class Action(_Strict):
@@ -64,7 +62,7 @@ class Action(_Strict):
 
     id: Id
     name: Names
-    owner: Role = "contact"
+    owner: Addressee = Addressee.CONTACT
     due_days: int = Field(default=7, ge=0)
     work_environment: bool = False
 
@@ -133,7 +131,7 @@ class Expectation(_Strict):
     indicated: str | None = None
     step: str | None = None
     proposal: str | None = None
-    escalations: tuple[Role, ...] | None = None
+    escalations: tuple[Addressee, ...] | None = None
     escalation_due_days: int | None = None
     actions: tuple[str, ...] | None = None
     why: tuple[str, ...] | None = None
