@@ -58,13 +58,19 @@ class Escalation(_Strict):
 
 
 class Action(_Strict):
-    """A response (handling) that a step or rule recommends."""
+    """A response (handling) that a step or rule recommends.
+
+    ``supersede`` names lower steps' actions this one replaces: when it is
+    created, an open one of those is closed as replaced (§3.4), so a case
+    that went on up carries one plan, not two.
+    """
 
     id: Id
     name: Names
     owner: Addressee = Addressee.CONTACT
     due_days: int = Field(default=7, ge=0)
     work_environment: bool = False
+    supersede: tuple[Id, ...] = ()
 
 
 class Step(_Strict):
@@ -341,6 +347,8 @@ def _check_references(pack: Pack, source: str) -> None:
 
     for step in pack.steps:
         known(f'step "{step.id}"', "action", step.actions, actions)
+    for action in pack.actions:
+        known(f'action "{action.id}"', "action", action.supersede, actions)
     for indicator in pack.indicators:
         known(f'indicator "{indicator.id}"', "step", [indicator.step], steps)
     for rule in pack.rules:
