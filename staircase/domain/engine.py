@@ -83,13 +83,17 @@ class CaseState:
 
     ``dismissed`` holds the observations a person has already ruled on (a
     rejected proposal up, an automatic move undone): the rules do not raise
-    the same evidence again (§3.3, "no nagging"). ``calm_floor`` is the later
-    of the arrival on the step and the last rejection of a down proposal.
+    the same evidence again (§3.3, "no nagging"). ``set_aside`` holds the
+    observations made up to a person's move down (or an accepted proposal
+    down): they raise nothing any more, alone or together with new ones
+    (§3.3). ``calm_floor`` is the later of the arrival on the step and the
+    last rejection of a down proposal.
     """
 
     step: str
     calm_floor: datetime | None = None
     dismissed: frozenset[int] = frozenset()
+    set_aside: frozenset[int] = frozenset()
 
 
 def evaluate(pack: Pack, facts: Iterable[Fact], state: CaseState, now: datetime) -> Evaluation:
@@ -172,6 +176,12 @@ def _upward(
     indicate on their own still counts — an undone kritik must not keep a
     later utilfredshed from moving the case to mindre.
     """
+    if state.set_aside:
+        live = [f for f in live if f.observation not in state.set_aside]
+        indicated, why, _ = _indication(pack, live, now)
+        evidence = _evidence(why)
+        if pack.rank(indicated) <= pack.rank(state.step):
+            return None, None, frozenset()
     if evidence <= state.dismissed:
         fresh = [f for f in live if f.observation not in state.dismissed]
         indicated, why, _ = _indication(pack, fresh, now)
