@@ -47,6 +47,8 @@ def tick(
         out.print(f"  escalation {e.id}: case {e.case_id} to {e.to_role} ({e.to_unit})")
     for e in report.escalated:
         out.print(f"  escalation overdue → escalation {e.id} to {e.to_role} ({e.to_unit})")
+    for e in report.closed:
+        out.print(f"  escalation {e.id} closed: {e.note}")
     if report.actions:
         out.print(f"  {report.actions} actions created")
     if not report.changed:

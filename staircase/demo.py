@@ -206,11 +206,11 @@ def _follow_up(as_, leader_id: str, result: LogResult, story: str, when: datetim
     leader = as_(leader_id, when)
     for escalation in result.escalations:
         acknowledge(leader, escalation.id, note="Set; tages op på teammødet")
+    for action in result.actions:
+        doer = leader if action.owner == "unit_leader" else as_(action.owner, when)
+        close_action(doer, action.id, status="done", note="Gjort")
     for proposal in result.proposals:
         if story == "mindre":
             reject(leader, proposal.id, reason="Talt med familien; misforståelsen er afklaret")
         else:
             accept(leader, proposal.id, reason="Drøftet på teammødet; vi lægger en plan")
-    for action in result.actions:
-        doer = leader if action.owner == "unit_leader" else as_(action.owner, when)
-        close_action(doer, action.id, status="done", note="Gjort")

@@ -90,6 +90,10 @@ class ProposalView(View):
 
 
 class EscalationView(View):
+    """An escalation; ``step`` is the step it is about, ``case_step`` where the case
+    stands (they differ while a step is only proposed), ``note`` the answer or,
+    for a closed one, why it closed."""
+
     id: int
     case_id: int
     step: str
@@ -102,6 +106,8 @@ class EscalationView(View):
     acknowledged_by: str | None = None
     acknowledged_at: Time | None = None
     status: EscalationStatus
+    note: str | None = None
+    case_step: str | None = None
 
 
 class ActionView(View):
@@ -178,6 +184,21 @@ class CaseView(View):
     transitions: list[TransitionView]
 
 
+class DecisionView(View):
+    """What a person's decision did (accept, reject, move, close).
+
+    ``proposal`` is set when a staff member's move became a proposal for the
+    leader; ``acknowledged`` are the escalations the decision answered;
+    ``left_open`` the open actions of steps the case has left (or of a
+    closed case), for the leader to close or keep.
+    """
+
+    case: CaseView
+    proposal: ProposalView | None = None
+    acknowledged: list[EscalationView] = []
+    left_open: list[ActionView] = []
+
+
 class LogResult(View):
     """What ``staircase log`` created and what followed from it."""
 
@@ -205,9 +226,14 @@ class AssessedCase(View):
 
 
 class Assessment(View):
-    """The leader's view (§1.2, §10.4)."""
+    """The leader's view (§1.2, §10.4).
+
+    ``first`` marks a person's first assess: there is no "since last time"
+    yet, so ``changed`` marks the cases off the bottom step, as an overview.
+    """
 
     units: list[str]
+    first: bool
     cases: list[AssessedCase]
     proposals: list[ProposalView]
     escalations: list[EscalationView]

@@ -7,8 +7,9 @@ the case to ``consequences.reevaluate``.
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from staircase.cases.consequences import acknowledge_chain, escalation_chain
 from staircase.cases.observe import record
 from staircase.cases.show import action_view, escalation_view
 from staircase.clock import parse_when
@@ -31,20 +32,6 @@ def addressed_to(session: Session, actor: Actor, escalation: Escalation) -> bool
     return actor.is_leader and escalation.to_unit in actor.members_of
 
 
-def _chain(session: Session, escalation: Escalation) -> list[Escalation]:
-    """The escalation with those it was escalated from and to."""
-    root = escalation
-    while root.escalated_from_id is not None:
-        root = session.get(Escalation, root.escalated_from_id)
-    chain, current = [root], root
-    while nxt := session.exec(
-        select(Escalation).where(Escalation.escalated_from_id == current.id)
-    ).first():
-        chain.append(nxt)
-        current = nxt
-    return chain
-
-
 def acknowledge(request: Request, escalation_id: int, *, note: str | None = None) -> EscalationView:
     """Acknowledge an escalation; it closes the whole chain it was escalated along."""
     refuse_cpr(note, field="the note")
@@ -57,21 +44,15 @@ def acknowledge(request: Request, escalation_id: int, *, note: str | None = None
                 f"escalation {escalation_id} was already acknowledged "
                 f"by {escalation.acknowledged_by}"
             )
-        chain = _chain(work.session, escalation)
+        if escalation.status == EscalationStatus.CLOSED:
+            raise InvalidInput(f"escalation {escalation_id} is closed ({escalation.note})")
+        chain = escalation_chain(work.session, escalation)
         if not any(addressed_to(work.session, work.actor, e) for e in chain):
             raise NotAllowed(
                 f"escalation {escalation_id} is for the {escalation.to_role.replace('_', ' ')} of "
                 f"{escalation.to_unit}, not for {work.actor.id}"
             )
-        for link in chain:
-            if link.status != EscalationStatus.ACKNOWLEDGED:
-                link.status, link.acknowledged_by, link.acknowledged_at = (
-                    EscalationStatus.ACKNOWLEDGED,
-                    work.actor.id,
-                    work.now,
-                )
-                link.note = note
-                work.session.add(link)
+        acknowledge_chain(work, escalation, note=note)
         work.audit(
             "escalation.ack", case_id=escalation.case_id, subject=str(escalation_id), detail=note
         )

@@ -54,12 +54,15 @@ def _mine(work: Work, query):
 
 def _escalations(work: Work) -> list[InboxItem]:
     rows = work.session.exec(
-        select(Escalation).where(Escalation.status == EscalationStatus.OPEN)
+        select(Escalation, Case.step)
+        .join(Case, Case.id == Escalation.case_id)
+        .where(Escalation.status == EscalationStatus.OPEN, col(Case.closed_at).is_(None))
     ).all()
     items = []
-    for escalation in rows:
+    for escalation, case_step in rows:
+        about = _about(escalation, case_step)
         if addressed_to(work.session, work.actor, escalation):
-            what = f"acknowledge: case on {escalation.step} ({', '.join(escalation.rules)})"
+            what = f"acknowledge: {about}"
             items.append(
                 _item(
                     work, "escalation", escalation.id, escalation.case_id, what, escalation.due_at
@@ -70,9 +73,17 @@ def _escalations(work: Work) -> list[InboxItem]:
             and Addressee.AREA_LEADER in escalation.inform
             and _in_area(work, escalation)
         ):
-            what = f"for your information: case on {escalation.step}"
+            what = f"for your information: {about}"
             items.append(_item(work, "informed", escalation.id, escalation.case_id, what, None))
     return items
+
+
+def _about(escalation: Escalation, case_step: str) -> str:
+    """What an escalation is about, naming the step the case stands on and the one at issue."""
+    rules = f" ({', '.join(escalation.rules)})" if escalation.rules else ""
+    if escalation.step == case_step:
+        return f"case on {case_step}{rules}"
+    return f"{escalation.step} proposed; the case stands on {case_step}{rules}"
 
 
 def _in_area(work: Work, escalation: Escalation) -> bool:
@@ -85,7 +96,14 @@ def _proposals(work: Work) -> list[InboxItem]:
         return []
     rows = _mine(work, select(Proposal).where(Proposal.status == ProposalStatus.OPEN))
     return [
-        _item(work, "proposal", p.id, p.case_id, f"decide: {p.from_step} → {p.to_step}", None)
+        _item(
+            work,
+            "proposal",
+            p.id,
+            p.case_id,
+            f"decide: the case stands on {p.from_step}; proposed {p.to_step}",
+            None,
+        )
         for p in rows
     ]
 

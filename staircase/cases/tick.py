@@ -5,7 +5,8 @@ windows, calm cases earn a proposal down, and escalations left
 unacknowledged past their deadline go to the next level — like the
 time-based escalations of ticket systems. Idempotent: a second run at the
 same now finds nothing left to do, because every consequence is recorded
-with the evidence or deadline that caused it.
+with the evidence or deadline that caused it. A closed case is never
+touched (§3.4): neither evaluated nor escalated.
 """
 
 from collections.abc import Callable
@@ -38,6 +39,7 @@ class TickReport(BaseModel):
     withdrawn: list[ProposalView] = []
     escalations: list[EscalationView] = []
     escalated: list[EscalationView] = []
+    closed: list[EscalationView] = []
     actions: int = 0
     mail: Delivery | None = None
 
@@ -50,6 +52,7 @@ class TickReport(BaseModel):
             or self.withdrawn
             or self.escalations
             or self.escalated
+            or self.closed
             or self.actions
         )
 
@@ -71,6 +74,7 @@ def tick(
             report.proposals += [proposal_view(p) for p in result.proposals]
             report.withdrawn += [proposal_view(p) for p in result.withdrawn]
             report.escalations += [escalation_view(e) for e in result.escalations]
+            report.closed += [escalation_view(e) for e in result.closed]
             report.actions += len(result.actions)
             if progress is not None:
                 progress(done, len(candidates))
@@ -123,7 +127,12 @@ def _escalate_overdue(work: Work, report: TickReport) -> None:
     """
     overdue = work.session.exec(
         select(Escalation)
-        .where(Escalation.status == EscalationStatus.OPEN, Escalation.due_at < work.now)
+        .join(Case, Case.id == Escalation.case_id)
+        .where(
+            Escalation.status == EscalationStatus.OPEN,
+            Escalation.due_at < work.now,
+            col(Case.closed_at).is_(None),
+        )
         .order_by(Escalation.id)
     ).all()
     for escalation in overdue:

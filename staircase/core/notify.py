@@ -88,7 +88,7 @@ def enqueue(session: Session, escalation: Escalation, *, tz, now) -> int:
         if escalation.due_at
         else "for your information"
     )
-    subject = f"staircase: case {escalation.case_id} is on {escalation.step} — {due}"
+    subject = f"staircase: case {escalation.case_id}, escalation about {escalation.step} — {due}"
     body = (
         f"Escalation {escalation.id} about case {escalation.case_id} (unit {escalation.to_unit}), "
         f"step {escalation.step}: {due}.\n\n"
