@@ -10,6 +10,7 @@ decides legality; the state machine does.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -383,7 +384,7 @@ def raise_escalation(
     return escalation
 
 
-def _due(work: Work, order: EscalationOrder):
+def _due(work: Work, order: EscalationOrder) -> datetime | None:
     if order.acknowledge_days is None:
         return None
     return due_after(work.now, order.acknowledge_days, work.clock.tz)
