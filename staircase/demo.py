@@ -21,6 +21,7 @@ from staircase.cases.register import NewCase, open_case
 from staircase.cases.tick import tick
 from staircase.clock import Clock
 from staircase.core.work import Request
+from staircase.kinds import ActionStatus
 from staircase.views import Assessment, LogResult
 
 AREA, UNITS = "nord", ("solhaven", "egebakken")
@@ -206,11 +207,13 @@ def _follow_up(as_, leader_id: str, result: LogResult, story: str, when: datetim
     leader = as_(leader_id, when)
     for escalation in result.escalations:
         acknowledge(leader, escalation.id, note="Set; tages op på teammødet")
-    for action in result.actions:
-        doer = leader if action.owner == "unit_leader" else as_(action.owner, when)
-        close_action(doer, action.id, status="done", note="Gjort")
+    done = list(result.actions)
     for proposal in result.proposals:
         if story == "mindre":
             reject(leader, proposal.id, reason="Talt med familien; misforståelsen er afklaret")
         else:
-            accept(leader, proposal.id, reason="Drøftet på teammødet; vi lægger en plan")
+            decided = accept(leader, proposal.id, reason="Drøftet på teammødet; vi lægger en plan")
+            done = [a for a in decided.case.actions if a.status == ActionStatus.OPEN]
+    for action in done:
+        doer = leader if action.owner == "unit_leader" else as_(action.owner, when)
+        close_action(doer, action.id, status=ActionStatus.DONE, note="Gjort")
