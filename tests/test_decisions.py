@@ -125,6 +125,10 @@ def test_a_staff_move_to_a_leader_only_step_becomes_a_proposal(home) -> None:
         EscalationStatus.OPEN,
     )
     assert rows(home.url, Action) == [], "the step's actions wait for the step"
+    inbox = json.loads(cli(home, "--json", "inbox", who="LH").stdout)["items"]
+    assert {i["kind"]: i["what"] for i in inbox}["proposal"] == (
+        "decide: the case stands on godt; proposed kompliceret (proposed by AK: Truede en kollega)"
+    )
 
 
 def test_a_staff_proposal_is_the_leaders_to_decide(home) -> None:

@@ -101,7 +101,8 @@ def _proposals(work: Work) -> list[InboxItem]:
             "proposal",
             p.id,
             p.case_id,
-            f"decide: the case stands on {p.from_step}; proposed {p.to_step}",
+            f"decide: the case stands on {p.from_step}; proposed {p.to_step}"
+            + (f" ({p.reason})" if p.reason else ""),
             None,
         )
         for p in rows
