@@ -21,7 +21,7 @@ from staircase.cases.register import NewCase, open_case
 from staircase.cases.tick import tick
 from staircase.clock import Clock
 from staircase.core.work import Request
-from staircase.kinds import ActionStatus
+from staircase.kinds import ActionStatus, Addressee, Role
 from staircase.views import Assessment, LogResult
 
 AREA, UNITS = "nord", ("solhaven", "egebakken")
@@ -125,14 +125,14 @@ def _staff_and_units(as_, start: datetime) -> None:
     add_unit(admin, unit_id=AREA, name="Område Nord", parent=None, pack=None)
     add_unit(admin, unit_id=UNITS[0], name="Plejehjemmet Solhaven", parent=AREA, pack=None)
     add_unit(admin, unit_id=UNITS[1], name="Plejecentret Egebakken", parent=AREA, pack=None)
-    add_staff(admin, initials="KVA", name=NAMES["KVA"], role="quality", units=[])
-    add_staff(admin, initials="OL", name=NAMES["OL"], role="leader", units=[AREA, *UNITS])
+    add_staff(admin, initials="KVA", name=NAMES["KVA"], role=Role.QUALITY, units=[])
+    add_staff(admin, initials="OL", name=NAMES["OL"], role=Role.LEADER, units=[AREA, *UNITS])
     for unit in UNITS:
         add_staff(
-            admin, initials=LEADERS[unit], name=NAMES[LEADERS[unit]], role="leader", units=[unit]
+            admin, initials=LEADERS[unit], name=NAMES[LEADERS[unit]], role=Role.LEADER, units=[unit]
         )
         for initials in STAFF[unit]:
-            add_staff(admin, initials=initials, name=NAMES[initials], role="staff", units=[unit])
+            add_staff(admin, initials=initials, name=NAMES[initials], role=Role.STAFF, units=[unit])
 
 
 def _cases(as_, start: datetime, rng: random.Random) -> list[tuple[int, str, str]]:
@@ -215,5 +215,5 @@ def _follow_up(as_, leader_id: str, result: LogResult, story: str, when: datetim
             decided = accept(leader, proposal.id, reason="Drøftet på teammødet; vi lægger en plan")
             done = [a for a in decided.case.actions if a.status == ActionStatus.OPEN]
     for action in done:
-        doer = leader if action.owner == "unit_leader" else as_(action.owner, when)
+        doer = leader if action.owner == Addressee.UNIT_LEADER else as_(action.owner, when)
         close_action(doer, action.id, status=ActionStatus.DONE, note="Gjort")
