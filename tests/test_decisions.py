@@ -194,6 +194,14 @@ def test_an_escalation_for_a_step_no_longer_at_issue_is_closed(home) -> None:
     assert rows(home.url, Escalation)[0].status == EscalationStatus.CLOSED
 
 
+def test_an_overdue_escalation_no_longer_at_issue_is_closed_not_passed_on(home) -> None:
+    log(home.as_("AK", NOW - 59 * DAY), Entry(1, ("kritik",)))
+    report = tick(home.as_("ADM", NOW + 2 * DAY))
+    assert report.escalated == []
+    assert [e.status for e in report.closed] == ["closed"]
+    assert [e.to_role for e in rows(home.url, Escalation)] == ["unit_leader"]
+
+
 def test_closing_a_case_closes_its_escalations(home) -> None:
     log(home.as_("AK"), Entry(1, ("vold",)))
     result = close_case(home.as_("LH"), 1, reason="Beboeren er flyttet")

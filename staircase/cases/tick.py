@@ -65,7 +65,6 @@ def tick(
     with transaction(request, "tick", dry_run=dry_run) as work:
         _one_tick_at_a_time(work.session)
         work.send_mail = not dry_run
-        _escalate_overdue(work, report)
         candidates = _candidates(work)
         for done, case in enumerate(candidates, start=1):
             result = consequences.reevaluate(work, case)
@@ -79,6 +78,9 @@ def tick(
             if progress is not None:
                 progress(done, len(candidates))
         report.cases_checked = len(candidates)
+        # After the evaluation: an escalation whose step is no longer at
+        # issue has just been closed, and is not passed on to the area.
+        _escalate_overdue(work, report)
         work.audit("tick", subject=f"checked={len(candidates)} changed={report.changed}")
     report.mail = work.delivery
     return report
