@@ -184,10 +184,10 @@ def arrive(
     proposal's escalation, which the decision acknowledged) or one for the
     step is open already; a leader who moved the case decided it, so theirs
     (new or open) is acknowledged at once, and a new one only tells whom the
-    policy informs. The step's actions are created, each
-    unless one of its kind, or one that supersedes it, is open already.
-    A move down raises nothing: the open actions above are listed for the
-    leader instead (``open_above``).
+    policy informs. The step's actions are created, each unless one of its
+    kind, or one that supersedes it, is open already. A move down raises
+    nothing: the actions it leaves open are listed for the leader instead
+    (``left_open``).
     """
     arrival = Arrival()
     if pack.rank(move.to_step) <= pack.rank(move.from_step):
@@ -204,19 +204,19 @@ def arrive(
         ).all()
         for escalation in pending if decided else ():
             acknowledge_chain(work, escalation, note=f"the case was moved to {move.to_step}")
+            work.audit("escalation.ack", case_id=case.id, subject=str(escalation.id))
         if not pending:
             arrival.escalations.append(
                 raise_escalation(
                     work, case, order, acknowledged_by=work.actor.id if decided else None
                 )
             )
-    if pack.rank(move.to_step) > pack.bottom.rank:
-        for action_id in pack.get_step(move.to_step).actions:
-            action = create_action(
-                work, case, pack, action_id, rules=move.by_rule or (), evidence=move.evidence
-            )
-            if action is not None:
-                arrival.actions.append(action)
+    for action_id in pack.get_step(move.to_step).actions:
+        action = create_action(
+            work, case, pack, action_id, rules=move.by_rule or (), evidence=move.evidence
+        )
+        if action is not None:
+            arrival.actions.append(action)
     return arrival
 
 
