@@ -159,11 +159,14 @@ def accept(
     """Accept a proposal (leader of the unit): the case moves as proposed."""
     from staircase.cases.decide import accept as run_accept
 
-    render.outcome(
-        wants_json(ctx, json),
-        run_accept(request(ctx), proposal, reason=reason),
-        f"proposal {proposal} accepted",
-    )
+    result = run_accept(request(ctx), proposal, reason=reason)
+    if wants_json(ctx, json):
+        render.print_model(result)
+    else:
+        screens.print_decision(
+            result,
+            f"proposal {proposal} accepted: case {result.case.id} moved to {result.case.step}",
+        )
 
 
 def reject(
@@ -175,11 +178,11 @@ def reject(
     """Reject a proposal (leader of the unit); the same evidence won't raise it again."""
     from staircase.cases.decide import reject as run_reject
 
-    render.outcome(
-        wants_json(ctx, json),
-        run_reject(request(ctx), proposal, reason=reason),
-        f"proposal {proposal} rejected",
-    )
+    result = run_reject(request(ctx), proposal, reason=reason)
+    if wants_json(ctx, json):
+        render.print_model(result)
+    else:
+        screens.print_decision(result, f"proposal {proposal} rejected")
 
 
 def move(
@@ -192,5 +195,8 @@ def move(
     """Move a case: up to any step; down one step at a time (from større and up: leaders)."""
     from staircase.cases.decide import move as run_move
 
-    view = run_move(request(ctx), case, step, reason=reason)
-    render.outcome(wants_json(ctx, json), view, f"case {case} moved to {view.step}")
+    result = run_move(request(ctx), case, step, reason=reason)
+    if wants_json(ctx, json):
+        render.print_model(result)
+    else:
+        screens.print_decision(result, f"case {case} moved to {result.case.step}")

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from staircase.cli import render
+from staircase.cli import render, screens
 from staircase.cli.context import options, request, wants_json
 from staircase.cli.options import CaseId, JsonOutput, Reason
 
@@ -318,8 +318,8 @@ def case_close(
     """Close a case (leader of its unit, or admin); retention counts from now."""
     from staircase.cases.close import close_case
 
-    view = close_case(request(ctx), case, reason=reason)
+    result = close_case(request(ctx), case, reason=reason)
     if wants_json(ctx, json):
-        render.print_model(view)
+        render.print_model(result)
     else:
-        render.console().print(f"case {view.id} closed")
+        screens.print_decision(result, f"case {result.case.id} closed")

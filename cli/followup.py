@@ -5,6 +5,7 @@ import typer
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
 from staircase.cli.options import ActionId, AgreementId, CaseId, EscalationId, JsonOutput, Reason
+from staircase.kinds import ActionStatus
 
 action_app = typer.Typer(
     help="Recommended actions: mark them done or drop them.", no_args_is_help=True
@@ -40,6 +41,8 @@ def tick(
         out.print(f"  escalation {e.id}: case {e.case_id} to {e.to_role} ({e.to_unit})")
     for e in report.escalated:
         out.print(f"  escalation overdue → escalation {e.id} to {e.to_role} ({e.to_unit})")
+    for e in report.closed:
+        out.print(f"  escalation {e.id} closed: {e.note}")
     if report.actions:
         out.print(f"  {report.actions} actions created")
     if not report.changed:
@@ -69,7 +72,7 @@ def action_done(
     """Mark an action done."""
     from staircase.cases.followup import close_action
 
-    view = close_action(request(ctx), action, status="done", note=note)
+    view = close_action(request(ctx), action, status=ActionStatus.DONE, note=note)
     render.outcome(wants_json(ctx, json), view, f"action {action} done")
 
 
@@ -83,7 +86,7 @@ def action_drop(
     """Drop an action that is not needed, with the reason."""
     from staircase.cases.followup import close_action
 
-    view = close_action(request(ctx), action, status="dropped", note=reason)
+    view = close_action(request(ctx), action, status=ActionStatus.DROPPED, note=reason)
     render.outcome(wants_json(ctx, json), view, f"action {action} dropped")
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from staircase.clock import iso_utc
+from staircase.kinds import Addressee
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType
@@ -24,10 +25,10 @@ if TYPE_CHECKING:
     from staircase.domain.pack import Escalation, Pack, Rule, Step
 
 ROLES = {
-    "contact": "kontaktpersonen",
-    "unit_leader": "enhedens leder",
-    "area_leader": "områdelederen",
-    "safety_rep": "arbejdsmiljørepræsentanten",
+    Addressee.CONTACT: "kontaktpersonen",
+    Addressee.UNIT_LEADER: "enhedens leder",
+    Addressee.AREA_LEADER: "områdelederen",
+    Addressee.SAFETY_REP: "arbejdsmiljørepræsentanten",
 }
 """The pack's roles as staff say them (the ids stay in ``--json``)."""
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from staircase.cli import render
 
 if TYPE_CHECKING:
-    from staircase.views import Assessment, CaseView, LogResult
+    from staircase.views import Assessment, CaseView, DecisionView, LogResult
 
 
 def print_log(result: "LogResult") -> None:
@@ -39,6 +39,27 @@ def print_log(result: "LogResult") -> None:
     for a in result.actions:
         out.print(f"action {a.id}: {a.name} — {a.owner}")
     print_position(result.case)
+
+
+def print_decision(result: "DecisionView", done: str) -> None:
+    """What a decision did: ``done`` (or the proposal a staff move became),
+    the escalations it answered, and the actions left open for the leader."""
+    out = render.console()
+    p = result.proposal
+    if p is not None:
+        out.print(
+            f"proposal {p.id}: case {p.case_id} {p.from_step} → {p.to_step} waits for the "
+            "unit's leader (only a leader moves a case there)",
+            markup=False,
+        )
+    else:
+        out.print(done, markup=False)
+    for e in result.acknowledged:
+        out.print(f"escalation {e.id} ({e.step}) acknowledged by this decision", markup=False)
+    if result.left_open:
+        out.print("still open from a step the case has left (done or drop them):", markup=False)
+    for a in result.left_open:
+        out.print(f"  action {a.id}: {a.name} — {a.owner}", markup=False)
 
 
 def print_position(view: "CaseView") -> None:
@@ -77,9 +98,16 @@ def print_case(view: "CaseView") -> None:
     )
     render.table(
         "Escalations",
-        ["id", "step", "to", "due", "status"],
+        ["id", "step", "to", "due", "status", "note"],
         [
-            [e.id, e.step, f"{e.to_role} ({e.to_unit})", render.local_time(e.due), e.status]
+            [
+                e.id,
+                e.step,
+                f"{e.to_role} ({e.to_unit})",
+                render.local_time(e.due),
+                e.status,
+                e.note or "",
+            ]
             for e in view.escalations
         ],
     )
@@ -142,6 +170,8 @@ def print_assessment(result: "Assessment") -> None:
     """Render an assessment (also the end of ``staircase demo``)."""
     out = render.console()
     out.print(f"[bold]Assess[/bold] — units {', '.join(result.units)}: {result.total} open cases")
+    if result.first:
+        out.print("Your first assess: an overview of every case off the bottom step.")
     render.table(
         "Proposals waiting for your decision",
         ["id", "case", "move", "rules"],
@@ -152,9 +182,16 @@ def print_assessment(result: "Assessment") -> None:
     )
     render.table(
         "Escalations waiting for acknowledgement",
-        ["id", "case", "step", "to", "due"],
+        ["id", "case", "case on", "about", "to", "due"],
         [
-            [e.id, e.case_id, e.step, f"{e.to_role} ({e.to_unit})", render.local_time(e.due)]
+            [
+                e.id,
+                e.case_id,
+                e.case_step,
+                e.step,
+                f"{e.to_role} ({e.to_unit})",
+                render.local_time(e.due),
+            ]
             for e in result.escalations
         ],
     )
@@ -168,7 +205,7 @@ def print_assessment(result: "Assessment") -> None:
     )
     changed = [c for c in result.cases if c.changed]
     render.table(
-        "Changed since your last assess",
+        "Overview: cases off the bottom step" if result.first else "Changed since your last assess",
         ["case", "unit", "relative", "resident", "step", "indicated", "why"],
         [
             [

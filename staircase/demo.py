@@ -33,6 +33,7 @@ from staircase.cases.register import CaseEdit, NewCase, edit_case, open_case
 from staircase.cases.tick import tick
 from staircase.clock import Clock, resolve_tz
 from staircase.core.work import Request
+from staircase.kinds import ActionStatus, Role
 from staircase.views import Assessment, CaseView, LogResult, ProposalView
 
 ADMIN, AREA, UNITS = "ADM", "nord", ("solhaven", "egebakken")
@@ -317,13 +318,13 @@ def _staff_and_units(admin: Request) -> None:
     add_unit(admin, unit_id=AREA, name="Område Nord", parent=None, pack=None)
     add_unit(admin, unit_id=UNITS[0], name="Plejehjemmet Solhaven", parent=AREA, pack=None)
     add_unit(admin, unit_id=UNITS[1], name="Plejecentret Egebakken", parent=AREA, pack=None)
-    add_staff(admin, initials="KVA", name=NAMES["KVA"], role="quality", units=[])
-    add_staff(admin, initials="OL", name=NAMES["OL"], role="leader", units=[AREA, *UNITS])
+    add_staff(admin, initials="KVA", name=NAMES["KVA"], role=Role.QUALITY, units=[])
+    add_staff(admin, initials="OL", name=NAMES["OL"], role=Role.LEADER, units=[AREA, *UNITS])
     for unit in UNITS:
         leader = LEADERS[unit]
-        add_staff(admin, initials=leader, name=NAMES[leader], role="leader", units=[unit])
+        add_staff(admin, initials=leader, name=NAMES[leader], role=Role.LEADER, units=[unit])
         for initials in STAFF[unit]:
-            add_staff(admin, initials=initials, name=NAMES[initials], role="staff", units=[unit])
+            add_staff(admin, initials=initials, name=NAMES[initials], role=Role.STAFF, units=[unit])
 
 
 def _consent(n: int, k: int, relation: str) -> tuple[str, str | None]:
@@ -432,8 +433,8 @@ def _step_down(leader: Request, case: _Case, step: str, reason: str) -> CaseView
         if p.status == "open" and p.direction == "down" and p.to_step == step
     ]
     if waiting:
-        return accept(leader, waiting[0].id, reason=reason)
-    return move(leader, case.id, step, reason=reason)
+        return accept(leader, waiting[0].id, reason=reason).case
+    return move(leader, case.id, step, reason=reason).case
 
 
 def _follow_up(as_, leader_id: str, result: LogResult, case: _Case, when: datetime) -> None:
@@ -453,11 +454,11 @@ def _follow_up(as_, leader_id: str, result: LogResult, case: _Case, when: dateti
         if proposal.direction == "down" and leaves_it_to_the_leader:
             continue
         if case.story in ("mindre", "godt"):
-            case.view = reject(leader, proposal.id, reason=REJECTED)
+            case.view = reject(leader, proposal.id, reason=REJECTED).case
         else:
-            case.view = accept(leader, proposal.id, reason=_reason(case.story, proposal))
+            case.view = accept(leader, proposal.id, reason=_reason(case.story, proposal)).case
     for action in case.view.actions:
-        if action.status == "open":
+        if action.status == ActionStatus.OPEN:
             doer = leader if action.owner in ("unit_leader", leader_id) else as_(action.owner, when)
             close_action(doer, action.id, status="done", note="Udført og noteret i journalen")
 

@@ -7,19 +7,20 @@ times as ISO 8601 in UTC (§10.2), so scripts see exactly what the tables show.
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PlainSerializer
 
 from staircase.clock import iso_utc
+from staircase.kinds import (
+    ActionStatus,
+    Addressee,
+    AgreementStatus,
+    Direction,
+    EscalationStatus,
+    ProposalStatus,
+    Role,
+)
 
 Time = Annotated[datetime, PlainSerializer(iso_utc, return_type=str)]
-
-
-def _names(stored: object) -> object:
-    """Rule ids and roles are stored comma-separated; views show them as lists."""
-    return [part for part in stored.split(",") if part] if isinstance(stored, str) else stored
-
-
-Names = Annotated[list[str], BeforeValidator(_names)]
 
 
 class View(BaseModel):
@@ -38,7 +39,7 @@ class UnitView(View):
 class StaffView(View):
     id: str
     name: str
-    role: str
+    role: Role
     email: str | None = None
     units: list[str]
     active: bool = True
@@ -107,28 +108,34 @@ class ProposalView(View):
     case_id: int
     from_step: str
     to_step: str
-    direction: str
-    status: str
+    direction: Direction
+    status: ProposalStatus
     raised_at: Time
-    rules: Names
+    rules: list[str]
     decided_by: str | None = None
     decided_at: Time | None = None
     reason: str | None = None
 
 
 class EscalationView(View):
+    """An escalation; ``step`` is the step it is about, ``case_step`` where the case
+    stands (they differ while a step is only proposed), ``note`` the answer or,
+    for a closed one, why it closed."""
+
     id: int
     case_id: int
     step: str
-    to_role: str
+    to_role: Addressee
     to_unit: str
-    inform: Names
-    rules: Names
+    inform: list[Addressee]
+    rules: list[str]
     raised: Time = Field(validation_alias=AliasChoices("raised", "raised_at"))
     due: Time | None = Field(validation_alias=AliasChoices("due", "due_at"))
     acknowledged_by: str | None = None
     acknowledged_at: Time | None = None
-    status: str
+    status: EscalationStatus
+    note: str | None = None
+    case_step: str | None = None
 
 
 class ActionView(View):
@@ -138,7 +145,7 @@ class ActionView(View):
     name: str
     owner: str
     due: Time | None
-    status: str
+    status: ActionStatus
     note: str | None = None
 
 
@@ -168,7 +175,7 @@ class AgreementView(View):
     agreed_at: Time
     agreed_by: str
     review_at: Time | None
-    status: str
+    status: AgreementStatus
     closed_at: Time | None = None
     breaches: list[BreachView] = []
     reviews: list[ReviewView] = []
@@ -255,6 +262,21 @@ class IndicatorView(View):
     confirm: bool
 
 
+class DecisionView(View):
+    """What a person's decision did (accept, reject, move, close).
+
+    ``proposal`` is set when a staff member's move became a proposal for the
+    leader; ``acknowledged`` are the escalations the decision answered;
+    ``left_open`` the open actions of steps the case has left (or of a
+    closed case), for the leader to close or keep.
+    """
+
+    case: CaseView
+    proposal: ProposalView | None = None
+    acknowledged: list[EscalationView] = []
+    left_open: list[ActionView] = []
+
+
 class LogResult(View):
     """What ``staircase log`` created and what followed from it."""
 
@@ -289,9 +311,14 @@ class AssessedCase(View):
 
 
 class Assessment(View):
-    """The leader's view (§1.2, §10.4)."""
+    """The leader's view (§1.2, §10.4).
+
+    ``first`` marks a person's first assess: there is no "since last time"
+    yet, so ``changed`` marks the cases off the bottom step, as an overview.
+    """
 
     units: list[str]
+    first: bool
     cases: list[AssessedCase]
     proposals: list[ProposalView]
     escalations: list[EscalationView]

@@ -51,7 +51,7 @@ def test_three_mindre_in_30_days_propose_stoerre_and_escalate(home) -> None:
 def test_leader_accepts_then_staff_cannot_move_down_and_leader_moves_one_step(home) -> None:
     three_mindre(home)
     [proposal] = show_case(home.as_("LH"), 1).proposals
-    after = accept(home.as_("LH"), proposal.id, reason="Drøftet på teammødet")
+    after = accept(home.as_("LH"), proposal.id, reason="Drøftet på teammødet").case
     assert after.step == "stoerre"
     assert after.proposals[0].status == "accepted"
 
@@ -62,7 +62,7 @@ def test_leader_accepts_then_staff_cannot_move_down_and_leader_moves_one_step(ho
         move(home.as_("LH"), 1, "godt", reason="Alt er godt")
     assert show_case(home.as_("LH"), 1).step == "stoerre"
 
-    moved = move(home.as_("LH"), 1, "mindre", reason="Aftaler overholdes igen")
+    moved = move(home.as_("LH"), 1, "mindre", reason="Aftaler overholdes igen").case
     assert moved.step == "mindre"
     assert [t.to_step for t in moved.transitions] == ["mindre", "stoerre", "mindre"]
     assert [p.status for p in moved.proposals] == ["accepted"], "undone: not proposed again"

@@ -7,7 +7,6 @@ from sqlmodel import col, delete, select
 
 from staircase.clock import Clock
 from staircase.core import audit
-from staircase.core.identity import ROLES
 from staircase.core.lookup import get_unit, require_reason
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
@@ -17,6 +16,7 @@ from staircase.db.models import Action, Case, CaseChange, Membership, Resident, 
 from staircase.db.store import session_scope
 from staircase.domain.pack import load_pack
 from staircase.errors import InvalidInput, NotFound
+from staircase.kinds import Role
 from staircase.text import did_you_mean
 from staircase.views import Handover, ResidentView, StaffChange, StaffView, UnitView
 
@@ -42,10 +42,10 @@ def init(url: str, *, admin: str, name: str, clock: Clock) -> InitResult:
     before, after = upgrade(url)
     with session_scope(url, write=True) as session:
         existing = session.get(Staff, admin)
-        if existing is not None and existing.role != "admin":
+        if existing is not None and existing.role != Role.ADMIN:
             raise InvalidInput(f"{admin} already exists with role {existing.role}, not admin")
         if existing is None:
-            session.add(Staff(id=admin, name=name, role="admin"))
+            session.add(Staff(id=admin, name=name, role=Role.ADMIN))
             session.flush()
             audit.append(
                 session,
@@ -112,11 +112,12 @@ def _check_email(email: str | None) -> None:
 
 
 def _check_role(role: str, units: list[str]) -> None:
-    if role not in ROLES:
+    roles = list(Role)
+    if role not in roles:
         raise InvalidInput(
-            f'unknown role "{role}"{did_you_mean(role, list(ROLES))} (roles: {", ".join(ROLES)})'
+            f'unknown role "{role}"{did_you_mean(role, roles)} (roles: {", ".join(roles)})'
         )
-    if role in ("staff", "leader") and not units:
+    if role in (Role.STAFF, Role.LEADER) and not units:
         raise InvalidInput(f"a {role} belongs to at least one unit; add --unit ID")
 
 

@@ -5,13 +5,18 @@ indicate now, what changed since this person's previous assess, and what
 waits for a decision. It reads set-wise — one query for the cases, one for
 the observations inside the widest rule window, streamed in case order —
 and runs the engine per case in memory, so it stays linear in the data.
+
+"Changed" is decided by what happened since the person's last assess — a
+new observation, a move either way, a proposal raised or decided, an
+escalation raised — not by comparing two snapshots, which would miss a
+case that went up and came back down in between.
 """
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import groupby
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, func, insert, union
 from sqlmodel import Session, col, select
 
 from staircase.cases.show import action_view, escalation_view, proposal_view, why_view
@@ -20,28 +25,33 @@ from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
     Action,
     AssessSeen,
+    AuditEntry,
     Case,
     Escalation,
     Observation,
     Proposal,
     Relative,
     Resident,
+    Transition,
     Unit,
 )
 from staircase.domain.engine import CaseState, Fact, evaluate
 from staircase.domain.pack import Pack, load_pack
 from staircase.errors import NotAllowed
+from staircase.kinds import ActionStatus, EscalationStatus, ProposalStatus, Role
 from staircase.views import AssessedCase, Assessment
 
 
 def assess(request: Request, *, unit: str | None = None, all_units: bool = False) -> Assessment:
     """Assess the acting person's units (or one unit, or all for quality/admin)."""
     with transaction(request, "assess") as work:
-        if all_units and work.actor.role not in ("quality", "admin"):
+        if all_units and work.actor.role not in (Role.QUALITY, Role.ADMIN):
             raise NotAllowed("assess --all: only quality and admin read across all units")
         units = None if all_units else visible_units(work, unit, "assess")
         packs = _packs(work.session, units)
-        cases = list(_assessed_cases(work, units, packs))
+        last = _last_assess(work)
+        changed = _changed_since(work.session, units, last) if last else None
+        cases = list(_assessed_cases(work, units, packs, changed))
         _remember(work, cases)
         for case in cases:
             work.audit("case.read", case_id=case.id, subject="assess")
@@ -51,6 +61,7 @@ def assess(request: Request, *, unit: str | None = None, all_units: bool = False
             steps[case.step] = steps.get(case.step, 0) + 1
         return Assessment(
             units=sorted(packs) if units is None else units,
+            first=last is None,
             cases=cases,
             proposals=_open_proposals(work.session, units),
             escalations=_open_escalations(work.session, units),
@@ -71,8 +82,34 @@ def _in_units(query, column, units: list[str] | None):
     return query if units is None else query.where(col(column).in_(units))
 
 
+def _last_assess(work: Work) -> datetime | None:
+    """When this person last assessed, on the clock they assessed by (None: never)."""
+    return work.session.exec(
+        select(func.max(func.coalesce(AuditEntry.clock, AuditEntry.at))).where(
+            AuditEntry.actor == work.actor.id,
+            AuditEntry.action == "assess",
+            AuditEntry.outcome == "ok",
+        )
+    ).one()
+
+
+def _changed_since(session: Session, units: list[str] | None, since: datetime) -> set[int]:
+    """The cases something happened to after ``since``: one query over the event tables."""
+    events = [
+        select(Observation.case_id).where(Observation.logged_at > since),
+        select(Transition.case_id).where(Transition.at > since),
+        select(Proposal.case_id).where(
+            (Proposal.raised_at > since) | (Proposal.decided_at > since)
+        ),
+        select(Escalation.case_id).where(Escalation.raised_at > since),
+    ]
+    happened = union(*events).subquery()
+    query = select(Case.id).where(col(Case.id).in_(select(happened.c.case_id)))
+    return set(session.exec(_in_units(query, Case.unit_id, units)).all())
+
+
 def _assessed_cases(
-    work: Work, units: list[str] | None, packs: dict[str, Pack]
+    work: Work, units: list[str] | None, packs: dict[str, Pack], changed: set[int] | None
 ) -> Iterator[AssessedCase]:
     session = work.session
     cases = session.exec(
@@ -106,18 +143,14 @@ def _assessed_cases(
             why=why_view(evaluation),
             previous_step=before.step if before else None,
             previous_indicated=before.indicated if before else None,
-            changed=_changed(before, step, evaluation.indicated, pack),
+            # At a first assess there is no "since": the cases off the bottom
+            # step are the overview, not forty quiet cases as news.
+            changed=(
+                case_id in changed
+                if changed is not None
+                else step != pack.bottom.id or evaluation.indicated != pack.bottom.id
+            ),
         )
-
-
-def _changed(before: AssessSeen | None, step: str, indicated: str, pack: Pack) -> bool:
-    """Changed since this person's last assess; at their first, every case off the bottom step.
-
-    A leader's first assess should not list forty quiet cases as news.
-    """
-    if before is None:
-        return step != pack.bottom.id or indicated != pack.bottom.id
-    return (before.step, before.indicated) != (step, indicated)
 
 
 def _facts_by_case(
@@ -176,7 +209,9 @@ def _remember(work: Work, cases: list[AssessedCase]) -> None:
 
 def _open_proposals(session: Session, units: list[str] | None) -> list:
     query = (
-        select(Proposal).join(Case, Case.id == Proposal.case_id).where(Proposal.status == "open")
+        select(Proposal)
+        .join(Case, Case.id == Proposal.case_id)
+        .where(Proposal.status == ProposalStatus.OPEN)
     )
     return [
         proposal_view(p)
@@ -187,22 +222,21 @@ def _open_proposals(session: Session, units: list[str] | None) -> list:
 def _open_escalations(session: Session, units: list[str] | None) -> list:
     """Escalations not yet acknowledged, addressed to these units or raised in them."""
     query = (
-        select(Escalation)
+        select(Escalation, Case.step)
         .join(Case, Case.id == Escalation.case_id)
-        .where(Escalation.status == "open")
+        .where(Escalation.status == EscalationStatus.OPEN, col(Case.closed_at).is_(None))
     )
     if units is not None:
         query = query.where(col(Case.unit_id).in_(units) | col(Escalation.to_unit).in_(units))
-    return [
-        escalation_view(e) for e in session.exec(query.order_by(Escalation.due_at, Escalation.id))
-    ]
+    rows = session.exec(query.order_by(Escalation.due_at, Escalation.id))
+    return [escalation_view(e, case_step) for e, case_step in rows]
 
 
 def _overdue_actions(work: Work, units: list[str] | None, packs: dict[str, Pack]) -> list:
     query = (
         select(Action, Case.unit_id)
         .join(Case, Case.id == Action.case_id)
-        .where(Action.status == "open", Action.due_at < work.now)
+        .where(Action.status == ActionStatus.OPEN, Action.due_at < work.now)
     )
     rows = work.session.exec(_in_units(query, Case.unit_id, units).order_by(Action.due_at))
     return [action_view(packs[unit_id], action) for action, unit_id in rows]

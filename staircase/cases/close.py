@@ -3,24 +3,27 @@
 A case ends when the relationship does: the resident moved or died, the
 relative withdrew. Closing is what starts the retention clock (§6.6), so
 it is a decision with a reason, taken by the unit's leader or an admin.
-Open proposals are withdrawn, since nobody will decide them; open
-escalations and actions stay visible as they were. Closed cases leave
-assess, tick and case list, and refuse new observations.
+Nobody will decide a closed case's proposals or should be chased about its
+escalations: open proposals are withdrawn and open escalations closed
+(§3.4). Open actions stay as they were and are listed for the leader.
+Closed cases leave assess, tick and case list, and refuse new observations.
 """
 
 from sqlmodel import select
 
-from staircase.cases.show import case_view
+from staircase.cases import consequences
+from staircase.cases.show import action_view, case_view
 from staircase.clock import format_local
-from staircase.core.lookup import get_case, require_reason
+from staircase.core.lookup import get_case, pack_for, require_reason
 from staircase.core.permissions import permit_unit
-from staircase.core.work import Request, Work, transaction
+from staircase.core.work import Request, transaction
 from staircase.db.models import Proposal
 from staircase.errors import InvalidInput
-from staircase.views import CaseView
+from staircase.kinds import ProposalStatus
+from staircase.views import DecisionView
 
 
-def close_case(request: Request, case_id: int, *, reason: str | None) -> CaseView:
+def close_case(request: Request, case_id: int, *, reason: str | None) -> DecisionView:
     """Close a case now; the reason goes to the audit detail, outside the chain."""
     why = require_reason(reason, doing="closing a case")
     with transaction(request, "case.close") as work:
@@ -29,21 +32,20 @@ def close_case(request: Request, case_id: int, *, reason: str | None) -> CaseVie
         if case.closed_at is not None:
             closed = format_local(case.closed_at, work.clock.tz)
             raise InvalidInput(f"case {case_id} was already closed on {closed}")
-        _withdraw_proposals(work, case_id)
+        open_ones = work.session.exec(
+            select(Proposal).where(
+                Proposal.case_id == case_id, Proposal.status == ProposalStatus.OPEN
+            )
+        ).all()
+        for proposal in open_ones:
+            consequences.withdraw(work, proposal, "case closed")
+        consequences.close_escalations_not_at_issue(work, case, reason="case closed")
         case.closed_at = work.now
         work.session.add(case)
         work.session.flush()
         work.audit("case.close", case_id=case_id, detail=why)
-        return case_view(work, case)
-
-
-def _withdraw_proposals(work: Work, case_id: int) -> None:
-    """Nobody will decide a closed case's proposals: withdraw them, as tick would."""
-    open_ones = work.session.exec(
-        select(Proposal).where(Proposal.case_id == case_id, Proposal.status == "open")
-    ).all()
-    for proposal in open_ones:
-        proposal.status, proposal.decided_at = "withdrawn", work.now
-        proposal.reason = "case closed"
-        work.session.add(proposal)
-        work.audit("proposal.withdraw", case_id=case_id, subject=str(proposal.id))
+        pack = pack_for(work.session, case)
+        left = consequences.left_open(work.session, case, pack)
+        return DecisionView(
+            case=case_view(work, case), left_open=[action_view(pack, a) for a in left]
+        )

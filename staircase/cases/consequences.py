@@ -2,14 +2,17 @@
 
 ``reevaluate`` is the single path from observations to consequences: it is
 called after a log, a decision, a move and by tick, so an automatic move, a
-proposal, an escalation or an action always arises the same way. Nothing
-here decides legality; the state machine does.
+proposal, an escalation or an action always arises the same way. ``arrive``
+is the single path for a case arriving on a higher step, whoever moved it —
+the rules, an accepted proposal, a person — so the step's policy (its
+escalation, its actions) applies the same way each time. Nothing here
+decides legality; the state machine does.
 """
 
 from dataclasses import dataclass, field
-from itertools import pairwise
+from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from staircase.clock import due_after
 from staircase.core import notify
@@ -19,6 +22,7 @@ from staircase.db.models import Action, Case, Escalation, Observation, Proposal,
 from staircase.domain.engine import CaseState, EscalationOrder, Evaluation, Fact, evaluate
 from staircase.domain.machine import machine_for
 from staircase.domain.pack import Pack
+from staircase.kinds import ActionStatus, Addressee, Direction, EscalationStatus, ProposalStatus
 
 
 @dataclass
@@ -30,16 +34,8 @@ class Consequences:
     proposals: list[Proposal] = field(default_factory=list)
     withdrawn: list[Proposal] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
+    closed: list[Escalation] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
-
-
-def ids(evidence: frozenset[int] | tuple[int, ...]) -> str:
-    """Evidence as stored: sorted observation ids, comma-separated."""
-    return ",".join(str(i) for i in sorted(evidence))
-
-
-def parse_ids(stored: str) -> frozenset[int]:
-    return frozenset(int(i) for i in stored.split(",") if i)
 
 
 def facts(session: Session, case_id: int) -> list[Fact]:
@@ -60,27 +56,44 @@ def facts(session: Session, case_id: int) -> list[Fact]:
 
 
 def case_state(session: Session, case: Case) -> CaseState:
-    """The case's step and what people have already ruled on (§3.3 "no nagging").
+    """The case's step and what people have already ruled on (§3.3).
 
-    Dismissed evidence: a rejected proposal up, and a move up on evidence
-    (automatic, or an accepted proposal) that a person undid by moving the
-    case down from that step. The calm count for a step down restarts at the
-    arrival on the step and at a rejected down proposal.
+    Dismissed (no nagging): the evidence of a rejected proposal up. Set
+    aside: every observation logged up to the latest move down by a person
+    (their own move, or a proposal down they accepted) — the person judged
+    the case with those in view, so only later observations raise it again.
+    The calm count for a step down restarts at the arrival on the step and
+    at a rejected down proposal.
     """
     pack = pack_for(session, case)
     decided = session.exec(
-        select(Proposal).where(Proposal.case_id == case.id, Proposal.status == "rejected")
+        select(Proposal).where(
+            Proposal.case_id == case.id, Proposal.status == ProposalStatus.REJECTED
+        )
     ).all()
-    dismissed = {o for p in decided if p.direction == "up" for o in parse_ids(p.evidence)}
-    floors = [case.step_since, *(p.decided_at for p in decided if p.direction == "down")]
+    dismissed = {o for p in decided if p.direction == Direction.UP for o in p.evidence}
+    floors = [case.step_since, *(p.decided_at for p in decided if p.direction == Direction.DOWN)]
     moves = session.exec(
-        select(Transition).where(Transition.case_id == case.id).order_by(Transition.id)
+        select(Transition).where(
+            Transition.case_id == case.id, col(Transition.by_staff).is_not(None)
+        )
     ).all()
-    for arrival, leaving in pairwise(moves):
-        undone = leaving.by_staff and leaving.from_step == arrival.to_step
-        if undone and pack.rank(leaving.to_step) < pack.rank(leaving.from_step):
-            dismissed |= parse_ids(arrival.evidence)
-    return CaseState(step=case.step, calm_floor=max(floors), dismissed=frozenset(dismissed))
+    downs = [t.at for t in moves if pack.rank(t.to_step) < pack.rank(t.from_step)]
+    set_aside: frozenset[int] = frozenset()
+    if downs:
+        set_aside = frozenset(
+            session.exec(
+                select(Observation.id).where(
+                    Observation.case_id == case.id, Observation.logged_at <= max(downs)
+                )
+            ).all()
+        )
+    return CaseState(
+        step=case.step,
+        calm_floor=max(floors),
+        dismissed=frozenset(dismissed),
+        set_aside=set_aside,
+    )
 
 
 def reevaluate(work: Work, case: Case) -> Consequences:
@@ -99,12 +112,16 @@ def reevaluate(work: Work, case: Case) -> Consequences:
             by_rules=evaluation,
             reason="indicated by " + ", ".join(r.rule for r in evaluation.why),
         )
+        arrival = arrive(work, case, pack, result.moved)
+        result.escalations += arrival.escalations
+        result.actions += arrival.actions
     _reconcile_proposals(work, case, pack, evaluation, result)
-    for order in evaluation.escalations:
+    for order in _orders_at_issue(work.session, case, pack, evaluation, result.proposals):
         escalation = _escalate(work, case, order)
         if escalation is not None:
             result.escalations.append(escalation)
-    result.actions = _recommend(work, case, pack, evaluation)
+    result.actions += _rule_actions(work, case, pack, evaluation)
+    result.closed = close_escalations_not_at_issue(work, case)
     return result
 
 
@@ -120,10 +137,10 @@ def record_move(
 ) -> Transition:
     """Move the case through the state machine and record the Transition.
 
-    ``evidence`` (or the rules' own) is kept with the move, so that a person
-    undoing it later dismisses that evidence (§3.3, no nagging).
+    ``evidence`` (or the rules' own) is kept with the move: the history says
+    what the move rested on.
     """
-    by_leader = work.actor.is_leader and case.unit_id in work.actor.units
+    by_leader = leads(work, case)
     mover = "rules" if by_rules else "person"
     machine_for(pack).move(case.step, to_step, mover=mover, by_leader=by_leader)
     transition = Transition(
@@ -132,11 +149,11 @@ def record_move(
         to_step=to_step,
         at=work.now,
         by_staff=None if by_rules else work.actor.id,
-        by_rule=",".join(r.rule for r in by_rules.why) if by_rules else None,
+        by_rule=tuple(r.rule for r in by_rules.why) if by_rules else None,
         reason=reason,
         pack=pack.id,
         pack_version=pack.version,
-        evidence=ids(by_rules.basis if by_rules else evidence),
+        evidence=by_rules.basis if by_rules else evidence,
     )
     case.step, case.step_since = to_step, work.now
     work.session.add_all([transition, case])
@@ -145,23 +162,108 @@ def record_move(
     return transition
 
 
+def leads(work: Work, case: Case) -> bool:
+    """Is the acting person a leader over the case's unit (§3.3 "only a leader")?"""
+    return work.actor.is_leader and case.unit_id in work.actor.units
+
+
+@dataclass
+class Arrival:
+    """What a case's arrival on a higher step raised."""
+
+    escalations: list[Escalation] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+
+def arrive(
+    work: Work, case: Case, pack: Pack, move: Transition, *, escalated: bool = False
+) -> Arrival:
+    """Apply the policy of the step a case arrived on from below (§3.3, §3.4).
+
+    The step's escalation is raised unless ``escalated`` (an accepted
+    proposal's escalation, which the decision acknowledged) or one for the
+    step is open already; a leader who moved the case decided it, so theirs
+    (new or open) is acknowledged at once, and a new one only tells whom the
+    policy informs. The step's actions are created, each unless one of its
+    kind, or one that supersedes it, is open already. A move down raises
+    nothing: the actions it leaves open are listed for the leader instead
+    (``left_open``).
+    """
+    arrival = Arrival()
+    if pack.rank(move.to_step) <= pack.rank(move.from_step):
+        return arrival
+    order = policy_order(pack, move.to_step, rules=move.by_rule or (), evidence=move.evidence)
+    if order is not None and not escalated:
+        decided = move.by_staff is not None and leads(work, case)
+        pending = work.session.exec(
+            select(Escalation).where(
+                Escalation.case_id == case.id,
+                Escalation.step == move.to_step,
+                Escalation.status == EscalationStatus.OPEN,
+            )
+        ).all()
+        for escalation in pending if decided else ():
+            acknowledge_chain(work, escalation, note=f"the case was moved to {move.to_step}")
+            work.audit("escalation.ack", case_id=case.id, subject=str(escalation.id))
+        if not pending:
+            arrival.escalations.append(
+                raise_escalation(
+                    work, case, order, acknowledged_by=work.actor.id if decided else None
+                )
+            )
+    for action_id in pack.get_step(move.to_step).actions:
+        action = create_action(
+            work, case, pack, action_id, rules=move.by_rule or (), evidence=move.evidence
+        )
+        if action is not None:
+            arrival.actions.append(action)
+    return arrival
+
+
+def policy_order(
+    pack: Pack, step_id: str, *, rules: tuple[str, ...], evidence: frozenset[int] | tuple[int, ...]
+) -> EscalationOrder | None:
+    """The step's own escalation policy as an order, or None where it asks nobody."""
+    policy = pack.get_step(step_id).escalation
+    if policy.to == "none" or (policy.acknowledge_days is None and not policy.inform):
+        return None
+    return EscalationOrder(
+        step=step_id,
+        to=policy.to,
+        acknowledge_days=policy.acknowledge_days,
+        inform=policy.inform,
+        rules=tuple(rules),
+        evidence=frozenset(evidence),
+    )
+
+
 def _reconcile_proposals(
     work: Work, case: Case, pack: Pack, evaluation: Evaluation, result: Consequences
 ) -> None:
-    """Keep exactly the proposal the evaluation supports open; withdraw the rest."""
+    """Keep exactly the proposal the evaluation supports open; withdraw the rest.
+
+    A proposal a person made (a staff member's move to a ``leader_only``
+    step) is not the rules' to withdraw: it waits for its leader, unless the
+    case has since arrived on its step.
+    """
     wanted = evaluation.proposal
     open_ones = work.session.exec(
-        select(Proposal).where(Proposal.case_id == case.id, Proposal.status == "open")
+        select(Proposal).where(Proposal.case_id == case.id, Proposal.status == ProposalStatus.OPEN)
     ).all()
     for proposal in open_ones:
-        if wanted and proposal.to_step == wanted.to_step and proposal.from_step == case.step:
+        current = proposal.from_step == case.step
+        if wanted and proposal.to_step == wanted.to_step and current:
             wanted = None
             continue
-        proposal.status, proposal.decided_at = "withdrawn", work.now
-        proposal.reason = "no longer indicated"
-        work.session.add(proposal)
+        if made_by_person(proposal) and current:
+            continue
+        reason = (
+            f"the case was moved to {case.step}"
+            if proposal.to_step == case.step or not current
+            else "no longer indicated"
+        )
+        withdraw(work, proposal, reason)
         result.withdrawn.append(proposal)
-        work.audit("proposal.withdraw", case_id=case.id, subject=str(proposal.id))
     if wanted is None:
         return
     proposal = Proposal(
@@ -170,8 +272,8 @@ def _reconcile_proposals(
         to_step=wanted.to_step,
         direction=wanted.direction,
         raised_at=work.now,
-        rules=",".join(r.rule for r in evaluation.why),
-        evidence=ids(wanted.evidence),
+        rules=tuple(r.rule for r in evaluation.why),
+        evidence=wanted.evidence,
         pack=pack.id,
         pack_version=pack.version,
     )
@@ -179,6 +281,50 @@ def _reconcile_proposals(
     work.session.flush()
     result.proposals.append(proposal)
     work.audit("proposal.raise", case_id=case.id, subject=f"{proposal.id}:{wanted.to_step}")
+
+
+def made_by_person(proposal: Proposal) -> bool:
+    """A proposal up that no rule made: a staff member's move to a ``leader_only`` step."""
+    return proposal.direction == Direction.UP and not proposal.rules
+
+
+def withdraw(work: Work, proposal: Proposal, reason: str) -> None:
+    """Withdraw an open proposal nobody needs to decide any more, saying why."""
+    proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, work.now
+    proposal.reason = reason
+    work.session.add(proposal)
+    work.audit("proposal.withdraw", case_id=proposal.case_id, subject=str(proposal.id))
+
+
+def steps_at_issue(session: Session, case: Case) -> set[str]:
+    """The step the case stands on and every step an open proposal would move it to."""
+    proposed = session.exec(
+        select(Proposal.to_step).where(
+            Proposal.case_id == case.id, Proposal.status == ProposalStatus.OPEN
+        )
+    ).all()
+    return {case.step, *proposed}
+
+
+def _orders_at_issue(
+    session: Session, case: Case, pack: Pack, evaluation: Evaluation, raised: list[Proposal]
+) -> list[EscalationOrder]:
+    """The escalations to raise: the engine's, for steps at issue, and each new proposal's.
+
+    An order for a step the case neither stands on nor is proposed for
+    (evidence a person set aside by moving the case down) raises nothing.
+    A new proposal up always brings its step's escalation (§3.3), even when
+    the engine's orders speak of another step.
+    """
+    at_issue = steps_at_issue(session, case)
+    orders = [o for o in evaluation.escalations if o.step in at_issue]
+    for proposal in raised:
+        if proposal.direction == Direction.UP and all(o.step != proposal.to_step for o in orders):
+            order = policy_order(
+                pack, proposal.to_step, rules=proposal.rules, evidence=proposal.evidence
+            )
+            orders += [order] if order is not None else []
+    return orders
 
 
 def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | None:
@@ -192,44 +338,61 @@ def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | No
     earlier = work.session.exec(
         select(Escalation).where(Escalation.case_id == case.id, Escalation.to_role == order.to)
     ).all()
-    seen = frozenset().union(*(parse_ids(e.evidence) for e in earlier))
+    seen = frozenset().union(*(e.evidence for e in earlier))
     if order.evidence <= seen:
         return None
-    due = (
-        due_after(work.now, order.acknowledge_days, work.clock.tz)
-        if order.acknowledge_days is not None
-        else None
+    pending = next(
+        (e for e in earlier if e.status == EscalationStatus.OPEN and e.step == order.step), None
     )
-    pending = next((e for e in earlier if e.status == "open" and e.step == order.step), None)
-    if pending is not None:
-        pending.evidence = ids(parse_ids(pending.evidence) | order.evidence)
-        pending.rules = _joined(pending.rules, order.rules)
-        pending.inform = _joined(pending.inform, order.inform)
-        if due is not None and (pending.due_at is None or due < pending.due_at):
-            pending.due_at = due
-        work.session.add(pending)
-        return None
+    if pending is None:
+        return raise_escalation(work, case, order)
+    due = _due(work, order)
+    pending.evidence = frozenset(pending.evidence) | order.evidence
+    pending.rules = _joined(pending.rules, order.rules)
+    pending.inform = _joined(pending.inform, order.inform)
+    if due is not None and (pending.due_at is None or due < pending.due_at):
+        pending.due_at = due
+    work.session.add(pending)
+    return None
+
+
+def raise_escalation(
+    work: Work, case: Case, order: EscalationOrder, *, acknowledged_by: str | None = None
+) -> Escalation:
+    """Store a new escalation and tell its people; acknowledged at once when its
+    addressee is the very leader who decided the move."""
     escalation = Escalation(
         case_id=case.id,
         step=order.step,
         to_role=order.to,
         to_unit=_unit_for(work.session, case, order.to),
-        inform=",".join(order.inform),
-        rules=",".join(order.rules),
-        evidence=ids(order.evidence),
+        inform=order.inform,
+        rules=order.rules,
+        evidence=order.evidence,
         raised_at=work.now,
-        due_at=due,
+        due_at=_due(work, order),
     )
+    if acknowledged_by is not None:
+        escalation.status = EscalationStatus.ACKNOWLEDGED
+        escalation.acknowledged_by, escalation.acknowledged_at = acknowledged_by, work.now
+        escalation.note = "decided by the leader who moved the case"
     work.session.add(escalation)
     work.session.flush()
     work.audit("escalation.raise", case_id=case.id, subject=f"{escalation.id}:{order.to}")
-    queue_mail(work, escalation)
+    if acknowledged_by is None or escalation.inform:
+        queue_mail(work, escalation)
     return escalation
 
 
-def _joined(stored: str, more: tuple[str, ...]) -> str:
-    """A stored comma list with more names added, each once, in order."""
-    return ",".join(dict.fromkeys(n for n in (*stored.split(","), *more) if n))
+def _due(work: Work, order: EscalationOrder) -> datetime | None:
+    if order.acknowledge_days is None:
+        return None
+    return due_after(work.now, order.acknowledge_days, work.clock.tz)
+
+
+def _joined(stored: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    """A stored list with more names added, each once, in order."""
+    return tuple(dict.fromkeys((*stored, *more)))
 
 
 def queue_mail(work: Work, escalation: Escalation) -> None:
@@ -242,58 +405,164 @@ def queue_mail(work: Work, escalation: Escalation) -> None:
 
 def _unit_for(session: Session, case: Case, role: str) -> str:
     """The unit whose leader a role means: the area (parent) for ``area_leader``."""
-    if role != "area_leader":
+    if role != Addressee.AREA_LEADER:
         return case.unit_id
     unit = session.get(Unit, case.unit_id)
     return unit.parent_id or unit.id
 
 
-def _recommend(work: Work, case: Case, pack: Pack, evaluation: Evaluation) -> list[Action]:
-    """Create the recommended actions that new evidence calls for.
+def acknowledge_chain(work: Work, escalation: Escalation, *, note: str | None) -> None:
+    """Acknowledge the escalation and every link it was escalated from or to."""
+    for link in escalation_chain(work.session, escalation):
+        if link.status in (EscalationStatus.OPEN, EscalationStatus.ESCALATED):
+            link.status = EscalationStatus.ACKNOWLEDGED
+            link.acknowledged_by, link.acknowledged_at = work.actor.id, work.now
+            link.note = note
+            work.session.add(link)
 
-    An action is not created again while one with the same id is open, nor
-    for evidence an earlier one already answered; a new episode (say a second
-    violent incident) creates it anew.
+
+def escalation_chain(session: Session, escalation: Escalation) -> list[Escalation]:
+    """The escalation with those it was escalated from and to."""
+    root = escalation
+    while root.escalated_from_id is not None:
+        root = session.get(Escalation, root.escalated_from_id)
+    chain, current = [root], root
+    while nxt := session.exec(
+        select(Escalation).where(Escalation.escalated_from_id == current.id)
+    ).first():
+        chain.append(nxt)
+        current = nxt
+    return chain
+
+
+def close_escalations_not_at_issue(
+    work: Work, case: Case, *, reason: str | None = None
+) -> list[Escalation]:
+    """Close the open escalations for a step the case neither stands on nor is proposed for.
+
+    Nobody should be chased to acknowledge a step that is no longer at issue
+    (§3.4); the reason is kept in the escalation's note. With ``reason`` (a
+    closed case) every open escalation closes.
+    """
+    at_issue = set() if reason else steps_at_issue(work.session, case)
+    stale = work.session.exec(
+        select(Escalation).where(
+            Escalation.case_id == case.id, Escalation.status == EscalationStatus.OPEN
+        )
+    ).all()
+    closed = []
+    for escalation in stale:
+        if escalation.step in at_issue:
+            continue
+        escalation.status = EscalationStatus.CLOSED
+        escalation.note = reason or (
+            f"closed: {escalation.step} is no longer at issue; "
+            f"the case stands on {case.step} and is not proposed for {escalation.step}"
+        )
+        work.session.add(escalation)
+        work.audit("escalation.close", case_id=case.id, subject=str(escalation.id))
+        closed.append(escalation)
+    return closed
+
+
+def create_action(
+    work: Work,
+    case: Case,
+    pack: Pack,
+    action_id: str,
+    *,
+    rules: tuple[str, ...],
+    evidence: frozenset[int] | tuple[int, ...],
+) -> Action | None:
+    """Create one recommended action, unless it (or one that supersedes it) is open.
+
+    Its owner is the pack's; an action for the contact person goes to the
+    unit's leader when the case has none, so no action is owned by nobody.
+    Open actions it supersedes are closed as replaced (§3.4).
+    """
+    spec = pack.action(action_id)
+    open_ids = set(
+        work.session.exec(
+            select(Action.action).where(
+                Action.case_id == case.id, Action.status == ActionStatus.OPEN
+            )
+        ).all()
+    )
+    if action_id in open_ids or any(action_id in pack.supersedes(a) for a in open_ids):
+        return None
+    owner = spec.owner
+    if owner == Addressee.CONTACT and case.contact_id is None:
+        owner = Addressee.UNIT_LEADER
+    action = Action(
+        case_id=case.id,
+        action=action_id,
+        owner_role=owner,
+        owner_id=case.contact_id if owner == Addressee.CONTACT else None,
+        created_at=work.now,
+        due_at=due_after(work.now, spec.due_days, work.clock.tz),
+        rules=tuple(rules),
+        evidence=frozenset(evidence),
+    )
+    work.session.add(action)
+    work.session.flush()
+    work.audit("action.create", case_id=case.id, subject=f"{action.id}:{action_id}")
+    _replace(work, case, action, spec.supersede)
+    return action
+
+
+def _replace(work: Work, case: Case, by: Action, superseded: tuple[str, ...]) -> None:
+    if not superseded:
+        return
+    replaced = work.session.exec(
+        select(Action).where(
+            Action.case_id == case.id,
+            Action.status == ActionStatus.OPEN,
+            col(Action.action).in_(superseded),
+        )
+    ).all()
+    for action in replaced:
+        action.status, action.closed_at = ActionStatus.REPLACED, work.now
+        action.note = f"replaced by action {by.id} ({by.action})"
+        work.session.add(action)
+        work.audit("action.replace", case_id=case.id, subject=f"{action.id}->{by.id}")
+
+
+def _rule_actions(work: Work, case: Case, pack: Pack, evaluation: Evaluation) -> list[Action]:
+    """Create the actions of the rules that fired on new evidence, at once (§3.4).
+
+    A rule's own actions (the work-environment ones) do not wait for any
+    step: a violent episode is registered the same day. An action is not
+    created again for evidence an earlier one of its kind already answered;
+    a new episode creates it anew.
     """
     existing = work.session.exec(select(Action).where(Action.case_id == case.id)).all()
     created = []
-    for action_id, evidence in _action_evidence(pack, evaluation).items():
-        same = [a for a in existing if a.action == action_id]
-        if any(a.status == "open" for a in same):
-            continue
-        if evidence <= frozenset().union(*(parse_ids(a.evidence) for a in same)):
-            continue
-        spec = pack.action(action_id)
-        action = Action(
-            case_id=case.id,
-            action=action_id,
-            owner_role=spec.owner,
-            owner_id=case.contact_id if spec.owner == "contact" else None,
-            created_at=work.now,
-            due_at=due_after(work.now, spec.due_days, work.clock.tz),
-            rules=",".join(
-                r.rule for r in evaluation.fired if action_id in _rule_actions(pack, r.rule)
-            ),
-            evidence=ids(evidence),
-        )
-        work.session.add(action)
-        created.append(action)
-    work.session.flush()
-    for action in created:
-        work.audit("action.create", case_id=case.id, subject=f"{action.id}:{action.action}")
+    for reason in evaluation.fired:
+        for action_id in pack.get_rule(reason.rule).then.actions:
+            answered = frozenset().union(*(a.evidence for a in existing if a.action == action_id))
+            if frozenset(reason.observations) <= answered:
+                continue
+            action = create_action(
+                work, case, pack, action_id, rules=(reason.rule,), evidence=reason.observations
+            )
+            if action is not None:
+                created.append(action)
+                existing.append(action)
     return created
 
 
-def _rule_actions(pack: Pack, rule_id: str) -> tuple[str, ...]:
-    return pack.get_rule(rule_id).then.actions
+def left_open(session: Session, case: Case, pack: Pack) -> list[Action]:
+    """The open actions a move down or a close leaves behind, for the leader (§3.4).
 
-
-def _action_evidence(pack: Pack, evaluation: Evaluation) -> dict[str, frozenset[int]]:
-    """Each recommended action with the observations that call for it."""
-    evidence: dict[str, frozenset[int]] = {}
-    for reason in evaluation.fired:
-        for action_id in _rule_actions(pack, reason.rule):
-            evidence[action_id] = evidence.get(action_id, frozenset()) | set(reason.observations)
-    for action_id in evaluation.actions:
-        evidence.setdefault(action_id, evaluation.evidence)
-    return evidence
+    After a move down: those that do not belong to the step the case now
+    stands on or below (a higher step's, or a rule's). After a close: all.
+    They stay open — a person decides whether they are still needed.
+    """
+    rank = pack.rank(case.step) if case.closed_at is None else pack.bottom.rank - 1
+    kept = {a for step in pack.ladder if step.rank <= rank for a in step.actions}
+    rows = session.exec(
+        select(Action)
+        .where(Action.case_id == case.id, Action.status == ActionStatus.OPEN)
+        .order_by(Action.id)
+    ).all()
+    return [a for a in rows if a.action not in kept]

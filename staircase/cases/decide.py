@@ -1,18 +1,24 @@
 """People deciding (§3.3): accepting or rejecting proposals, moving cases.
 
 Every decision needs a reason, passes the state machine, becomes a
-Transition, and is followed by a re-evaluation so proposals and
-escalations stay consistent with the new step.
+Transition (or, for a staff member's move to a ``leader_only`` step, a
+proposal for the unit's leader), and is followed by a re-evaluation so
+proposals and escalations stay consistent with the new step.
 """
 
+from sqlmodel import select
+
 from staircase.cases import consequences
-from staircase.cases.show import case_view
+from staircase.cases.show import action_view, case_view, escalation_view, proposal_view
 from staircase.core.lookup import get_open_case, pack_for, require_reason
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
-from staircase.db.models import Case, Proposal
+from staircase.db.models import Case, Escalation, Proposal, Transition
+from staircase.domain.machine import machine_for
+from staircase.domain.pack import Pack
 from staircase.errors import InvalidInput, NotFound
-from staircase.views import CaseView
+from staircase.kinds import Direction, EscalationStatus, ProposalStatus
+from staircase.views import DecisionView, EscalationView
 
 
 def _open_proposal(work: Work, proposal_id: int) -> tuple[Proposal, Case]:
@@ -20,18 +26,22 @@ def _open_proposal(work: Work, proposal_id: int) -> tuple[Proposal, Case]:
     proposal = work.session.get(Proposal, proposal_id)
     if proposal is None:
         raise NotFound(f"no proposal {proposal_id}; see `staircase assess`")
-    if proposal.status != "open":
+    if proposal.status != ProposalStatus.OPEN:
         raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
     case = get_open_case(work.session, proposal.case_id)
     work.session.refresh(proposal)  # as it is now that the case is locked: decided once
-    if proposal.status != "open":
+    if proposal.status != ProposalStatus.OPEN:
         raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
     permit_unit(work.actor, case.unit_id, "proposal.decide")
     return proposal, case
 
 
-def accept(request: Request, proposal_id: int, *, reason: str | None) -> CaseView:
-    """A leader accepts a proposal: the case moves as proposed."""
+def accept(request: Request, proposal_id: int, *, reason: str | None) -> DecisionView:
+    """A leader accepts a proposal: the case moves as proposed.
+
+    The escalation raised with the proposal is acknowledged by the decision
+    and is the arrival's escalation: nothing new to acknowledge (§3.3).
+    """
     why = require_reason(reason, doing="a decision")
     with transaction(request, "proposal.decide") as work:
         proposal, case = _open_proposal(work, proposal_id)
@@ -41,43 +51,141 @@ def accept(request: Request, proposal_id: int, *, reason: str | None) -> CaseVie
                 f"but the case is now on {case.step}; run `staircase show {case.id}`"
             )
         pack = pack_for(work.session, case)
-        _decide(work, proposal, "accepted", why)
-        consequences.record_move(
+        acknowledged = _decide(work, proposal, ProposalStatus.ACCEPTED, why)
+        move = consequences.record_move(
             work,
             case,
             pack,
             proposal.to_step,
             reason=f"proposal {proposal_id} accepted: {why}",
-            evidence=consequences.parse_ids(proposal.evidence),
+            evidence=frozenset(proposal.evidence),
         )
-        return case_view(work, case, consequences.reevaluate(work, case).evaluation)
+        return _after_move(work, case, pack, move, acknowledged=tuple(acknowledged))
 
 
-def reject(request: Request, proposal_id: int, *, reason: str | None) -> CaseView:
-    """A leader rejects a proposal; the same evidence will not raise it again."""
+def reject(request: Request, proposal_id: int, *, reason: str | None) -> DecisionView:
+    """A leader rejects a proposal; the same evidence will not raise it again.
+
+    The escalation raised with it is acknowledged by the decision: the
+    leader has looked at the case, and is not chased for it any more.
+    """
     why = require_reason(reason, doing="a decision")
     with transaction(request, "proposal.decide") as work:
         proposal, case = _open_proposal(work, proposal_id)
-        _decide(work, proposal, "rejected", why)
-        return case_view(work, case)
+        acknowledged = _decide(work, proposal, ProposalStatus.REJECTED, why)
+        return DecisionView(case=case_view(work, case), acknowledged=acknowledged)
 
 
-def _decide(work: Work, proposal: Proposal, status: str, reason: str) -> None:
+def _decide(
+    work: Work, proposal: Proposal, status: ProposalStatus, reason: str
+) -> list[EscalationView]:
+    """Record the decision and acknowledge the escalations raised with the proposal."""
     proposal.status, proposal.reason = status, reason
     proposal.decided_by, proposal.decided_at = work.actor.id, work.now
     work.session.add(proposal)
-    verb = {"accepted": "accept", "rejected": "reject"}[status]
+    verb = {ProposalStatus.ACCEPTED: "accept", ProposalStatus.REJECTED: "reject"}[status]
     work.audit(
         f"proposal.{verb}", case_id=proposal.case_id, subject=str(proposal.id), detail=reason
     )
+    if proposal.direction != Direction.UP:
+        return []
+    raised_with = work.session.exec(
+        select(Escalation).where(
+            Escalation.case_id == proposal.case_id,
+            Escalation.step == proposal.to_step,
+            Escalation.status == EscalationStatus.OPEN,
+        )
+    ).all()
+    note = f"proposal {proposal.id} {status}"
+    for escalation in raised_with:
+        consequences.acknowledge_chain(work, escalation, note=note)
+        work.audit("escalation.ack", case_id=proposal.case_id, subject=str(escalation.id))
+    return [escalation_view(e) for e in raised_with]
 
 
-def move(request: Request, case_id: int, step: str, *, reason: str | None) -> CaseView:
-    """A person moves a case; the state machine says whether they may."""
+def move(request: Request, case_id: int, step: str, *, reason: str | None) -> DecisionView:
+    """A person moves a case; the state machine says whether they may.
+
+    A staff member's move up to a ``leader_only`` step becomes a proposal
+    for the unit's leader, with the step's escalation (§3.3): labelling a
+    relationship is a leader's decision, and the leader hears of it at once.
+    """
     why = require_reason(reason, doing="a decision")
     with transaction(request, "move") as work:
         case = get_open_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "move")
         pack = pack_for(work.session, case)
-        consequences.record_move(work, case, pack, pack.step(step).id, reason=why)
-        return case_view(work, case, consequences.reevaluate(work, case).evaluation)
+        target = pack.step(step)
+        going_up = target.rank > pack.rank(case.step)
+        if going_up and target.leader_only and not consequences.leads(work, case):
+            return _propose(work, case, pack, target.id, why)
+        transition = consequences.record_move(work, case, pack, target.id, reason=why)
+        return _after_move(work, case, pack, transition)
+
+
+def _after_move(
+    work: Work,
+    case: Case,
+    pack: Pack,
+    move: Transition,
+    *,
+    acknowledged: tuple[EscalationView, ...] = (),
+) -> DecisionView:
+    """The arrival's policy, a re-evaluation, and what the leader should see next."""
+    consequences.arrive(work, case, pack, move, escalated=bool(acknowledged))
+    evaluation = consequences.reevaluate(work, case).evaluation
+    went_down = pack.rank(move.to_step) < pack.rank(move.from_step)
+    left = consequences.left_open(work.session, case, pack) if went_down else []
+    return DecisionView(
+        case=case_view(work, case, evaluation),
+        acknowledged=list(acknowledged),
+        left_open=[action_view(pack, a) for a in left],
+    )
+
+
+def _propose(work: Work, case: Case, pack: Pack, target: str, why: str) -> DecisionView:
+    """A staff member's move to a ``leader_only`` step, as a proposal with its escalation.
+
+    An open proposal to the same step stands (the staff member agrees with
+    it); any other open proposal up gives way to this one.
+    """
+    machine_for(pack).move(case.step, target, by_leader=True)  # refuses what no one may do
+    open_ones = work.session.exec(
+        select(Proposal).where(Proposal.case_id == case.id, Proposal.status == ProposalStatus.OPEN)
+    ).all()
+    proposal = next((p for p in open_ones if p.to_step == target), None)
+    for other in open_ones:
+        if other is not proposal and other.direction == Direction.UP:
+            consequences.withdraw(
+                work, other, f"replaced by {work.actor.id}'s proposal of {target}"
+            )
+    if proposal is None:
+        proposal = Proposal(
+            case_id=case.id,
+            from_step=case.step,
+            to_step=target,
+            direction=Direction.UP,
+            raised_at=work.now,
+            reason=f"proposed by {work.actor.id}: {why}",
+            pack=pack.id,
+            pack_version=pack.version,
+        )
+        work.session.add(proposal)
+        work.session.flush()
+        work.audit("proposal.raise", case_id=case.id, subject=f"{proposal.id}:{target}", detail=why)
+    if target not in _escalated_steps(work, case):
+        order = consequences.policy_order(pack, target, rules=(), evidence=())
+        if order is not None:
+            consequences.raise_escalation(work, case, order)
+    return DecisionView(case=case_view(work, case), proposal=proposal_view(proposal))
+
+
+def _escalated_steps(work: Work, case: Case) -> set[str]:
+    """The steps an open escalation of the case is about."""
+    return set(
+        work.session.exec(
+            select(Escalation.step).where(
+                Escalation.case_id == case.id, Escalation.status == EscalationStatus.OPEN
+            )
+        ).all()
+    )

@@ -7,8 +7,9 @@ the case to ``consequences.reevaluate``.
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from staircase.cases.consequences import acknowledge_chain, escalation_chain
 from staircase.cases.observe import record
 from staircase.cases.show import action_view, agreement_views, escalation_view
 from staircase.clock import parse_when
@@ -26,30 +27,17 @@ from staircase.db.models import (
     Escalation,
 )
 from staircase.errors import InvalidInput, NotAllowed, NotFound
+from staircase.kinds import ActionStatus, Addressee, AgreementStatus, EscalationStatus
 from staircase.text import did_you_mean
 from staircase.views import ActionView, AgreementView, BreachResult, EscalationView
 
 
 def addressed_to(session: Session, actor: Actor, escalation: Escalation) -> bool:
     """Is this escalation for this person? Leaders of its unit; the contact person."""
-    if escalation.to_role == "contact":
+    if escalation.to_role == Addressee.CONTACT:
         case = session.get(Case, escalation.case_id)
         return case is not None and case.contact_id == actor.id
     return actor.is_leader and escalation.to_unit in actor.members_of
-
-
-def _chain(session: Session, escalation: Escalation) -> list[Escalation]:
-    """The escalation with those it was escalated from and to."""
-    root = escalation
-    while root.escalated_from_id is not None:
-        root = session.get(Escalation, root.escalated_from_id)
-    chain, current = [root], root
-    while nxt := session.exec(
-        select(Escalation).where(Escalation.escalated_from_id == current.id)
-    ).first():
-        chain.append(nxt)
-        current = nxt
-    return chain
 
 
 def acknowledge(request: Request, escalation_id: int, *, note: str | None = None) -> EscalationView:
@@ -59,35 +47,31 @@ def acknowledge(request: Request, escalation_id: int, *, note: str | None = None
         escalation = work.session.get(Escalation, escalation_id)
         if escalation is None:
             raise NotFound(f"no escalation {escalation_id}; see `staircase inbox`")
-        if escalation.status == "acknowledged":
+        if escalation.status == EscalationStatus.ACKNOWLEDGED:
             raise InvalidInput(
                 f"escalation {escalation_id} was already acknowledged "
                 f"by {escalation.acknowledged_by}"
             )
-        chain = _chain(work.session, escalation)
+        if escalation.status == EscalationStatus.CLOSED:
+            raise InvalidInput(f"escalation {escalation_id} is closed ({escalation.note})")
+        chain = escalation_chain(work.session, escalation)
         if not any(addressed_to(work.session, work.actor, e) for e in chain):
             raise NotAllowed(
                 f"escalation {escalation_id} is for the {escalation.to_role.replace('_', ' ')} of "
                 f"{escalation.to_unit}, not for {work.actor.id}"
             )
-        for link in chain:
-            if link.status != "acknowledged":
-                link.status, link.acknowledged_by, link.acknowledged_at = (
-                    "acknowledged",
-                    work.actor.id,
-                    work.now,
-                )
-                link.note = note
-                work.session.add(link)
+        acknowledge_chain(work, escalation, note=note)
         work.audit(
             "escalation.ack", case_id=escalation.case_id, subject=str(escalation_id), detail=note
         )
         return escalation_view(escalation)
 
 
-def close_action(request: Request, action_id: int, *, status: str, note: str | None) -> ActionView:
+def close_action(
+    request: Request, action_id: int, *, status: ActionStatus, note: str | None
+) -> ActionView:
     """Mark an action done, or drop it with a reason."""
-    if status == "dropped":
+    if status == ActionStatus.DROPPED:
         note = require_reason(note, doing="dropping an action")
     refuse_cpr(note, field="the note")
     with transaction(request, "action.close") as work:
@@ -96,7 +80,7 @@ def close_action(request: Request, action_id: int, *, status: str, note: str | N
             raise NotFound(f"no action {action_id}; see `staircase inbox`")
         case = get_case(work.session, action.case_id)
         permit_unit(work.actor, case.unit_id, "action.close")
-        if action.status != "open":
+        if action.status != ActionStatus.OPEN:
             raise InvalidInput(f"action {action_id} is already {action.status}")
         action.status, action.note = status, note
         action.closed_by, action.closed_at = work.actor.id, work.now
@@ -149,7 +133,7 @@ def _active_agreement(work: Work, agreement_id: int) -> tuple[Agreement, Case]:
         raise NotFound(f"no agreement {agreement_id}; see `staircase show CASE`")
     case = get_open_case(work.session, agreement.case_id)
     permit_unit(work.actor, case.unit_id, "agreement")
-    if agreement.status != "active":
+    if agreement.status != AgreementStatus.ACTIVE:
         raise InvalidInput(f"agreement {agreement_id} is already {agreement.status}")
     return agreement, case
 
@@ -232,7 +216,7 @@ def end_agreement(request: Request, agreement_id: int) -> AgreementView:
     """An agreement has run its course (kept, replaced, or no longer relevant after a breach)."""
     with transaction(request, "agreement") as work:
         agreement, case = _active_agreement(work, agreement_id)
-        agreement.status, agreement.closed_at = "ended", work.now
+        agreement.status, agreement.closed_at = AgreementStatus.ENDED, work.now
         work.session.add(agreement)
         work.session.flush()
         work.audit("agreement.ended", case_id=case.id, subject=str(agreement.id))

@@ -13,6 +13,13 @@ from staircase.cases.followup import addressed_to
 from staircase.core.lookup import pack_for
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import Action, Agreement, Case, Escalation, Proposal, Unit
+from staircase.kinds import (
+    ActionStatus,
+    Addressee,
+    AgreementStatus,
+    EscalationStatus,
+    ProposalStatus,
+)
 from staircase.views import Inbox, InboxItem
 
 
@@ -46,11 +53,16 @@ def _mine(work: Work, query):
 
 
 def _escalations(work: Work) -> list[InboxItem]:
-    rows = work.session.exec(select(Escalation).where(Escalation.status == "open")).all()
+    rows = work.session.exec(
+        select(Escalation, Case.step)
+        .join(Case, Case.id == Escalation.case_id)
+        .where(Escalation.status == EscalationStatus.OPEN, col(Case.closed_at).is_(None))
+    ).all()
     items = []
-    for escalation in rows:
+    for escalation, case_step in rows:
+        about = _about(escalation, case_step)
         if addressed_to(work.session, work.actor, escalation):
-            what = f"acknowledge: case on {escalation.step} ({escalation.rules})"
+            what = f"acknowledge: {about}"
             items.append(
                 _item(
                     work, "escalation", escalation.id, escalation.case_id, what, escalation.due_at
@@ -58,12 +70,20 @@ def _escalations(work: Work) -> list[InboxItem]:
             )
         elif (
             work.actor.is_leader
-            and "area_leader" in escalation.inform.split(",")
+            and Addressee.AREA_LEADER in escalation.inform
             and _in_area(work, escalation)
         ):
-            what = f"for your information: case on {escalation.step}"
+            what = f"for your information: {about}"
             items.append(_item(work, "informed", escalation.id, escalation.case_id, what, None))
     return items
+
+
+def _about(escalation: Escalation, case_step: str) -> str:
+    """What an escalation is about, naming the step the case stands on and the one at issue."""
+    rules = f" ({', '.join(escalation.rules)})" if escalation.rules else ""
+    if escalation.step == case_step:
+        return f"case on {case_step}{rules}"
+    return f"{escalation.step} proposed; the case stands on {case_step}{rules}"
 
 
 def _in_area(work: Work, escalation: Escalation) -> bool:
@@ -74,19 +94,29 @@ def _in_area(work: Work, escalation: Escalation) -> bool:
 def _proposals(work: Work) -> list[InboxItem]:
     if not work.actor.is_leader:
         return []
-    rows = _mine(work, select(Proposal).where(Proposal.status == "open"))
+    rows = _mine(work, select(Proposal).where(Proposal.status == ProposalStatus.OPEN))
     return [
-        _item(work, "proposal", p.id, p.case_id, f"decide: {p.from_step} → {p.to_step}", None)
+        _item(
+            work,
+            "proposal",
+            p.id,
+            p.case_id,
+            f"decide: the case stands on {p.from_step}; proposed {p.to_step}"
+            + (f" ({p.reason})" if p.reason else ""),
+            None,
+        )
         for p in rows
     ]
 
 
 def _actions(work: Work) -> list[InboxItem]:
-    rows = _mine(work, select(Action).where(Action.status == "open"))
+    rows = _mine(work, select(Action).where(Action.status == ActionStatus.OPEN))
     items = []
     for action in rows:
         mine = action.owner_id == work.actor.id or (
-            action.owner_id is None and action.owner_role == "unit_leader" and work.actor.is_leader
+            action.owner_id is None
+            and action.owner_role == Addressee.UNIT_LEADER
+            and work.actor.is_leader
         )
         if mine:
             case = work.session.get(Case, action.case_id)
@@ -99,7 +129,7 @@ def _agreements(work: Work) -> list[InboxItem]:
     rows = _mine(
         work,
         select(Agreement).where(
-            Agreement.status == "active",
+            Agreement.status == AgreementStatus.ACTIVE,
             col(Agreement.review_at).is_not(None),
             Agreement.review_at <= work.now,
         ),

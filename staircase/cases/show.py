@@ -81,7 +81,7 @@ def case_view(work: Work, case: Case, evaluation: Evaluation | None = None) -> C
         indicated_step=evaluation.indicated,
         why=why_view(evaluation),
         proposals=[proposal_view(p) for p in _rows(session, Proposal, case.id)],
-        escalations=[escalation_view(e) for e in _rows(session, Escalation, case.id)],
+        escalations=[escalation_view(e, case.step) for e in _rows(session, Escalation, case.id)],
         actions=[action_view(pack, a) for a in _rows(session, Action, case.id)],
         agreements=agreement_views(session, case.id),
         observations=_observations(session, pack, case.id),
@@ -146,8 +146,10 @@ def proposal_view(proposal: Proposal) -> ProposalView:
     return ProposalView.model_validate(proposal)
 
 
-def escalation_view(escalation: Escalation) -> EscalationView:
-    return EscalationView.model_validate(escalation)
+def escalation_view(escalation: Escalation, case_step: str | None = None) -> EscalationView:
+    """The escalation, with the step its case stands on when the caller knows it."""
+    view = EscalationView.model_validate(escalation)
+    return view.model_copy(update={"case_step": case_step}) if case_step else view
 
 
 def action_view(pack: Pack, action: Action) -> ActionView:
@@ -169,7 +171,7 @@ def transition_view(transition: Transition) -> TransitionView:
         from_step=transition.from_step,
         to_step=transition.to_step,
         at=transition.at,
-        by=transition.by_staff or f"rule:{transition.by_rule}",
+        by=transition.by_staff or "rule:" + ", ".join(transition.by_rule or ()),
         reason=transition.reason,
         pack=transition.pack,
         pack_version=transition.pack_version,

@@ -5,7 +5,8 @@ windows, calm cases earn a proposal down, and escalations left
 unacknowledged past their deadline go to the next level — like the
 time-based escalations of ticket systems. Idempotent: a second run at the
 same now finds nothing left to do, because every consequence is recorded
-with the evidence or deadline that caused it.
+with the evidence or deadline that caused it. A closed case is never
+touched (§3.4): neither evaluated nor escalated.
 """
 
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from staircase.core.notify import Delivery
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import Case, Escalation, Observation, Proposal, Unit
 from staircase.domain.pack import load_pack
+from staircase.kinds import Addressee, EscalationStatus, ProposalStatus
 from staircase.views import EscalationView, ProposalView
 
 Progress = Callable[[int, int], None]
@@ -37,6 +39,7 @@ class TickReport(BaseModel):
     withdrawn: list[ProposalView] = []
     escalations: list[EscalationView] = []
     escalated: list[EscalationView] = []
+    closed: list[EscalationView] = []
     actions: int = 0
     mail: Delivery | None = None
 
@@ -49,6 +52,7 @@ class TickReport(BaseModel):
             or self.withdrawn
             or self.escalations
             or self.escalated
+            or self.closed
             or self.actions
         )
 
@@ -61,7 +65,6 @@ def tick(
     with transaction(request, "tick", dry_run=dry_run) as work:
         _one_tick_at_a_time(work.session)
         work.send_mail = not dry_run
-        _escalate_overdue(work, report)
         candidates = _candidates(work)
         for done, case in enumerate(candidates, start=1):
             result = consequences.reevaluate(work, case)
@@ -70,10 +73,14 @@ def tick(
             report.proposals += [proposal_view(p) for p in result.proposals]
             report.withdrawn += [proposal_view(p) for p in result.withdrawn]
             report.escalations += [escalation_view(e) for e in result.escalations]
+            report.closed += [escalation_view(e) for e in result.closed]
             report.actions += len(result.actions)
             if progress is not None:
                 progress(done, len(candidates))
         report.cases_checked = len(candidates)
+        # After the evaluation: an escalation whose step is no longer at
+        # issue has just been closed, and is not passed on to the area.
+        _escalate_overdue(work, report)
         work.audit("tick", subject=f"checked={len(candidates)} changed={report.changed}")
     report.mail = work.delivery
     return report
@@ -106,7 +113,7 @@ def _candidates(work: Work) -> list[Case]:
     recent = select(Observation.case_id).where(
         Observation.occurred_at >= work.now - timedelta(days=widest)
     )
-    pending = select(Proposal.case_id).where(Proposal.status == "open")
+    pending = select(Proposal.case_id).where(Proposal.status == ProposalStatus.OPEN)
     query = select(Case).where(
         col(Case.closed_at).is_(None),
         col(Case.step).not_in(bottoms) | col(Case.id).in_(recent) | col(Case.id).in_(pending),
@@ -122,7 +129,12 @@ def _escalate_overdue(work: Work, report: TickReport) -> None:
     """
     overdue = work.session.exec(
         select(Escalation)
-        .where(Escalation.status == "open", Escalation.due_at < work.now)
+        .join(Case, Case.id == Escalation.case_id)
+        .where(
+            Escalation.status == EscalationStatus.OPEN,
+            Escalation.due_at < work.now,
+            col(Case.closed_at).is_(None),
+        )
         .order_by(Escalation.id)
     ).all()
     for escalation in overdue:
@@ -133,16 +145,16 @@ def _escalate_overdue(work: Work, report: TickReport) -> None:
         higher = Escalation(
             case_id=escalation.case_id,
             step=escalation.step,
-            to_role="area_leader",
+            to_role=Addressee.AREA_LEADER,
             to_unit=parent,
             inform=escalation.inform,
-            rules=",".join([*escalation.rules.split(","), "tick:overdue"]).strip(","),
+            rules=(*escalation.rules, "tick:overdue"),
             evidence=escalation.evidence,
             raised_at=work.now,
             due_at=work.now + max(window, timedelta(days=1)),
             escalated_from_id=escalation.id,
         )
-        escalation.status = "escalated"
+        escalation.status = EscalationStatus.ESCALATED
         work.session.add_all([escalation, higher])
         work.session.flush()
         report.escalated.append(escalation_view(higher))

@@ -7,8 +7,7 @@ from sqlmodel import Session, select
 
 from staircase.db.models import Membership, Staff, Unit
 from staircase.errors import InvalidInput
-
-ROLES = ("staff", "leader", "quality", "admin")
+from staircase.kinds import Role
 
 
 @dataclass(frozen=True)
@@ -22,13 +21,13 @@ class Actor:
 
     id: str
     name: str
-    role: str
+    role: Role
     units: frozenset[str]
     members_of: frozenset[str]
 
     @property
     def is_leader(self) -> bool:
-        return self.role == "leader"
+        return self.role == Role.LEADER
 
 
 def login_name(given: str | None) -> str:

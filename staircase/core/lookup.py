@@ -13,6 +13,7 @@ from staircase.cpr import refuse_cpr
 from staircase.db.models import Case, Resident, Unit
 from staircase.domain.pack import Pack, load_pack
 from staircase.errors import InvalidInput, NotFound
+from staircase.kinds import Role
 from staircase.text import did_you_mean
 
 
@@ -70,7 +71,7 @@ def visible_units(work: Work, unit: str | None, action: str) -> list[str] | None
         get_unit(work.session, unit)
         permit_unit(work.actor, unit, action)
         return [unit]
-    if work.actor.role in ("quality", "admin"):
+    if work.actor.role in (Role.QUALITY, Role.ADMIN):
         return None
     return sorted(work.actor.units)
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from staircase.clock import format_local
 from staircase.db.models import Case, Escalation, Membership, Notification, Staff, Unit
 from staircase.errors import InvalidInput
+from staircase.kinds import Addressee, Role
 
 SEND_TIMEOUT_S = 10
 
@@ -59,11 +60,11 @@ class Delivery:
 def recipients(session: Session, escalation: Escalation) -> list[Staff]:
     """The people an escalation is addressed to or informs, who have an e-mail address."""
     case = session.get(Case, escalation.case_id)
-    if escalation.to_role == "contact":
+    if escalation.to_role == Addressee.CONTACT:
         people = [session.get(Staff, case.contact_id)] if case.contact_id else []
     else:
         people = _leaders(session, escalation.to_unit)
-    if "area_leader" in escalation.inform.split(","):
+    if Addressee.AREA_LEADER in escalation.inform:
         unit = session.get(Unit, case.unit_id)
         people += _leaders(session, unit.parent_id) if unit and unit.parent_id else []
     unique = {p.id: p for p in people if p is not None and p.email and p.active}
@@ -75,7 +76,7 @@ def _leaders(session: Session, unit_id: str) -> list[Staff]:
         session.exec(
             select(Staff)
             .join(Membership, col(Membership.staff_id) == Staff.id)
-            .where(Membership.unit_id == unit_id, Staff.role == "leader")
+            .where(Membership.unit_id == unit_id, Staff.role == Role.LEADER)
         ).all()
     )
 
@@ -87,7 +88,7 @@ def enqueue(session: Session, escalation: Escalation, *, tz, now) -> int:
         if escalation.due_at
         else "for your information"
     )
-    subject = f"staircase: case {escalation.case_id} is on {escalation.step} — {due}"
+    subject = f"staircase: case {escalation.case_id}, escalation about {escalation.step} — {due}"
     body = (
         f"Escalation {escalation.id} about case {escalation.case_id} (unit {escalation.to_unit}), "
         f"step {escalation.step}: {due}.\n\n"

@@ -7,11 +7,12 @@ units; admin manages the set-up. A refusal is audited by ``work.py``.
 
 from staircase.core.identity import Actor
 from staircase.errors import NotAllowed
+from staircase.kinds import Role
 
-STAFF, LEADER, QUALITY, ADMIN = "staff", "leader", "quality", "admin"
+STAFF, LEADER, QUALITY, ADMIN = Role.STAFF, Role.LEADER, Role.QUALITY, Role.ADMIN
 EVERYONE = frozenset({STAFF, LEADER, QUALITY, ADMIN})
 
-PERMISSIONS: dict[str, frozenset[str]] = {
+PERMISSIONS: dict[str, frozenset[Role]] = {
     "unit.add": frozenset({ADMIN}),
     "unit.list": EVERYONE,
     "staff.add": frozenset({ADMIN}),
@@ -43,7 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 _READS = frozenset({"case.show", "case.list", "assess", "unit.list", "relative.list"})
-ANY_UNIT: dict[str, frozenset[str]] = {
+ANY_UNIT: dict[Role, frozenset[str]] = {
     QUALITY: _READS,
     ADMIN: _READS | {"resident.add", "case.open", "case.edit", "case.close"},
 }

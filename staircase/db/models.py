@@ -5,10 +5,31 @@ are append-only: a correction is a new row, never an update. Columns that
 queries filter by carry indexes; assess and tick read them set-wise.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, Dialect, Index, String, TypeDecorator, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Dialect,
+    Enum,
+    Index,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlmodel import AutoString, Field, SQLModel
+
+from staircase.kinds import (
+    ActionStatus,
+    Addressee,
+    AgreementStatus,
+    Direction,
+    EscalationStatus,
+    ProposalStatus,
+    Role,
+)
 
 
 class UTCDateTime(TypeDecorator):
@@ -36,6 +57,57 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class CommaList(TypeDecorator):
+    """Rule ids, roles or observation ids as a tuple in Python, as comma-separated text stored.
+
+    The one place these lists are joined and split: the database keeps the
+    same plain text column it always had (``"3,7,12"``, ``"signal-stoerre"``),
+    code sees ``(3, 7, 12)``. A set is stored sorted, so the same evidence is
+    always the same text; any other sequence keeps its order (the rules in
+    the order they fired). ``None`` stays ``None``: no list, not an empty one.
+    """
+
+    impl = AutoString
+    cache_ok = True
+
+    def __init__(self, item: type = str, length: int | None = None) -> None:
+        super().__init__(length=length)
+        self.item = item
+
+    def process_bind_param(self, value: Iterable | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            raise TypeError("a CommaList column takes a sequence of names, not one string")
+        items = sorted(value) if isinstance(value, set | frozenset) else value
+        return ",".join(str(item) for item in items)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> tuple | None:
+        if value is None:
+            return None
+        return tuple(self.item(part) for part in value.split(",") if part)
+
+
+def _kind(values: type[StrEnum], length: int) -> Enum:
+    """A column of one ``StrEnum``: the member's value stored as plain VARCHAR(length).
+
+    Not a database enum type: the schema stays the text columns it was, and
+    adding a status is a change of this program, not a migration.
+    """
+    return Enum(
+        values,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda kind: [member.value for member in kind],
+    )
+
+
+def _listed(item: type) -> Column:
+    """A list column (``CommaList``) of ``item``s; an empty list is stored as ``""``."""
+    return Column(CommaList(item), nullable=False)
+
+
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 """SQLite would hand a purged case's number to the next new case, and old
 audit entries would then seem to speak of it; ids are never reused."""
@@ -60,7 +132,7 @@ class Staff(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=20)
     name: str = Field(max_length=200)
-    role: str = Field(max_length=10)
+    role: Role = Field(sa_type=_kind(Role, 10))
     email: str | None = Field(default=None, max_length=200)
     active: bool = True
     left_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
@@ -178,11 +250,13 @@ class Transition(SQLModel, table=True):
     to_step: str = Field(max_length=40)
     at: datetime = Field(sa_column=_utc(nullable=False))
     by_staff: str | None = Field(default=None, foreign_key="staff.id")
-    by_rule: str | None = Field(default=None, max_length=200)
+    by_rule: tuple[str, ...] | None = Field(
+        default=None, sa_column=Column(CommaList(str, length=200), nullable=True)
+    )
     reason: str
     pack: str = Field(max_length=60)
     pack_version: str = Field(max_length=20)
-    evidence: str = ""
+    evidence: tuple[int, ...] = Field(default=(), sa_column=_listed(int))
 
 
 class Proposal(SQLModel, table=True):
@@ -194,11 +268,13 @@ class Proposal(SQLModel, table=True):
     case_id: int = Field(foreign_key="case.id", index=True)
     from_step: str = Field(max_length=40)
     to_step: str = Field(max_length=40)
-    direction: str = Field(max_length=4)
-    status: str = Field(default="open", max_length=10, index=True)
+    direction: Direction = Field(sa_type=_kind(Direction, 4))
+    status: ProposalStatus = Field(
+        default=ProposalStatus.OPEN, sa_type=_kind(ProposalStatus, 10), index=True
+    )
     raised_at: datetime = Field(sa_column=_utc(nullable=False))
-    rules: str = ""
-    evidence: str = ""
+    rules: tuple[str, ...] = Field(default=(), sa_column=_listed(str))
+    evidence: tuple[int, ...] = Field(default=(), sa_column=_listed(int))
     decided_by: str | None = Field(default=None, foreign_key="staff.id")
     decided_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     reason: str | None = None
@@ -214,14 +290,16 @@ class Escalation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     step: str = Field(max_length=40)
-    to_role: str = Field(max_length=20)
+    to_role: Addressee = Field(sa_type=_kind(Addressee, 20))
     to_unit: str = Field(foreign_key="unit.id")
-    inform: str = ""
-    rules: str = ""
-    evidence: str = ""
+    inform: tuple[Addressee, ...] = Field(default=(), sa_column=_listed(Addressee))
+    rules: tuple[str, ...] = Field(default=(), sa_column=_listed(str))
+    evidence: tuple[int, ...] = Field(default=(), sa_column=_listed(int))
     raised_at: datetime = Field(sa_column=_utc(nullable=False))
     due_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
-    status: str = Field(default="open", max_length=12, index=True)
+    status: EscalationStatus = Field(
+        default=EscalationStatus.OPEN, sa_type=_kind(EscalationStatus, 12), index=True
+    )
     acknowledged_by: str | None = Field(default=None, foreign_key="staff.id")
     acknowledged_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     note: str | None = None
@@ -236,13 +314,15 @@ class Action(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     action: str = Field(max_length=60)
-    owner_role: str = Field(max_length=20)
+    owner_role: Addressee = Field(sa_type=_kind(Addressee, 20))
     owner_id: str | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = Field(sa_column=_utc(nullable=False))
     due_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
-    status: str = Field(default="open", max_length=10, index=True)
-    rules: str = ""
-    evidence: str = ""
+    status: ActionStatus = Field(
+        default=ActionStatus.OPEN, sa_type=_kind(ActionStatus, 10), index=True
+    )
+    rules: tuple[str, ...] = Field(default=(), sa_column=_listed(str))
+    evidence: tuple[int, ...] = Field(default=(), sa_column=_listed(int))
     note: str | None = None
     closed_by: str | None = Field(default=None, foreign_key="staff.id")
     closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
@@ -259,7 +339,9 @@ class Agreement(SQLModel, table=True):
     agreed_at: datetime = Field(sa_column=_utc(nullable=False))
     agreed_by: str = Field(foreign_key="staff.id")
     review_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
-    status: str = Field(default="active", max_length=10)
+    status: AgreementStatus = Field(
+        default=AgreementStatus.ACTIVE, sa_type=_kind(AgreementStatus, 10)
+    )
     closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 

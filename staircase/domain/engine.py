@@ -9,11 +9,11 @@ legal.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from staircase.clock import DEFAULT_TZ, as_utc
-from staircase.domain.pack import Escalation, Pack, Role, Rule
+from staircase.domain.pack import Escalation, Pack, Rule
+from staircase.kinds import Addressee, Direction
 
 LOCAL = ZoneInfo(DEFAULT_TZ)
 """Where calendar days are counted unless the caller says otherwise (§5.4)."""
@@ -43,7 +43,7 @@ class ProposedMove:
     """A move the rules indicate but a person must decide (§3.3)."""
 
     to_step: str
-    direction: Literal["up", "down"]
+    direction: Direction
     evidence: frozenset[int]
 
 
@@ -52,9 +52,9 @@ class EscalationOrder:
     """An escalation to raise: to whom, how fast, and the rules behind it."""
 
     step: str
-    to: Role
+    to: Addressee
     acknowledge_days: int | None
-    inform: tuple[Role, ...]
+    inform: tuple[Addressee, ...]
     rules: tuple[str, ...]
     evidence: frozenset[int]
 
@@ -88,15 +88,18 @@ class CaseState:
 
     ``dismissed`` holds the observations a person has already ruled on (a
     rejected proposal up, an automatic move undone): the rules do not raise
-    the same evidence again (§3.3, "no nagging"). ``calm_floor`` is the later
-    of the arrival on the step and the last rejection of a down proposal:
-    the calm days before a step down are counted from it, or from the last
-    non-godt observation when that is later.
+    the same evidence again (§3.3, "no nagging"). ``set_aside`` holds the
+    observations made up to a person's move down (or an accepted proposal
+    down): they raise nothing any more, alone or together with new ones
+    (§3.3). ``calm_floor`` is the later of the arrival on the step and the
+    last rejection of a down proposal: the calm days before a step down are
+    counted from it, or from the last non-godt observation when that is later.
     """
 
     step: str
     calm_floor: datetime | None = None
     dismissed: frozenset[int] = frozenset()
+    set_aside: frozenset[int] = frozenset()
 
 
 def evaluate(
@@ -190,6 +193,12 @@ def _upward(
     indicate on their own still counts — an undone kritik must not keep a
     later utilfredshed from moving the case to mindre.
     """
+    if state.set_aside:
+        live = [f for f in live if f.observation not in state.set_aside]
+        indicated, why, _ = _indication(pack, live, now, tz)
+        evidence = _evidence(why)
+        if pack.rank(indicated) <= pack.rank(state.step):
+            return None, None, frozenset()
     if evidence <= state.dismissed:
         fresh = [f for f in live if f.observation not in state.dismissed]
         indicated, why, _ = _indication(pack, fresh, now, tz)
@@ -200,7 +209,7 @@ def _upward(
     autos = [s for s in pack.ladder if s.auto and current < s.rank <= target]
     auto_to = autos[-1].id if autos else None
     reached = pack.rank(auto_to) if auto_to else current
-    proposal = ProposedMove(indicated, "up", evidence) if reached < target else None
+    proposal = ProposedMove(indicated, Direction.UP, evidence) if reached < target else None
     return auto_to, proposal, evidence
 
 
@@ -226,7 +235,7 @@ def _downward(
     since = max([*unrest, *([state.calm_floor] if state.calm_floor else [])], default=None)
     if since is not None and now - since < timedelta(days=step.calm_days):
         return None
-    return ProposedMove(below.id, "down", frozenset())
+    return ProposedMove(below.id, Direction.DOWN, frozenset())
 
 
 def _escalations(
@@ -246,7 +255,7 @@ def _escalations(
         if rule.then.escalate is not None:
             policies.append((rule.then.escalate, reason.step, (reason,)))
 
-    merged: dict[Role, EscalationOrder] = {}
+    merged: dict[Addressee, EscalationOrder] = {}
     for policy, at_step, reasons in policies:
         if policy.to == "none":
             continue

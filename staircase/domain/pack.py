@@ -17,14 +17,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from staircase.errors import AmbiguousIndicator, InvalidInput, NotFound
+from staircase.kinds import Addressee
 from staircase.text import did_you_mean, key
 
 DEFAULT_PACK = "aarhus"
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
-Role = Literal["contact", "unit_leader", "area_leader", "safety_rep"]
-"""Who a policy addresses: the case's contact person, the unit's leader, the
-parent unit's (area) leader, the work-environment (safety) representative."""
 
 
 class PackError(InvalidInput):
@@ -64,19 +62,25 @@ class Escalation(_Strict):
     escalation goes to the next level. ``inform`` is told at once.
     """
 
-    to: Role | Literal["none"]
+    to: Addressee | Literal["none"]
     acknowledge_days: int | None = Field(default=None, ge=0)
-    inform: tuple[Role, ...] = ()
+    inform: tuple[Addressee, ...] = ()
 
 
 class Action(_Strict):
-    """A response (handling) that a step or rule recommends."""
+    """A response (handling) that a step or rule recommends.
+
+    ``supersede`` names lower steps' actions this one replaces: when it is
+    created, an open one of those is closed as replaced (§3.4), so a case
+    that went on up carries one plan, not two.
+    """
 
     id: Id
     name: Names
-    owner: Role = "contact"
+    owner: Addressee = Addressee.CONTACT
     due_days: int = Field(default=7, ge=0)
     work_environment: bool = False
+    supersede: tuple[Id, ...] = ()
 
 
 class Step(_Strict):
@@ -161,7 +165,7 @@ class Expectation(_Strict):
     indicated: str | None = None
     step: str | None = None
     proposal: str | None = None
-    escalations: tuple[Role, ...] | None = None
+    escalations: tuple[Addressee, ...] | None = None
     escalation_due_days: int | None = None
     actions: tuple[str, ...] | None = None
     why: tuple[str, ...] | None = None
@@ -308,6 +312,12 @@ class Pack(_Strict):
     def action(self, action_id: str) -> Action:
         return self._actions[action_id]
 
+    def supersedes(self, action_id: str) -> tuple[str, ...]:
+        """The actions this one replaces; none for the program's own actions
+        (``BUILT_IN_ACTIONS``) or one a newer pack dropped."""
+        spec = self._actions.get(action_id)
+        return spec.supersede if spec else ()
+
     def action_name(self, action_id: str) -> str:
         """The Danish label of an action; the id itself if a newer pack dropped it."""
         if action_id in self._actions:
@@ -446,6 +456,8 @@ def _check_references(pack: Pack, source: str) -> None:
 
     for step in pack.steps:
         known(f'step "{step.id}"', "action", step.actions, actions)
+    for action in pack.actions:
+        known(f'action "{action.id}"', "action", action.supersede, actions)
     for indicator in pack.indicators:
         known(f'indicator "{indicator.id}"', "step", [indicator.step], steps)
     for rule in pack.rules:

@@ -104,4 +104,6 @@ def _text(value: Any, tz) -> str:
         return "ja" if value else "nej"
     if isinstance(value, datetime):
         return escape(format_local(value, tz))
+    if isinstance(value, list):
+        return ", ".join(_text(item, tz) for item in value)
     return escape(str(value))

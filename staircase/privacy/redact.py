@@ -13,11 +13,13 @@ to someone in words no list can know.
 import re
 from collections.abc import Iterable
 
+from staircase.kinds import Role
+
 ROLE_LABELS = {
-    "staff": "medarbejder (staff)",
-    "leader": "leder (leader)",
-    "quality": "kvalitet (quality)",
-    "admin": "administrator (admin)",
+    Role.STAFF: "medarbejder (staff)",
+    Role.LEADER: "leder (leader)",
+    Role.QUALITY: "kvalitet (quality)",
+    Role.ADMIN: "administrator (admin)",
 }
 RELATIVE_LABEL = "pårørende (relative)"
 RESIDENT_LABEL = "beboer (resident)"

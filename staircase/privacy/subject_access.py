@@ -53,7 +53,7 @@ STAFF_COLUMNS = frozenset(
 )
 """Columns holding a staff member's initials: shown as the member's role."""
 
-Value = Time | str | int | bool | None
+Value = Time | str | int | bool | list[str | int] | None
 Row = dict[str, Value]
 
 
