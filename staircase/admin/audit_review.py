@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from staircase.clock import iso_utc, parse_when
 from staircase.core import audit
 from staircase.core.work import Request, transaction
+from staircase.db.guard import check_text
 from staircase.db.models import AuditDetail, AuditEntry
 from staircase.views import Time, View
 
@@ -72,6 +73,8 @@ def show_log(
     The search is audited with its criteria (§6.2); a search about one case
     is also part of that case's history, which subject access reports.
     """
+    if person is not None:
+        check_text(person, field="--person", limit=audit.ACTOR_LIMIT)
     with transaction(request, "audit.show", write=False) as work:
         start = parse_when(since, clock=work.clock) if since else None
         actor = person.strip() if person else None

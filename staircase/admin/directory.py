@@ -323,5 +323,6 @@ def get_resident(session: Session, ref: str) -> Resident:
 
 
 def _check_id(value: str, what: str) -> None:
+    refuse_cpr(value, field=f"the {what}")
     if not _ID.match(value):
         raise InvalidInput(f'{what} "{value}" must be letters, digits, - or _ (at most 40)')

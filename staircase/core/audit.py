@@ -18,11 +18,14 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
 from staircase.clock import Clock
+from staircase.db.guard import FREE_TEXT_LIMIT, check_text
 from staircase.db.models import AuditDetail, AuditEntry, Setting
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
 """The ``setting`` row holding the chain's head: ``"<entries> <last hash>"``."""
+ACTOR_LIMIT = 40
+"""The ``audit.actor`` column's length."""
 _CHAIN_LOCK = 7_146_201  # PostgreSQL advisory lock id serialising chain appends
 
 
@@ -66,6 +69,8 @@ def append(session: Session, events: list[Event], clock: Clock) -> None:
     """
     if not events:
         return
+    for event in events:
+        _check(event)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("select pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
     count, prev_hash = read_head(session) or _last_entry(session)
@@ -96,6 +101,19 @@ def append(session: Session, events: list[Event], clock: Clock) -> None:
         session.execute(insert(AuditDetail), details)
     _write_head(session, next_id - 1, prev_hash)
     session.flush()
+
+
+def _check(event: Event) -> None:
+    """Refuse an entry that would put a CPR number, control characters or
+    over-long text into the chain, which can never be rewritten (§6.5).
+
+    The entries are bulk-inserted, past the ORM's flush guard, so the check
+    is made here; the caller's transaction then rolls back whole.
+    """
+    check_text(event.actor, field="the acting person", limit=ACTOR_LIMIT)
+    check_text(event.subject, field="what the audit entry names", limit=FREE_TEXT_LIMIT)
+    if event.detail:
+        check_text(event.detail, field="the audit detail")
 
 
 def read_head(session: Session) -> tuple[int, str] | None:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
+from staircase.db.guard import guard_rows
 from staircase.db.schema import check_revision
 from staircase.errors import DatabaseProblem, InvalidInput
 
@@ -108,6 +109,9 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error.
 
     ``write=True`` takes SQLite's write lock at the start (see module doc).
+    Every row flushed passes ``guard.guard_rows``: nothing that must not be
+    stored (a CPR number, control characters, text too long) reaches the
+    database, whichever command wrote it.
     The schema is checked first, so a database newer than the program is
     refused before anything is read or written.
     """
@@ -116,6 +120,7 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     bind = engine.execution_options(write=True) if write else engine
     try:
         with Session(bind, expire_on_commit=False) as session:
+            event.listen(session, "before_flush", guard_rows)
             check_revision(session)
             yield session
             session.commit()
