@@ -67,7 +67,7 @@ SAMPLES: dict[str, list[str]] = {
     "agreement broken": ["agreement", "broken", "1"],
     "agreement end": ["agreement", "end", "1"],
     "backup": ["backup", "staircase-backup.db"],
-    "restore": ["restore", "staircase-backup.db"],
+    "restore": ["restore", "--yes", "staircase-backup.db"],
     "case close": ["case", "close", "1", "--reason", "Flyttet til andet plejehjem"],
     "audit verify": ["audit", "verify"],
     "audit show": ["audit", "show", "--case", "1"],
