@@ -22,6 +22,10 @@ from staircase.text import fold
 
 DEFAULT_TZ = "Europe/Copenhagen"
 
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+"""The span of times staircase reads (§9: "ids and dates bounded")."""
+
 SKEW = timedelta(minutes=1)
 """How far ahead of the clock a time may be: terminals' clocks differ by seconds."""
 
@@ -121,10 +125,27 @@ def parse_when(text: str, *, clock: Clock) -> datetime:
     """
     typed = " ".join(fold(text).split())
     for reader in (_read_now, _read_relative, _read_date_time, _read_day_time):
-        when = reader(typed, text, clock)
+        try:
+            when = reader(typed, text, clock)
+        except OverflowError:  # year 1 or 9999 moved by a time zone leaves the calendar
+            raise _out_of_bounds(text) from None
         if when is not None:
-            return when
+            return _within_bounds(when, text)
     raise _unreadable(text)
+
+
+def _within_bounds(when: datetime, text: str) -> datetime:
+    """Refuse a time outside ``EARLIEST``–``LATEST``: no care-home event is there, and
+    arithmetic on year 1 or 9999 (a deadline, a retention cut-off) overflows."""
+    if not EARLIEST <= when < LATEST:
+        raise _out_of_bounds(text)
+    return when
+
+
+def _out_of_bounds(text: str) -> InvalidInput:
+    return InvalidInput(
+        f'the time "{text}" is outside {EARLIEST.year}–{LATEST.year - 1}; give a time in that span'
+    )
 
 
 def _unreadable(text: str) -> InvalidInput:

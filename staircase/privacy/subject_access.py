@@ -287,6 +287,8 @@ def _database_file(url: str) -> Path | None:
 def _paths(out: str | os.PathLike, *, live: Path | None) -> tuple[Path, Path]:
     """``PATH.json`` (PATH as given when it has another suffix) and ``PATH.html``, both safe."""
     out = Path(out).expanduser()
+    if not out.name or out.name == "..":
+        raise InvalidInput("--out needs a file name, e.g. --out indsigt-maria")
     if out.suffix == ".html":
         raise InvalidInput(
             f"{out}: name the JSON file (or no suffix); the HTML is written next to it"
