@@ -89,14 +89,20 @@ class Clock:
 
     ``shifted`` is true when the moment is not the real time (``--now``, a
     replay, a test), so the audit log can mark entries made on it (§10.1).
+    ``real_now`` is the real time the clock was made at, which the shifted
+    clock never moves (§6.8): retention counts it, and nothing is recorded
+    as logged after it. A fixed clock (tests, the demo) stops the whole
+    world, so its real time is its ``now``.
     """
 
     now: datetime
     tz: ZoneInfo
     shifted: bool = False
+    real_now: datetime | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "now", as_utc(self.now))
+        object.__setattr__(self, "real_now", as_utc(self.real_now or self.now))
 
     @classmethod
     def real(cls, tz: ZoneInfo | str | None = None) -> "Clock":
@@ -107,12 +113,21 @@ class Clock:
     def at(cls, text: str, tz: ZoneInfo | str | None = None) -> "Clock":
         """The clock ``--now WHEN`` sets; a relative WHEN counts from the real time."""
         real = cls.real(tz)
-        return cls(parse_when(text, clock=real), real.tz, shifted=True)
+        return cls(parse_when(text, clock=real), real.tz, shifted=True, real_now=real.now)
 
     @classmethod
     def fixed(cls, when: datetime, tz: ZoneInfo | str | None = None) -> "Clock":
         """A clock stopped at ``when`` (a naive ``when`` is UTC): for demos and tests."""
         return cls(when, resolve_tz(tz), shifted=True)
+
+    @property
+    def ahead(self) -> bool:
+        """Whether the clock was set later than the real time (beyond ``SKEW``)."""
+        return self.now > self.real_now + SKEW
+
+    def logged_at(self) -> datetime:
+        """When something is recorded as logged: the clock, but never after the real time."""
+        return min(self.now, self.real_now)
 
 
 def parse_when(text: str, *, clock: Clock) -> datetime:

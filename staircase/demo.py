@@ -110,7 +110,7 @@ def build(path: Path, *, now: datetime, seed: int = 2026) -> Demo:
     def as_(who: str, when: datetime) -> Request:
         return Request(url=url, clock=Clock.fixed(when), user=who)
 
-    init(url, admin="ADM", name=NAMES["ADM"], clock=Clock.fixed(start))
+    init(url, admin="ADM", name=NAMES["ADM"], clock=Clock.fixed(start), shared_terminal=True)
     _staff_and_units(as_, start)
     cases = _cases(as_, start, rng)
     _three_months(as_, cases, start, now, rng)

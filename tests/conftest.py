@@ -121,7 +121,7 @@ def build_home(db_url: str) -> Home:
     )
 
     start = NOW - timedelta(days=120)
-    init(db_url, admin="ADM", name="Anna Admin", clock=clock_at(start))
+    init(db_url, admin="ADM", name="Anna Admin", clock=clock_at(start), shared_terminal=True)
     care = Home(db_url)
     admin = care.as_("ADM", start)
     add_unit(admin, unit_id="nord", name="Område Nord", parent=None, pack=None)

@@ -21,6 +21,7 @@ from staircase.admin.backup import backup
 from staircase.cli.app import app
 from staircase.core import audit
 from staircase.db.models import AuditEntry, Observation
+from staircase.db.schema import HEAD
 from staircase.db.store import open_engine, session_scope
 from tests.conftest import Home
 
@@ -69,7 +70,7 @@ def test_backup_and_the_live_database_are_owner_only(home: Home, tmp_path: Path)
     target.parent.mkdir()
     result = staircase(home.url, "backup", str(target))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.strip().startswith(f"backup written to {target} (sqlite, schema 0001")
+    assert result.stdout.strip().startswith(f"backup written to {target} (sqlite, schema {HEAD}")
     assert len(result.stdout.strip().splitlines()) == 1
     assert mode(target) == 0o600
     assert sorted(p.name for p in target.parent.iterdir()) == ["solhaven.db"]
@@ -92,7 +93,7 @@ def test_backup_and_the_live_database_are_owner_only(home: Home, tmp_path: Path)
     assert json.loads(forced.stdout) == {
         "path": str(loose),
         "method": "sqlite",
-        "schema": "0001",
+        "schema": HEAD,
         "bytes": loose.stat().st_size,
         "audit_entries": len(audit_entries(home.url)) - 1,
     }
@@ -132,7 +133,7 @@ def test_backup_while_another_process_logs_restores_every_committed_observation(
     db = tmp_path / "busy.db"
     url = f"sqlite:///{db}"
     for args in (
-        ("init", "--admin", "ADM", "--name", "Anna Admin"),
+        ("init", "--admin", "ADM", "--name", "Anna Admin", "--shared-terminal"),
         ("unit", "add", "sol", "--name", "Solhaven"),
         ("staff", "add", "AK", "--name", "Aisha Khan", "--role", "staff", "--unit", "sol"),
         ("resident", "add", "SOL-1", "--name", "Else Andersen", "--unit", "sol"),
@@ -175,7 +176,7 @@ def test_backup_while_another_process_logs_restores_every_committed_observation(
 
     restored = staircase(url, "restore", "--yes", str(copy))
     assert restored.exit_code == 0, restored.stderr
-    assert restored.stdout.startswith(f"restored {copy} (schema 0001); audit log verified:")
+    assert restored.stdout.startswith(f"restored {copy} (schema {HEAD}); audit log verified:")
     assert observation_ids(db) == in_backup
     with session_scope(url, write=False) as session:
         assert audit.verify(session).ok

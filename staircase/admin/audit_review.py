@@ -25,6 +25,8 @@ class AuditCheck(View):
     entries: int
     broken_at: int | None = None
     problem: str | None = None
+    with_key: bool = False
+    """Whether the chain was checked with the installation's key (§6.8), not plain hashes."""
 
 
 class AuditEntryView(View):
@@ -57,7 +59,11 @@ def verify_log(request: Request) -> AuditCheck:
         outcome = "intact" if check.ok else f"broken at {check.broken_at}"
         work.audit("audit.verify", subject=f"entries={check.entries} {outcome}")
         return AuditCheck(
-            ok=check.ok, entries=check.entries, broken_at=check.broken_at, problem=check.problem
+            ok=check.ok,
+            entries=check.entries,
+            broken_at=check.broken_at,
+            problem=check.problem,
+            with_key=check.with_key,
         )
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 
 from staircase.clock import Clock
 from staircase.core import audit
+from staircase.core.identity import is_shared_terminal
 from staircase.core.work import Request, transaction
 from staircase.db.schema import HEAD, REVISIONS
 from staircase.db.store import BUSY_TIMEOUT_MS, close_engine, session_scope
@@ -100,7 +101,7 @@ def restore(request: Request, path: str | os.PathLike) -> RestoreResult:
     if any(source.resolve() == file or _same(source, file) for file in live_files(live)):
         raise InvalidInput(f"{source} is the live database or one of its files; name a backup")
     with scratch_file(live.parent) as staged:
-        schema = _stage(source, staged, actor=actor, clock=request.clock)
+        schema = _stage(source, staged, actor=actor, clock=request.clock, key_of=request.url)
         _replace(staged, live)
     close_engine(request.url)
     with session_scope(request.url, write=False) as session:
@@ -180,11 +181,13 @@ def _refuse_foreign_objects(connection: sqlite3.Connection, name: str) -> None:
             )
 
 
-def _stage(source: Path, staged: Path, *, actor: str, clock: Clock) -> str:
+def _stage(source: Path, staged: Path, *, actor: str, clock: Clock, key_of: str) -> str:
     """Copy the backup into ``staged``, check it, and record the restore in its chain.
 
     The backup file itself is only read: every check and the new audit entry
     happen on the staged copy, so a refused file leaves everything as it was.
+    The chain is checked and extended with the live database's key
+    (``key_of``): a backup keyed by another installation does not verify.
     """
     with os.fdopen(open_regular(source), "rb") as file:
         header = file.read(len(SQLITE_HEADER))
@@ -206,14 +209,15 @@ def _stage(source: Path, staged: Path, *, actor: str, clock: Clock) -> str:
 
             upgrade(staged_url)  # a backup from an older staircase, brought up as `db upgrade` does
         with session_scope(staged_url, write=True) as session:
-            check = audit.verify(session)
+            check = audit.verify(session, key_of=key_of)
             if not check.ok:
                 raise InvalidInput(
                     f"the audit log in {source.name} does not verify ({check.problem}); "
                     "nothing was changed"
                 )
             event = audit.Event(actor, "restore", detail=str(source))
-            audit.append(session, [event], clock)
+            shared = is_shared_terminal(session)
+            audit.append(session, [event], clock, shared=shared, key_of=key_of)
     finally:
         close_engine(staged_url)
     return HEAD

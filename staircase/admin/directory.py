@@ -7,15 +7,21 @@ from sqlmodel import Session, col, select
 
 from staircase.clock import Clock
 from staircase.core import audit
-from staircase.core.identity import ROLES
+from staircase.core.identity import (
+    ROLES,
+    SHARED_TERMINAL_KEY,
+    account_name,
+    has_staff,
+    is_shared_terminal,
+)
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.migrate import upgrade
-from staircase.db.models import Case, Membership, Relative, Resident, Staff, Unit
+from staircase.db.models import Case, Membership, Relative, Resident, Setting, Staff, Unit
 from staircase.db.store import session_scope
 from staircase.domain.pack import load_pack
-from staircase.errors import InvalidInput, NotFound
+from staircase.errors import InvalidInput, NotAllowed, NotFound
 from staircase.text import did_you_mean
 from staircase.views import CaseSummary, ResidentView, StaffView, UnitView
 
@@ -38,22 +44,44 @@ class InitResult:
     created_admin: bool
 
 
-def init(url: str, *, admin: str, name: str, clock: Clock) -> InitResult:
-    """Create or upgrade the database and its first admin; a second run changes nothing."""
+def init(
+    url: str, *, admin: str, name: str, clock: Clock, shared_terminal: bool = False
+) -> InitResult:
+    """Create or upgrade the database and its first admin; a second run changes nothing.
+
+    The first run binds the admin to the account running it (§6.8), keys the
+    audit chain, and records whether this is a shared terminal. On a
+    database that has people, ``init`` never adds one: an admin uses
+    ``staff add``, so nobody becomes admin by running ``init`` again.
+    """
     _check_id(admin, "initials")
     refuse_cpr(name, field="the name")
     before, after = upgrade(url)
     with session_scope(url, write=True) as session:
         existing = session.get(Staff, admin)
+        if existing is None and has_staff(session):
+            raise NotAllowed(
+                "this database already has its people; init never adds an admin — "
+                "an admin adds people with `staircase staff add`"
+            )
         if existing is not None and existing.role != "admin":
             raise InvalidInput(f"{admin} already exists with role {existing.role}, not admin")
+        if existing is not None and shared_terminal != is_shared_terminal(session):
+            raise InvalidInput(
+                "whether this is a shared terminal is chosen when the database is created, "
+                "not by running init again"
+            )
+        audit.start_keyed_chain(session, url)
         if existing is None:
-            session.add(Staff(id=admin, name=name, role="admin"))
+            if shared_terminal:
+                session.add(Setting(key=SHARED_TERMINAL_KEY, value="yes"))
+            session.add(Staff(id=admin, name=name, role="admin", login=account_name(session)))
             session.flush()
             audit.append(
                 session,
                 [audit.Event(admin, "init", subject=f"schema {after}", detail=name)],
                 clock,
+                shared=shared_terminal,
             )
     return InitResult(url, before, after, admin, existing is None)
 
@@ -89,11 +117,15 @@ def add_staff(
     role: str,
     units: list[str],
     email: str | None = None,
+    login: str | None = None,
 ) -> StaffView:
-    """A staff member with a role in one or more units."""
+    """A staff member with a role in one or more units; ``login`` binds their account (§6.8)."""
     _check_id(initials, "initials")
     refuse_cpr(name, field="the name")
     refuse_cpr(email, field="the e-mail address")
+    refuse_cpr(login, field="the login")
+    if login is not None and not login.strip():
+        raise InvalidInput("--login needs the account's name, e.g. --login anna")
     if email is not None and "@" not in email:
         raise InvalidInput(f'"{email}" is not an e-mail address')
     if role not in ROLES:
@@ -105,9 +137,13 @@ def add_staff(
     with transaction(request, "staff.add") as work:
         if work.session.get(Staff, initials) is not None:
             raise InvalidInput(f"staff member {initials} already exists")
+        if login is not None:
+            bound = work.session.exec(select(Staff.id).where(Staff.login == login)).first()
+            if bound is not None:
+                raise InvalidInput(f'the account "{login}" is already bound to {bound}')
         for unit_id in units:
             get_unit(work.session, unit_id)
-        work.session.add(Staff(id=initials, name=name, role=role, email=email))
+        work.session.add(Staff(id=initials, name=name, role=role, email=email, login=login))
         work.session.flush()
         work.session.add_all(Membership(staff_id=initials, unit_id=u) for u in dict.fromkeys(units))
         work.audit("staff.add", subject=f"{initials}:{role}", detail=name)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from staircase.errors import DatabaseProblem
 
-REVISIONS = ("0001",)
+REVISIONS = ("0001", "0002_trust")
 HEAD = REVISIONS[-1]
 
 

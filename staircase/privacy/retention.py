@@ -79,7 +79,8 @@ def purge(request: Request, *, dry_run: bool = False, older_than: int | None = N
         raise InvalidInput(f"--older-than needs a number of days, 1 to {MAX_RETENTION_DAYS}")
     with transaction(request, "purge", dry_run=dry_run) as work:
         days = older_than if older_than is not None else retention_days(work.session)
-        cutoff = work.now - timedelta(days=days)
+        # Real time, never --now: a shifted clock must not age data into deletion (§6.8).
+        cutoff = work.clock.real_now - timedelta(days=days)
         doomed = _closed_before(work.session, cutoff)
         deleted = _delete(work.session, doomed)
         for case in doomed:
