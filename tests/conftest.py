@@ -65,6 +65,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
         close_engine(url)
         return
     database = request.getfixturevalue("pg_database")
+    # A server database's audit key lives in a folder (§6.8): this test's own.
+    request.getfixturevalue("monkeypatch").setenv("STAIRCASE_KEY_DIR", str(tmp_path / "keys"))
     schema = f"t_{uuid.uuid4().hex[:10]}"
     url = make_url(database).update_query_dict({"options": f"-csearch_path={schema}"})
     rendered = url.render_as_string(hide_password=False)
