@@ -21,7 +21,11 @@ from typer.exceptions import Abort, Exit, TyperException
 from staircase.errors import ExitStatus, StaircaseError
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-"""C0 and C1 controls (newline included: the line is one line), bidi overrides, lone surrogates."""
+"""C0 and C1 controls (newline included: an error is one line), bidi overrides, lone surrogates."""
+_UNPRINTABLE_IN_TEXT = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+"""The same, but newline and tab kept: for notes and names shown in tables."""
 
 _FOREIGN = (
     ("OverflowError", ExitStatus.BAD_INPUT, "a number or a date is out of range"),
@@ -74,9 +78,14 @@ def _first_line(error: Exception) -> str:
     return lines[0][:200] if lines else "no message"
 
 
-def inert(text: str) -> str:
-    """``text`` safe to print on a terminal: unprintable characters shown escaped (``\\x1b``)."""
-    return _UNPRINTABLE.sub(lambda match: ascii(match[0])[1:-1], text)
+def inert(text: str, *, one_line: bool = True) -> str:
+    """``text`` safe to print on a terminal: unprintable characters shown escaped (``\\x1b``).
+
+    Storage refuses them (``db/guard.py``), but a database written by an
+    older staircase or another program may still hold some.
+    """
+    pattern = _UNPRINTABLE if one_line else _UNPRINTABLE_IN_TEXT
+    return pattern.sub(lambda match: ascii(match[0])[1:-1], text)
 
 
 def _fail(line: str, status: ExitStatus) -> None:

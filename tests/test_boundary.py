@@ -132,3 +132,24 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--db", str(text), "--debug", "show", "1"])
 
     assert result.exception is not None and not isinstance(result.exception, SystemExit)
+
+
+def test_text_stored_before_the_guard_is_shown_inert(sqlite_home: Home) -> None:
+    """A note written by an older staircase or another program cannot act on the terminal."""
+    path = Path(sqlite_home.url.removeprefix("sqlite:///"))
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("update audit_detail set detail = ?", ("Maria\x1b[2J\x9b31m\u202e",))
+        connection.execute("update resident set name = ?", ("Else\x1b]0;owned\x07",))
+        connection.commit()
+
+    shown = [
+        staircase(sqlite_home.url, "audit", "show"),
+        staircase(sqlite_home.url, "audit", "show", "--json"),
+        staircase(sqlite_home.url, "case", "list", who="LH"),
+        staircase(sqlite_home.url, "case", "list", "--json", who="LH"),
+    ]
+
+    for result in shown:
+        assert result.exit_code == 0, result.stderr
+        assert "Maria" in result.stdout or "Else" in result.stdout
+        assert not {"\x1b", "\x9b", "\u202e", "\x07"} & set(result.stdout)
