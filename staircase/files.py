@@ -64,12 +64,18 @@ def safe_target(path: str | os.PathLike, *, live: Path | None) -> Path:
         raise InvalidInput(f"{given} is a symbolic link; name the file itself, not a link to it")
     if target.exists() and not target.is_file():
         raise InvalidInput(f"{given} is not a regular file (a folder, pipe or device)")
-    for file in live_files(live):
-        if target == file or (target.exists() and file.exists() and os.path.samefile(target, file)):
-            raise InvalidInput(
-                f"{given} is the live database or one of its files; choose another file"
-            )
+    if is_live_file(target, live=live):
+        raise InvalidInput(f"{given} is the live database or one of its files; choose another file")
     return target
+
+
+def is_live_file(path: Path, *, live: Path | None) -> bool:
+    """Whether ``path`` is the live database or a journal file of it, however it is named."""
+    real = path.resolve()
+    return any(
+        real == file or (real.exists() and file.exists() and os.path.samefile(real, file))
+        for file in live_files(live)
+    )
 
 
 @contextmanager

@@ -30,10 +30,11 @@ from staircase.clock import Clock
 from staircase.core import audit
 from staircase.core.identity import is_shared_terminal
 from staircase.core.work import Request, transaction
+from staircase.db.guard import check_text
 from staircase.db.schema import HEAD, REVISIONS
 from staircase.db.store import BUSY_TIMEOUT_MS, close_engine, session_scope
 from staircase.errors import DatabaseProblem, InvalidInput
-from staircase.files import live_files, open_regular, private_file, safe_target, scratch_file
+from staircase.files import is_live_file, open_regular, private_file, safe_target, scratch_file
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 STAIRCASE_TABLES = frozenset({"alembic_version", "audit", "case"})
@@ -92,13 +93,14 @@ def restore(request: Request, path: str | os.PathLike) -> RestoreResult:
     that is not staircase's, one whose audit chain does not verify (exit 1);
     a damaged one, and one newer than this program (exit 4, §5.3).
     """
+    check_text(os.fspath(path), field="the file name")
     source = Path(path).expanduser().absolute()
     with transaction(request, "restore", write=False) as work:
         actor = work.actor.id
     live = _sqlite_file(request.url)
     if live is None:
         raise InvalidInput(_pg_restore_hint(request.url, source))
-    if any(source.resolve() == file or _same(source, file) for file in live_files(live)):
+    if is_live_file(source, live=live):
         raise InvalidInput(f"{source} is the live database or one of its files; name a backup")
     with scratch_file(live.parent) as staged:
         schema = _stage(source, staged, actor=actor, clock=request.clock, key_of=request.url)
@@ -109,11 +111,6 @@ def restore(request: Request, path: str | os.PathLike) -> RestoreResult:
     if not check.ok:
         raise DatabaseProblem(f"the restored audit log does not verify: {check.problem}")
     return RestoreResult(str(source), schema, check.entries)
-
-
-def _same(one: Path, other: Path) -> bool:
-    """Whether two paths name the same file (a hard link, a link to its folder)."""
-    return one.exists() and other.exists() and os.path.samefile(one, other)
 
 
 def _sqlite_file(url: str) -> Path | None:
