@@ -32,11 +32,10 @@ from staircase.core.identity import is_shared_terminal
 from staircase.core.work import Request, transaction
 from staircase.db.guard import check_text
 from staircase.db.schema import HEAD, REVISIONS
-from staircase.db.store import BUSY_TIMEOUT_MS, close_engine, session_scope
+from staircase.db.store import BUSY_TIMEOUT_MS, SQLITE_HEADER, close_engine, session_scope
 from staircase.errors import DatabaseProblem, InvalidInput
 from staircase.files import is_live_file, open_regular, private_file, safe_target, scratch_file
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 STAIRCASE_TABLES = frozenset({"alembic_version", "audit", "case"})
 """Tables every staircase schema has had: what tells our database from another SQLite file."""
 _SQLITE_TABLES = frozenset({"alembic_version", "sqlite_sequence", "sqlite_stat1"})

@@ -45,6 +45,7 @@ BACKENDS = ("sqlite", "postgresql")
 """The databases staircase is built and tested for (§5.1, §5.2)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first bytes of every SQLite database file."""
 
 
 def database_url(db: str | os.PathLike | None) -> str:
