@@ -5,10 +5,10 @@ the shifted clock never writes the future into a live database, nor moves retent
 import os
 import pwd
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, update
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 from typer.testing import CliRunner
 
@@ -16,19 +16,23 @@ from staircase.admin.directory import add_staff, add_unit, init
 from staircase.cli.app import app
 from staircase.core.work import Request
 from staircase.db.models import AuditEntry, Observation, Staff, Unit
-from staircase.db.store import close_engine, session_scope
+from staircase.db.store import session_scope
 from tests.conftest import NOW, Home, clock_at
 
 ME = pwd.getpwuid(os.getuid()).pw_name
 
 
 @pytest.fixture
-def office(tmp_path: Path):
-    """A database that is not a shared terminal, its admin bound to this test's OS account."""
-    url = f"sqlite:///{tmp_path / 'office.db'}"
-    init(url, admin="ADM", name="Anna Admin", clock=clock_at(NOW - timedelta(days=2)))
-    yield url
-    close_engine(url)
+def office(db_url: str) -> str:
+    """A database that is not a shared terminal, its admin bound to this test's account."""
+    init(db_url, admin="ADM", name="Anna Admin", clock=clock_at(NOW - timedelta(days=2)))
+    return db_url
+
+
+def account(url: str) -> str:
+    """The account a command runs from: the OS user on SQLite, the role on PostgreSQL."""
+    parsed = make_url(url)
+    return ME if parsed.get_backend_name() == "sqlite" else parsed.username
 
 
 def staircase(url: str, *args: str, env: dict | None = None):
@@ -47,7 +51,7 @@ def last_entry(url: str) -> AuditEntry:
 
 def test_init_binds_its_admin_to_the_account_that_ran_it(office: str) -> None:
     with session_scope(office, write=False) as session:
-        assert session.get(Staff, "ADM").login == ME
+        assert session.get(Staff, "ADM").login == account(office)
 
     result = staircase(office, "unit", "add", "sol", "--name", "Solhaven")
 
