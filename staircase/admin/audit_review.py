@@ -88,7 +88,9 @@ def show_log(
         criteria = (
             f"case={case_id or '*'} person={actor or '*'} since={iso_utc(start) if start else '*'}"
         )
-        work.audit("audit.search", case_id=case_id, subject=criteria)
+        # The criteria name a person: kept in the detail, which retention can delete,
+        # never in the chained subject (§6.8).
+        work.audit("audit.search", case_id=case_id, detail=criteria)
         return AuditLog(case_id=case_id, person=actor, since=start, entries=entries)
 
 
