@@ -26,7 +26,8 @@ def verify(ctx: typer.Context, json: JsonOutput = False) -> None:
     if wants_json(ctx, json):
         render.print_model(check)
     elif check.ok:
-        render.console().print(f"audit log intact: {check.entries} entries", markup=False)
+        how = "checked with the key" if check.with_key else "plain hashes: this log has no key"
+        render.console().print(f"audit log intact: {check.entries} entries ({how})", markup=False)
     else:
         typer.echo(f"staircase: audit log broken: {check.problem}", err=True)
     if not check.ok:

@@ -1,5 +1,6 @@
 """Backup and restore (§5.5): files readable by their owner only (§6.7)."""
 
+import sys
 from pathlib import Path
 
 import typer
@@ -36,13 +37,28 @@ def backup(
 def restore(
     ctx: typer.Context,
     path: Path = typer.Argument(..., metavar="PATH", help="A backup made by `staircase backup`."),
+    yes: bool = typer.Option(
+        False, "--yes", "-y", help="Do not ask; needed where there is no terminal to ask on."
+    ),
     json: JsonOutput = False,
 ) -> None:
     """Replace the SQLite database with a backup; everything since that backup is lost (admin)."""
     from dataclasses import asdict
 
     from staircase.admin.backup import restore as run_restore
+    from staircase.errors import InvalidInput
 
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput(
+                "restore replaces the whole database and loses everything recorded since the "
+                "backup; add --yes to confirm (there is no terminal to ask on)"
+            )
+        typer.confirm(
+            f"Replace the database with {path}? Everything recorded since that backup "
+            "(observations, decisions, audit entries) will be lost",
+            abort=True,
+        )
     result = run_restore(request(ctx), path)
     if wants_json(ctx, json):
         render.print_json(asdict(result))

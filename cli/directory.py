@@ -47,13 +47,20 @@ def init(
     ctx: typer.Context,
     admin: str = typer.Option(..., "--admin", help="Initials of the first administrator."),
     name: str = typer.Option(..., "--name", help="The administrator's name."),
+    shared_terminal: bool = typer.Option(
+        False,
+        "--shared-terminal",
+        help="One shared PC (or a demo): trust --as instead of the OS account.",
+    ),
     json: JsonOutput = False,
 ) -> None:
     """Create or upgrade the database and its first admin; running it again changes nothing."""
     from staircase.admin.directory import init as run_init
 
     req = request(ctx)
-    result = run_init(req.url, admin=admin, name=name, clock=req.clock)
+    result = run_init(
+        req.url, admin=admin, name=name, clock=req.clock, shared_terminal=shared_terminal
+    )
     if wants_json(ctx, json):
         render.print_json(result.__dict__)
         return
@@ -109,12 +116,17 @@ def staff_add(
     role: str = typer.Option(..., "--role", help="staff, leader, quality or admin."),
     unit: list[str] = typer.Option([], "--unit", help="A unit they belong to (repeat)."),
     email: str | None = typer.Option(None, "--email", help="For notifications."),
+    login: str | None = typer.Option(
+        None, "--login", help="The account they act from (OS user; PostgreSQL role)."
+    ),
     json: JsonOutput = False,
 ) -> None:
     """Add a staff member with a role in one or more units."""
     from staircase.admin.directory import add_staff
 
-    view = add_staff(request(ctx), initials=initials, name=name, role=role, units=unit, email=email)
+    view = add_staff(
+        request(ctx), initials=initials, name=name, role=role, units=unit, email=email, login=login
+    )
     created(ctx, json, view, "staff")
 
 

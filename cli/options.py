@@ -4,22 +4,33 @@ Ids are bounded to what the database can hold, so a mistyped 20-digit
 number is a usage error, not a traceback from the driver.
 """
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
+from staircase.errors import NotFound
+
 ID_MAX = 2**63 - 1
 
 
-def _in_range(value: int) -> int:
-    if not 1 <= value <= ID_MAX:
-        raise typer.BadParameter("must be a number from 1 up, as `list` or `inbox` shows it")
-    return value
+def _in_range(what: str) -> Callable[[int], int]:
+    """A number no row can have is simply not there (exit 1, one line, §9)."""
+
+    def check(value: int) -> int:
+        if not 1 <= value <= ID_MAX:
+            raise NotFound(f"{what} {value} is out of range: {what} numbers run from 1 up")
+        return value
+
+    return check
 
 
 def _id(what: str) -> typer.models.ArgumentInfo:
     return typer.Argument(
-        metavar=what.upper(), help=f"The {what} number.", callback=_in_range, show_default=False
+        metavar=what.upper(),
+        help=f"The {what} number.",
+        callback=_in_range(what),
+        show_default=False,
     )
 
 

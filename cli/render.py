@@ -8,6 +8,7 @@ terminal.
 """
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,8 +53,17 @@ def err_console() -> "Console":
 
 
 def print_json(data: Any) -> None:
-    """Print data as JSON: UTF-8 as is (``større``), times as ISO 8601 in UTC (§10.2)."""
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+    """Print data as JSON: UTF-8 as is (``større``), times as ISO 8601 in UTC (§10.2).
+
+    ``json`` escapes C0 controls itself; C1 controls, bidi overrides and
+    lone surrogates are escaped too (``\\u009b``), so no stored text acts on
+    the terminal and the output stays valid JSON.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+    typer.echo(_UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match[0]):04x}", text))
+
+
+_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _json_default(value: Any) -> Any:
@@ -85,7 +95,9 @@ def outcome(as_json: bool, model: Any, line: str) -> None:
     if as_json:
         print_model(model)
     else:
-        console().print(line, markup=False)
+        from staircase.cli.boundary import inert
+
+        console().print(inert(line, one_line=False), markup=False)
 
 
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -101,11 +113,14 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
     if not rows:
         out.print(Text(f"{title}: none", style="dim"))
         return
+    from staircase.cli.boundary import inert
+
     grid = Table(title=title, title_justify="left")
     for column in columns:
         grid.add_column(column)
     for row in rows:
-        grid.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+        cells = ("" if cell is None else inert(str(cell), one_line=False) for cell in row)
+        grid.add_row(*(Text(cell) for cell in cells))
     out.print(grid)
 
 

@@ -22,6 +22,10 @@ from staircase.text import fold
 
 DEFAULT_TZ = "Europe/Copenhagen"
 
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+"""The span of times staircase reads (§9: "ids and dates bounded")."""
+
 SKEW = timedelta(minutes=1)
 """How far ahead of the clock a time may be: terminals' clocks differ by seconds."""
 
@@ -85,14 +89,20 @@ class Clock:
 
     ``shifted`` is true when the moment is not the real time (``--now``, a
     replay, a test), so the audit log can mark entries made on it (§10.1).
+    ``real_now`` is the real time the clock was made at, which the shifted
+    clock never moves (§6.8): retention counts it, and nothing is recorded
+    as logged after it. A fixed clock (tests, the demo) stops the whole
+    world, so its real time is its ``now``.
     """
 
     now: datetime
     tz: ZoneInfo
     shifted: bool = False
+    real_now: datetime | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "now", as_utc(self.now))
+        object.__setattr__(self, "real_now", as_utc(self.real_now or self.now))
 
     @classmethod
     def real(cls, tz: ZoneInfo | str | None = None) -> "Clock":
@@ -103,12 +113,21 @@ class Clock:
     def at(cls, text: str, tz: ZoneInfo | str | None = None) -> "Clock":
         """The clock ``--now WHEN`` sets; a relative WHEN counts from the real time."""
         real = cls.real(tz)
-        return cls(parse_when(text, clock=real), real.tz, shifted=True)
+        return cls(parse_when(text, clock=real), real.tz, shifted=True, real_now=real.now)
 
     @classmethod
     def fixed(cls, when: datetime, tz: ZoneInfo | str | None = None) -> "Clock":
         """A clock stopped at ``when`` (a naive ``when`` is UTC): for demos and tests."""
         return cls(when, resolve_tz(tz), shifted=True)
+
+    @property
+    def ahead(self) -> bool:
+        """Whether the clock was set later than the real time (beyond ``SKEW``)."""
+        return self.now > self.real_now + SKEW
+
+    def logged_at(self) -> datetime:
+        """When something is recorded as logged: the clock, but never after the real time."""
+        return min(self.now, self.real_now)
 
 
 def parse_when(text: str, *, clock: Clock) -> datetime:
@@ -121,10 +140,27 @@ def parse_when(text: str, *, clock: Clock) -> datetime:
     """
     typed = " ".join(fold(text).split())
     for reader in (_read_now, _read_relative, _read_date_time, _read_day_time):
-        when = reader(typed, text, clock)
+        try:
+            when = reader(typed, text, clock)
+        except OverflowError:  # year 1 or 9999 moved by a time zone leaves the calendar
+            raise _out_of_bounds(text) from None
         if when is not None:
-            return when
+            return _within_bounds(when, text)
     raise _unreadable(text)
+
+
+def _within_bounds(when: datetime, text: str) -> datetime:
+    """Refuse a time outside ``EARLIEST``–``LATEST``: no care-home event is there, and
+    arithmetic on year 1 or 9999 (a deadline, a retention cut-off) overflows."""
+    if not EARLIEST <= when < LATEST:
+        raise _out_of_bounds(text)
+    return when
+
+
+def _out_of_bounds(text: str) -> InvalidInput:
+    return InvalidInput(
+        f'the time "{text}" is outside {EARLIEST.year}–{LATEST.year - 1}; give a time in that span'
+    )
 
 
 def _unreadable(text: str) -> InvalidInput:

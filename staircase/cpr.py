@@ -1,14 +1,19 @@
-"""The CPR guard: free text with a Danish CPR number is refused (PRODUCT.md §6.5).
+"""The CPR guard: text with a Danish CPR number is refused (PRODUCT.md §6.5).
 
-Data minimisation: staircase has no lawful need for CPR numbers, and a note
-is copied into exports, backups and subject-access reports, so one typed by
-mistake would be hard to get out again. The guard therefore refuses the
-whole input and nothing is stored.
+Data minimisation: staircase has no lawful need for CPR numbers, and any
+text it keeps is copied into exports, backups, subject-access reports and —
+for ids, initials, criteria and file names — into the audit chain, which
+nothing may ever rewrite. A number typed by mistake would be there for good,
+so the guard refuses the whole input and nothing is stored.
 
 A CPR number is ``ddmmyy-xxxx``: six digits forming a date of birth and four
-more. Staff also type it with a space or without a separator. Requiring the
-first six digits to be a real calendar date keeps phone numbers, amounts and
-other ten-digit references from being refused.
+more. People and programs spell it many ways — ``010190 1234``,
+``010190 - 1234``, ``01.01.90-1234``, ``010190/1234``, with full-width or
+Arabic-Indic digits, with a zero-width space or a soft hyphen pasted in —
+so the text is normalised first (``normalise``) and the pattern allows a
+short run of separators between the groups. Requiring the first six digits
+to be a real calendar date keeps phone numbers, amounts and other ten-digit
+references from being refused.
 """
 
 import calendar
@@ -17,12 +22,40 @@ import unicodedata
 
 from staircase.errors import InvalidInput
 
+_SEPARATORS = r"[\s.\-/\\_‐‑‒–—―−]"
+"""What people put between the groups: spaces, dots, slashes, every kind of dash."""
+
+_GAP = f"{_SEPARATORS}{{0,3}}"
+"""A short run of separators: ``010190 - 1234`` has three."""
+
 _CPR = re.compile(
-    r"(?<![0-9])(?P<day>[0-9]{2})(?P<month>[0-9]{2})(?P<year>[0-9]{2})"
-    r"[-‐‑‒–—− ]?[0-9]{4}(?![0-9])"
+    rf"(?<![0-9])(?P<day>[0-9]{{2}}){_GAP}(?P<month>[0-9]{{2}}){_GAP}(?P<year>[0-9]{{2}})"
+    rf"{_GAP}[0-9]{{4}}(?![0-9])"
 )
-"""Ten digits, optionally split after the sixth by a dash (as a word processor may
-turn it into an en dash or minus) or a space; never part of a longer run of digits."""
+"""Day, month and year, then four digits; never part of a longer run of digits.
+
+The four serial digits stand together: allowing a gap inside them would
+refuse a date with a time (``21.11.26 14.30``)."""
+
+_INVISIBLE = frozenset({"Cf", "Mn", "Me"})
+"""Unicode categories that show nothing (format characters: zero-width space,
+soft hyphen, direction marks; combining marks), dropped before matching."""
+
+
+def normalise(text: str) -> str:
+    """``text`` as the guard reads it: NFKC, invisible characters dropped, every digit ASCII.
+
+    NFKC turns full-width digits and odd spaces into plain ones; Arabic-Indic,
+    Devanagari and other decimal digits are not touched by NFKC, so each is
+    replaced by its value.
+    """
+    kept = []
+    for char in unicodedata.normalize("NFKC", text):
+        if unicodedata.category(char) in _INVISIBLE:
+            continue
+        value = unicodedata.decimal(char, None)
+        kept.append(str(value) if value is not None else char)
+    return "".join(kept)
 
 
 def _is_birth_date(day: int, month: int, year: int) -> bool:
@@ -38,14 +71,14 @@ def _is_birth_date(day: int, month: int, year: int) -> bool:
 
 
 def find_cpr(text: str) -> str | None:
-    """The first thing in ``text`` that looks like a CPR number, or ``None``.
-
-    The text is NFKC-normalised first, so full-width digits and non-breaking
-    spaces do not slip past the guard.
-    """
-    for match in _CPR.finditer(unicodedata.normalize("NFKC", text)):
+    """The first thing in ``text`` that looks like a CPR number (normalised), or ``None``."""
+    normalised = normalise(text)
+    position = 0
+    while (match := _CPR.search(normalised, position)) is not None:
         if _is_birth_date(int(match["day"]), int(match["month"]), int(match["year"])):
             return match[0]
+        # Overlapping candidates: "3213 010203-1234" must still find the second number.
+        position = match.start() + 1
     return None
 
 

@@ -294,7 +294,7 @@ def build(path: Path, *, now: datetime, seed: int = 2026) -> Demo:
         return Request(url=url, clock=Clock.fixed(when, tz), user=who)
 
     start = at(0, (8, 8))
-    init(url, admin=ADMIN, name=NAMES[ADMIN], clock=Clock.fixed(start, tz))
+    init(url, admin=ADMIN, name=NAMES[ADMIN], clock=Clock.fixed(start, tz), shared_terminal=True)
     _staff_and_units(as_(ADMIN, start))
     cases = _cases(as_, start, rng)
     for case in cases:

@@ -65,6 +65,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
         close_engine(url)
         return
     database = request.getfixturevalue("pg_database")
+    # A server database's audit key lives in a folder (§6.8): this test's own.
+    request.getfixturevalue("monkeypatch").setenv("STAIRCASE_KEY_DIR", str(tmp_path / "keys"))
     schema = f"t_{uuid.uuid4().hex[:10]}"
     url = make_url(database).update_query_dict({"options": f"-csearch_path={schema}"})
     rendered = url.render_as_string(hide_password=False)
@@ -115,7 +117,7 @@ def build_home(db_url: str) -> Home:
     from staircase.cases.register import NewCase, open_case
 
     start = NOW - timedelta(days=120)
-    init(db_url, admin="ADM", name="Anna Admin", clock=clock_at(start))
+    init(db_url, admin="ADM", name="Anna Admin", clock=clock_at(start), shared_terminal=True)
     care = Home(db_url)
     admin = care.as_("ADM", start)
     add_unit(admin, unit_id="nord", name="Område Nord", parent=None, pack=None)

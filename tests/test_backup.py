@@ -133,7 +133,7 @@ def test_backup_while_another_process_logs_restores_every_committed_observation(
     db = tmp_path / "busy.db"
     url = f"sqlite:///{db}"
     for args in (
-        ("init", "--admin", "ADM", "--name", "Anna Admin"),
+        ("init", "--admin", "ADM", "--name", "Anna Admin", "--shared-terminal"),
         ("unit", "add", "sol", "--name", "Solhaven"),
         ("staff", "add", "AK", "--name", "Aisha Khan", "--role", "staff", "--unit", "sol"),
         ("resident", "add", "SOL-1", "--name", "Else Andersen", "--unit", "sol"),
@@ -174,7 +174,7 @@ def test_backup_while_another_process_logs_restores_every_committed_observation(
     assert in_backup == list(range(1, len(in_backup) + 1))
     assert len(logged) > len(in_backup)
 
-    restored = staircase(url, "restore", str(copy))
+    restored = staircase(url, "restore", "--yes", str(copy))
     assert restored.exit_code == 0, restored.stderr
     assert restored.stdout.startswith(f"restored {copy} (schema {HEAD}); audit log verified:")
     assert observation_ids(db) == in_backup
@@ -185,7 +185,7 @@ def test_backup_while_another_process_logs_restores_every_committed_observation(
     assert (last.actor, last.action, last.subject, last.outcome) == (
         "ADM",
         "restore",
-        "during.db",
+        "",
         "ok",
     )
     assert (mode(db), mode(copy)) == (0o600, 0o600)
@@ -233,7 +233,7 @@ def test_restore_refuses_a_bad_file_and_touches_nothing(
     live, file = contents(home.url), bad.read_bytes()
     folder = sorted(p.name for p in tmp_path.iterdir())
 
-    result = staircase(home.url, "restore", str(bad))
+    result = staircase(home.url, "restore", "--yes", str(bad))
 
     assert result.exit_code == status
     assert words in result.stderr
@@ -250,7 +250,8 @@ def test_only_an_admin_may_back_up_or_restore(home: Home, tmp_path: Path, comman
         backup(home.as_("ADM"), target)
     before = len(audit_entries(home.url))
 
-    result = staircase(home.url, command, str(target), who="LH")
+    confirm = ["--yes"] if command == "restore" else []
+    result = staircase(home.url, command, *confirm, str(target), who="LH")
 
     assert result.exit_code == 3
     assert f"{command}: not allowed for role leader (needs admin)" in result.stderr
@@ -278,7 +279,7 @@ def test_postgresql_backup_runs_pg_dump_and_names_the_restore(home: Home, tmp_pa
 
     logged = staircase(home.url, "log", "1", "kritik", who="AK")
     assert logged.exit_code == 0, logged.stderr
-    refused = staircase(home.url, "restore", str(dump))
+    refused = staircase(home.url, "restore", "--yes", str(dump))
     assert refused.exit_code == 1
     message = refused.stderr.strip()
     assert "pg_restore" in message and str(dump) in message

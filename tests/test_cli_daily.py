@@ -65,7 +65,7 @@ def open_case(cli: Cli) -> None:
 @pytest.fixture
 def cli(db_url: str) -> Cli:
     run = Cli(db_url)
-    assert run("init", "--admin", "ADM", "--name", "Anna Admin").exit_code == 0
+    assert run("init", "--admin", "ADM", "--name", "Anna Admin", "--shared-terminal").exit_code == 0
     for args in (
         ("unit", "add", "nord", "--name", "Område Nord"),
         ("unit", "add", "sol", "--name", "Solhaven", "--parent", "nord"),
@@ -79,7 +79,7 @@ def cli(db_url: str) -> Cli:
 
 
 def test_init_twice_changes_nothing(cli: Cli) -> None:
-    again = cli("init", "--admin", "ADM", "--name", "Anna Admin")
+    again = cli("init", "--admin", "ADM", "--name", "Anna Admin", "--shared-terminal")
     assert again.exit_code == 0
     assert "already up to date" in again.stdout
     assert "admin ADM created" not in again.stdout
@@ -218,7 +218,7 @@ def test_concurrent_loggers_never_see_database_locked(tmp_path: Path) -> None:
     """Several real processes logging at once into one SQLite file (§5.1)."""
     db = tmp_path / "busy.db"
     setup = Cli(f"sqlite:///{db}")
-    setup("init", "--admin", "ADM", "--name", "Anna Admin")
+    setup("init", "--admin", "ADM", "--name", "Anna Admin", "--shared-terminal")
     setup("unit", "add", "sol", "--name", "Solhaven")
     setup("staff", "add", "AK", "--name", "Aisha Khan", "--role", "staff", "--unit", "sol")
     setup("resident", "add", "SOL-1", "--name", "Else Andersen", "--unit", "sol")

@@ -245,16 +245,18 @@ def test_a_purged_case_number_is_never_given_again(town: Home, tmp_path: Path) -
     assert "case.close" not in [h["action"] for h in history]
 
 
-def test_purge_on_the_command_line(town: Home) -> None:
+def test_purge_on_the_command_line_counts_real_time_not_now(town: Home) -> None:
+    """§6.8: --now five years ahead must not age yesterday's closed cases into deletion."""
     env = {"STAIRCASE_DB": town.url, "STAIRCASE_USER": "ADM", "STAIRCASE_NOW": "2031-11-25 10:00"}
+    with session_scope(town.url, write=False) as session:
+        cases = session.exec(select(Case.id).order_by(Case.id)).all()
     dry = CliRunner().invoke(app, ["purge", "--dry-run"], env=env)
     assert dry.exit_code == 0, dry.stderr
-    assert "purge (dry run)" in dry.stdout
-    assert "would delete rows: case 2, observation 2," in dry.stdout
+    assert "purge (dry run)" in dry.stdout and "nothing to delete" in dry.stdout
     result = CliRunner().invoke(app, ["--json", "purge"], env=env)
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["cases"] == [1, 4]
-    again = CliRunner().invoke(app, ["purge"], env=env)
-    assert again.exit_code == 0 and "nothing to delete" in again.stdout
+    assert json.loads(result.stdout)["cases"] == []
+    with session_scope(town.url, write=False) as session:
+        assert session.exec(select(Case.id).order_by(Case.id)).all() == cases
     verify = CliRunner().invoke(app, ["audit", "verify"], env=env)
     assert verify.exit_code == 0 and verify.stdout.startswith("audit log intact: ")

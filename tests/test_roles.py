@@ -73,7 +73,7 @@ SAMPLES: dict[str, list[str]] = {
     "agreement review": ["agreement", "review", "1", "--next", "2027-01-15"],
     "agreement end": ["agreement", "end", "1"],
     "backup": ["backup", "staircase-backup.db"],
-    "restore": ["restore", "staircase-backup.db"],
+    "restore": ["restore", "--yes", "staircase-backup.db"],
     "case close": ["case", "close", "1", "--reason", "Flyttet til andet plejehjem"],
     "audit verify": ["audit", "verify"],
     "audit show": ["audit", "show", "--case", "1"],

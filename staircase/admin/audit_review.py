@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from staircase.clock import iso_utc, parse_when
 from staircase.core import audit
 from staircase.core.work import Request, transaction
+from staircase.db.guard import check_text
 from staircase.db.models import AuditDetail, AuditEntry
 from staircase.views import Time, View
 
@@ -24,6 +25,8 @@ class AuditCheck(View):
     entries: int
     broken_at: int | None = None
     problem: str | None = None
+    with_key: bool = False
+    """Whether the chain was checked with the installation's key (§6.8), not plain hashes."""
 
 
 class AuditEntryView(View):
@@ -56,7 +59,11 @@ def verify_log(request: Request) -> AuditCheck:
         outcome = "intact" if check.ok else f"broken at {check.broken_at}"
         work.audit("audit.verify", subject=f"entries={check.entries} {outcome}")
         return AuditCheck(
-            ok=check.ok, entries=check.entries, broken_at=check.broken_at, problem=check.problem
+            ok=check.ok,
+            entries=check.entries,
+            broken_at=check.broken_at,
+            problem=check.problem,
+            with_key=check.with_key,
         )
 
 
@@ -72,6 +79,8 @@ def show_log(
     The search is audited with its criteria (§6.2); a search about one case
     is also part of that case's history, which subject access reports.
     """
+    if person is not None:
+        check_text(person, field="--person", limit=audit.ACTOR_LIMIT)
     with transaction(request, "audit.show", write=False) as work:
         start = parse_when(since, clock=work.clock) if since else None
         actor = person.strip() if person else None
@@ -79,7 +88,9 @@ def show_log(
         criteria = (
             f"case={case_id or '*'} person={actor or '*'} since={iso_utc(start) if start else '*'}"
         )
-        work.audit("audit.search", case_id=case_id, subject=criteria)
+        # The criteria name a person: kept in the detail, which retention can delete,
+        # never in the chained subject (§6.8).
+        work.audit("audit.search", case_id=case_id, detail=criteria)
         return AuditLog(case_id=case_id, person=actor, since=start, entries=entries)
 
 

@@ -20,9 +20,7 @@ import shlex
 import shutil
 import sqlite3
 import subprocess
-import tempfile
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,14 +28,18 @@ from sqlalchemy.engine import make_url
 
 from staircase.clock import Clock
 from staircase.core import audit
+from staircase.core.identity import is_shared_terminal
 from staircase.core.work import Request, transaction
+from staircase.db.guard import check_text
 from staircase.db.schema import HEAD, REVISIONS
-from staircase.db.store import BUSY_TIMEOUT_MS, close_engine, session_scope
+from staircase.db.store import BUSY_TIMEOUT_MS, SQLITE_HEADER, close_engine, session_scope
 from staircase.errors import DatabaseProblem, InvalidInput
+from staircase.files import is_live_file, open_regular, private_file, safe_target, scratch_file
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 STAIRCASE_TABLES = frozenset({"alembic_version", "audit", "case"})
 """Tables every staircase schema has had: what tells our database from another SQLite file."""
+_SQLITE_TABLES = frozenset({"alembic_version", "sqlite_sequence", "sqlite_stat1"})
+"""Tables alembic and SQLite itself keep beside staircase's own."""
 
 
 @dataclass(frozen=True)
@@ -61,18 +63,26 @@ class RestoreResult:
 
 
 def backup(request: Request, path: str | os.PathLike, *, force: bool = False) -> BackupResult:
-    """Copy the database to ``path`` (admin only); refuse an existing file unless ``force``."""
-    target = Path(path).expanduser().absolute()
-    with transaction(request, "backup", write=False) as work:
-        live = _sqlite_file(request.url)
+    """Copy the database to ``path`` (admin only); refuse an existing file unless ``force``.
+
+    The target is checked before anything happens (``files.safe_target``:
+    never the live database, never through a link), the copy is made into a
+    scratch file, and the file appears under its name only after the
+    ``backup`` entry is committed.
+    """
+    live = _sqlite_file(request.url)
+    target = safe_target(path, live=live)
+    with (
+        private_file(target, force=force) as partial,
+        transaction(request, "backup", write=False) as work,
+    ):
         if live is None:
-            result = _pg_dump(request.url, target, force=force)
+            schema, entries = _pg_dump(request.url, partial, target), None
         else:
-            if target == live.absolute():
-                raise InvalidInput(f"{target} is the database itself; choose another file")
-            result = _sqlite_backup(live, target, force=force)
-        work.audit("backup", subject=target.name, detail=str(target))
-    return result
+            schema, entries = _copy_checked(live, partial, name=target.name)
+        work.audit("backup", detail=str(target))
+    method = "sqlite" if live is not None else "pg_dump"
+    return BackupResult(str(target), method, schema, target.stat().st_size, entries)
 
 
 def restore(request: Request, path: str | os.PathLike) -> RestoreResult:
@@ -82,16 +92,17 @@ def restore(request: Request, path: str | os.PathLike) -> RestoreResult:
     that is not staircase's, one whose audit chain does not verify (exit 1);
     a damaged one, and one newer than this program (exit 4, §5.3).
     """
+    check_text(os.fspath(path), field="the file name")
     source = Path(path).expanduser().absolute()
     with transaction(request, "restore", write=False) as work:
         actor = work.actor.id
     live = _sqlite_file(request.url)
     if live is None:
         raise InvalidInput(_pg_restore_hint(request.url, source))
-    if source == live.absolute():
-        raise InvalidInput(f"{source} is the database itself; name a backup file")
-    with _scratch_file(live) as staged:
-        schema = _stage(source, staged, actor=actor, clock=request.clock)
+    if is_live_file(source, live=live):
+        raise InvalidInput(f"{source} is the live database or one of its files; name a backup")
+    with scratch_file(live.parent) as staged:
+        schema = _stage(source, staged, actor=actor, clock=request.clock, key_of=request.url)
         _replace(staged, live)
     close_engine(request.url)
     with session_scope(request.url, write=False) as session:
@@ -104,12 +115,6 @@ def restore(request: Request, path: str | os.PathLike) -> RestoreResult:
 def _sqlite_file(url: str) -> Path | None:
     parsed = make_url(url)
     return Path(parsed.database) if parsed.get_backend_name() == "sqlite" else None
-
-
-def _sqlite_backup(live: Path, target: Path, *, force: bool) -> BackupResult:
-    with _new_file(target, force=force) as partial:
-        schema, entries = _copy_checked(live, partial, name=target.name)
-    return BackupResult(str(target), "sqlite", schema, target.stat().st_size, entries)
 
 
 def _copy_checked(live: Path, partial: Path, *, name: str) -> tuple[str, int]:
@@ -144,20 +149,44 @@ def _check_staircase(connection: sqlite3.Connection, name: str) -> str:
             f"{name} has schema {revision}, newer than this staircase understands; "
             "upgrade staircase (nothing was changed)"
         )
+    _refuse_foreign_objects(connection, name)
     return revision
 
 
-def _stage(source: Path, staged: Path, *, actor: str, clock: Clock) -> str:
+def _refuse_foreign_objects(connection: sqlite3.Connection, name: str) -> None:
+    """Refuse a database carrying triggers, views, tables or indexes staircase never made.
+
+    A trigger in a restored file would run inside every later write, as
+    whoever writes: rewriting notes, copying them elsewhere, or keeping the
+    audit chain "intact" over edited rows.
+    """
+    from sqlmodel import SQLModel
+
+    import staircase.db.models  # noqa: F401  (the tables' metadata)
+
+    tables = set(SQLModel.metadata.tables) | _SQLITE_TABLES
+    indexes = {index.name for table in SQLModel.metadata.tables.values() for index in table.indexes}
+    for kind, object_name in connection.execute("select type, name from sqlite_master"):
+        known = (kind == "table" and object_name in tables) or (
+            kind == "index" and (object_name in indexes or object_name.startswith("sqlite_"))
+        )
+        if not known:
+            raise InvalidInput(
+                f"{name} holds a {kind} staircase does not have ({object_name}); "
+                "it is not a plain staircase backup, nothing was changed"
+            )
+
+
+def _stage(source: Path, staged: Path, *, actor: str, clock: Clock, key_of: str) -> str:
     """Copy the backup into ``staged``, check it, and record the restore in its chain.
 
     The backup file itself is only read: every check and the new audit entry
     happen on the staged copy, so a refused file leaves everything as it was.
+    The chain is checked and extended with the live database's key
+    (``key_of``): a backup keyed by another installation does not verify.
     """
-    try:
-        with source.open("rb") as file:
-            header = file.read(len(SQLITE_HEADER))
-    except OSError as err:
-        raise InvalidInput(f"cannot read {source}: {err.strerror}") from None
+    with os.fdopen(open_regular(source), "rb") as file:
+        header = file.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
         raise InvalidInput(f"{source.name} is not a SQLite database; nothing was changed")
     with closing(sqlite3.connect(source)) as backup_file, closing(sqlite3.connect(staged)) as copy:
@@ -176,14 +205,15 @@ def _stage(source: Path, staged: Path, *, actor: str, clock: Clock) -> str:
 
             upgrade(staged_url)  # a backup from an older staircase, brought up as `db upgrade` does
         with session_scope(staged_url, write=True) as session:
-            check = audit.verify(session)
+            check = audit.verify(session, key_of=key_of)
             if not check.ok:
                 raise InvalidInput(
                     f"the audit log in {source.name} does not verify ({check.problem}); "
                     "nothing was changed"
                 )
-            event = audit.Event(actor, "restore", subject=source.name, detail=str(source))
-            audit.append(session, [event], clock)
+            event = audit.Event(actor, "restore", detail=str(source))
+            shared = is_shared_terminal(session)
+            audit.append(session, [event], clock, shared=shared, key_of=key_of)
     finally:
         close_engine(staged_url)
     return HEAD
@@ -215,58 +245,6 @@ def _replace(staged: Path, live: Path) -> None:
             raise DatabaseProblem(f"could not restore into {live}: {err}") from None
 
 
-@contextmanager
-def _scratch_file(beside: Path) -> Iterator[Path]:
-    """A new, empty file next to ``beside``, readable by its owner only; gone afterwards.
-
-    ``mkstemp`` creates it with O_EXCL and mode 0600 whatever the umask, and
-    SQLite gives its journal and WAL files the mode of the database file.
-    """
-    try:
-        handle, name = tempfile.mkstemp(dir=beside.parent, prefix=f".{beside.name}.", suffix=".tmp")
-    except OSError as err:
-        raise InvalidInput(f"cannot write in {beside.parent}: {err.strerror}") from None
-    os.close(handle)
-    scratch = Path(name)
-    try:
-        yield scratch
-    finally:
-        scratch.unlink(missing_ok=True)
-
-
-@contextmanager
-def _new_file(target: Path, *, force: bool) -> Iterator[Path]:
-    """A 0600 scratch file that becomes ``target`` when the block succeeds.
-
-    ``target`` only ever appears complete. Without ``force`` its name is
-    first reserved with O_EXCL, so an existing file is refused and never
-    overwritten, even by a second backup racing this one.
-    """
-    if target.is_dir():
-        raise InvalidInput(f"{target} is a folder; name the backup file")
-    if not target.parent.is_dir():
-        raise InvalidInput(f"there is no folder {target.parent}")
-    reserved = False
-    if not force:
-        try:
-            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        except FileExistsError:
-            raise InvalidInput(
-                f"{target} already exists; choose a new name or use --force"
-            ) from None
-        except OSError as err:
-            raise InvalidInput(f"cannot create {target}: {err.strerror}") from None
-        reserved = True
-    try:
-        with _scratch_file(target) as scratch:
-            yield scratch
-            os.replace(scratch, target)
-            reserved = False
-    finally:
-        if reserved:
-            target.unlink(missing_ok=True)
-
-
 def _libpq(url: str) -> tuple[str, str | None, str | None]:
     """The URL as libpq reads it, without the password; the password; the schema.
 
@@ -285,7 +263,8 @@ def _libpq(url: str) -> tuple[str, str | None, str | None]:
     )
 
 
-def _pg_dump(url: str, target: Path, *, force: bool) -> BackupResult:
+def _pg_dump(url: str, partial: Path, target: Path) -> str:
+    """Dump the PostgreSQL database into ``partial``; the schema revision it holds."""
     conninfo, password, schema = _libpq(url)
     arguments = ["--format=custom", *(["--schema", schema] if schema else []), conninfo]
     program = shutil.which("pg_dump")
@@ -297,18 +276,17 @@ def _pg_dump(url: str, target: Path, *, force: bool) -> BackupResult:
             f"{command}"
         )
     environment = {**os.environ, **({"PGPASSWORD": password} if password else {})}
-    with _new_file(target, force=force) as partial:
-        done = subprocess.run(
-            [program, "--file", str(partial), *arguments],
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            why = (done.stderr.strip().splitlines() or ["no message"])[0]
-            raise DatabaseProblem(f"pg_dump failed: {why}")
-    return BackupResult(str(target), "pg_dump", HEAD, target.stat().st_size, None)
+    done = subprocess.run(
+        [program, "--file", str(partial), *arguments],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        why = (done.stderr.strip().splitlines() or ["no message"])[0]
+        raise DatabaseProblem(f"pg_dump failed: {why}")
+    return HEAD
 
 
 def _pg_restore_hint(url: str, source: Path) -> str:

@@ -7,15 +7,30 @@ from sqlmodel import col, delete, select
 
 from staircase.clock import Clock
 from staircase.core import audit
+from staircase.core.identity import (
+    SHARED_TERMINAL_KEY,
+    account_name,
+    has_staff,
+    is_shared_terminal,
+)
 from staircase.core.lookup import get_unit, require_reason
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.migrate import upgrade
-from staircase.db.models import Action, Case, CaseChange, Membership, Resident, Staff, Unit
+from staircase.db.models import (
+    Action,
+    Case,
+    CaseChange,
+    Membership,
+    Resident,
+    Setting,
+    Staff,
+    Unit,
+)
 from staircase.db.store import session_scope
 from staircase.domain.pack import load_pack
-from staircase.errors import InvalidInput, NotFound
+from staircase.errors import InvalidInput, NotAllowed, NotFound
 from staircase.kinds import Role
 from staircase.text import did_you_mean
 from staircase.views import Handover, ResidentView, StaffChange, StaffView, UnitView
@@ -35,22 +50,44 @@ class InitResult:
     created_admin: bool
 
 
-def init(url: str, *, admin: str, name: str, clock: Clock) -> InitResult:
-    """Create or upgrade the database and its first admin; a second run changes nothing."""
+def init(
+    url: str, *, admin: str, name: str, clock: Clock, shared_terminal: bool = False
+) -> InitResult:
+    """Create or upgrade the database and its first admin; a second run changes nothing.
+
+    The first run binds the admin to the account running it (§6.8), keys the
+    audit chain, and records whether this is a shared terminal. On a
+    database that has people, ``init`` never adds one: an admin uses
+    ``staff add``, so nobody becomes admin by running ``init`` again.
+    """
     _check_id(admin, "initials")
     refuse_cpr(name, field="the name")
     before, after = upgrade(url)
     with session_scope(url, write=True) as session:
         existing = session.get(Staff, admin)
+        if existing is None and has_staff(session):
+            raise NotAllowed(
+                "this database already has its people; init never adds an admin — "
+                "an admin adds people with `staircase staff add`"
+            )
         if existing is not None and existing.role != Role.ADMIN:
             raise InvalidInput(f"{admin} already exists with role {existing.role}, not admin")
+        if existing is not None and shared_terminal != is_shared_terminal(session):
+            raise InvalidInput(
+                "whether this is a shared terminal is chosen when the database is created, "
+                "not by running init again"
+            )
+        audit.start_keyed_chain(session, url)
         if existing is None:
-            session.add(Staff(id=admin, name=name, role=Role.ADMIN))
+            if shared_terminal:
+                session.add(Setting(key=SHARED_TERMINAL_KEY, value="yes"))
+            session.add(Staff(id=admin, name=name, role=Role.ADMIN, login=account_name(session)))
             session.flush()
             audit.append(
                 session,
                 [audit.Event(admin, "init", subject=f"schema {after}", detail=name)],
                 clock,
+                shared=shared_terminal,
             )
     return InitResult(url, before, after, admin, existing is None)
 
@@ -86,18 +123,26 @@ def add_staff(
     role: str,
     units: list[str],
     email: str | None = None,
+    login: str | None = None,
 ) -> StaffView:
-    """A staff member with a role in one or more units."""
+    """A staff member with a role in one or more units; ``login`` binds their account (§6.8)."""
     _check_id(initials, "initials")
     refuse_cpr(name, field="the name")
     _check_email(email)
+    refuse_cpr(login, field="the login")
+    if login is not None and not login.strip():
+        raise InvalidInput("--login needs the account's name, e.g. --login anna")
     _check_role(role, units)
     with transaction(request, "staff.add") as work:
         if work.session.get(Staff, initials) is not None:
             raise InvalidInput(f"staff member {initials} already exists")
+        if login is not None:
+            bound = work.session.exec(select(Staff.id).where(Staff.login == login)).first()
+            if bound is not None:
+                raise InvalidInput(f'the account "{login}" is already bound to {bound}')
         for unit_id in units:
             get_unit(work.session, unit_id)
-        staff = Staff(id=initials, name=name, role=role, email=email)
+        staff = Staff(id=initials, name=name, role=role, email=email, login=login)
         work.session.add(staff)
         work.session.flush()
         work.session.add_all(Membership(staff_id=initials, unit_id=u) for u in dict.fromkeys(units))
@@ -319,5 +364,6 @@ def add_resident(request: Request, *, ref: str, name: str, unit_id: str) -> Resi
 
 
 def _check_id(value: str, what: str) -> None:
+    refuse_cpr(value, field=f"the {what}")
     if not _ID.fullmatch(value):
         raise InvalidInput(f'{what} "{value}" must be letters, digits, - or _ (at most 40)')

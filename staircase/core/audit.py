@@ -7,22 +7,36 @@ head (how many entries, and the last hash) is kept in the ``setting`` table,
 moved by every append in the same transaction, and compared by ``verify``.
 Personal details live in ``audit_detail``, outside the chain, so retention
 can delete them and the chain still verifies (§6.6).
+
+A plain hash only proves that nobody edited the log *without recomputing
+the hashes*; anyone who can write the file can recompute them. So the chain
+is keyed (§6.8): each hash is an HMAC-SHA256 with a per-installation secret
+created by ``init`` outside the database (``keys.py``), and the ``setting``
+row ``audit_keyed`` records from which entry on. Entries written before a
+database had a key keep their plain SHA-256 hashes.
 """
 
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
 from staircase.clock import Clock
+from staircase.core import keys
+from staircase.db.guard import FREE_TEXT_LIMIT, check_text
 from staircase.db.models import AuditDetail, AuditEntry, Setting
 
 GENESIS = "0" * 64
+KEYED_KEY = "audit_keyed"
+"""The ``setting`` row holding the id of the first entry hashed with the key."""
 HEAD_KEY = "audit_head"
 """The ``setting`` row holding the chain's head: ``"<entries> <last hash>"``."""
+ACTOR_LIMIT = 40
+"""The ``audit.actor`` column's length."""
 _CHAIN_LOCK = 7_146_201  # PostgreSQL advisory lock id serialising chain appends
 
 
@@ -41,33 +55,99 @@ class Event:
 _CHAINED = ("id", "at", "clock", "actor", "action", "case_id", "subject", "outcome")
 
 
-def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
+@dataclass(frozen=True)
+class Chaining:
+    """How this database's entries are hashed: the key, and the first entry it covers.
+
+    ``keyed_from`` without a ``key`` is a keyed log whose key is not here:
+    it can be neither extended nor fully checked.
+    """
+
+    key: bytes | None = None
+    keyed_from: int | None = None
+    url: str = ""
+
+    @property
+    def checks_with_key(self) -> bool:
+        return self.key is not None
+
+    def digest(self, prev_hash: str, row: dict) -> str:
+        """The hash over the previous hash and an entry's chained fields (never its details).
+
+        ``shared`` joins the chained fields only when true, so entries made
+        before it existed keep their hashes.
+        """
+        chained = {name: row[name] for name in _CHAINED}
+        chained["at"] = row["at"].isoformat()
+        chained["clock"] = row["clock"].isoformat() if row["clock"] else None
+        if row.get("shared"):
+            chained["shared"] = True
+        payload = (prev_hash + json.dumps(chained, sort_keys=True, ensure_ascii=False)).encode()
+        if self.keyed_from is not None and row["id"] >= self.keyed_from:
+            if self.key is None:
+                raise keys.missing_key(self.url)
+            return hmac.new(self.key, payload, hashlib.sha256).hexdigest()
+        return hashlib.sha256(payload).hexdigest()
+
+
+def chaining(session: Session, *, key_of: str | None = None) -> Chaining:
+    """The chaining of the database in ``session``, keyed by ``key_of``'s key (default: its own).
+
+    The key file decides from which entry on the chain is keyed; the
+    database's own record of it only tells that a key is expected.
+    """
+    url = key_of or session.get_bind().url.render_as_string(hide_password=False)
+    key = keys.read_key(url)
+    if key is not None:
+        return Chaining(key.secret, key.keyed_from, url)
+    row = session.get(Setting, KEYED_KEY)
+    return Chaining(None, int(row.value), url) if row is not None else Chaining(url=url)
+
+
+def start_keyed_chain(session: Session, url: str) -> None:
+    """Key every entry from the next one on (``init``): create the installation's key."""
+    if session.get(Setting, KEYED_KEY) is not None:
+        return
+    count, _hash = read_head(session) or _last_entry(session)
+    key = keys.create_key(url, keyed_from=count + 1)
+    session.add(Setting(key=KEYED_KEY, value=str(key.keyed_from)))
+    session.flush()
+
+
+def entry_hash(prev_hash: str, entry: AuditEntry, chain: Chaining = Chaining()) -> str:
     """The hash of one entry given its predecessor's hash."""
-    return _digest(prev_hash, {name: getattr(entry, name) for name in _CHAINED})
+    row = {name: getattr(entry, name) for name in _CHAINED}
+    row["shared"] = entry.shared
+    return chain.digest(prev_hash, row)
 
 
-def _digest(prev_hash: str, row: dict) -> str:
-    """The hash over the previous hash and an entry's chained fields (never its details)."""
-    chained = {name: row[name] for name in _CHAINED}
-    chained["at"] = row["at"].isoformat()
-    chained["clock"] = row["clock"].isoformat() if row["clock"] else None
-    payload = prev_hash + json.dumps(chained, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def append(session: Session, events: list[Event], clock: Clock) -> None:
+def append(
+    session: Session,
+    events: list[Event],
+    clock: Clock,
+    *,
+    shared: bool = False,
+    key_of: str | None = None,
+) -> None:
     """Append events to the chain inside the caller's transaction.
 
     Each entry records the real time, and the shifted clock when ``--now``
-    was used, so replays and demos are told apart from live work (§10.1).
+    was used, so replays and demos are told apart from live work (§10.1),
+    and whether it was made on a shared terminal, where the actor is
+    claimed rather than established (§6.8).
 
     Appends are serialised (SQLite's write lock; an advisory lock on
-    PostgreSQL) so that two writers never fork the chain.
+    PostgreSQL) so that two writers never fork the chain. ``key_of`` names
+    the database whose key signs them when it is not this one (a staged
+    restore).
     """
     if not events:
         return
+    for event in events:
+        _check(event)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("select pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
+    chain = chaining(session, key_of=key_of)
     count, prev_hash = read_head(session) or _last_entry(session)
     next_id = count + 1
     at, shifted = datetime.now(UTC), clock.now if clock.shifted else None
@@ -82,9 +162,10 @@ def append(session: Session, events: list[Event], clock: Clock) -> None:
             "case_id": event.case_id,
             "subject": event.subject,
             "outcome": event.outcome,
+            "shared": shared,
             "prev_hash": prev_hash,
         }
-        row["hash"] = _digest(prev_hash, row)
+        row["hash"] = chain.digest(prev_hash, row)
         entries.append(row)
         if event.detail:
             details.append({"audit_id": next_id, "detail": event.detail})
@@ -96,6 +177,19 @@ def append(session: Session, events: list[Event], clock: Clock) -> None:
         session.execute(insert(AuditDetail), details)
     _write_head(session, next_id - 1, prev_hash)
     session.flush()
+
+
+def _check(event: Event) -> None:
+    """Refuse an entry that would put a CPR number, control characters or
+    over-long text into the chain, which can never be rewritten (§6.5).
+
+    The entries are bulk-inserted, past the ORM's flush guard, so the check
+    is made here; the caller's transaction then rolls back whole.
+    """
+    check_text(event.actor, field="the acting person", limit=ACTOR_LIMIT)
+    check_text(event.subject, field="what the audit entry names", limit=FREE_TEXT_LIMIT)
+    if event.detail:
+        check_text(event.detail, field="the audit detail")
 
 
 def read_head(session: Session) -> tuple[int, str] | None:
@@ -133,13 +227,14 @@ class Verification:
     entries: int
     broken_at: int | None = None
     problem: str | None = None
+    with_key: bool = False
 
     @property
     def ok(self) -> bool:
         return self.broken_at is None
 
 
-def verify(session: Session) -> Verification:
+def verify(session: Session, *, key_of: str | None = None) -> Verification:
     """Walk the chain in id order and name the first entry that does not hold.
 
     An edited entry no longer matches its hash; a deleted one leaves a gap in
@@ -149,7 +244,11 @@ def verify(session: Session) -> Verification:
 
     The head is read first: entries appended while the walk runs (PostgreSQL
     reads committed rows as it goes) chain on beyond it and are not a fault.
+    A keyed log is checked with its key; without the key it cannot be.
     """
+    chain = chaining(session, key_of=key_of)
+    if chain.keyed_from is not None and chain.key is None:
+        raise keys.missing_key(chain.url)
     head = read_head(session)
     prev_hash, expected_id, count, hash_at_head = GENESIS, 1, 0, GENESIS
     for entry in session.exec(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
@@ -160,12 +259,13 @@ def verify(session: Session) -> Verification:
             return Verification(
                 count, entry.id, f"entry {entry.id} does not follow entry {entry.id - 1}"
             )
-        if entry_hash(prev_hash, entry) != entry.hash:
+        if entry_hash(prev_hash, entry, chain) != entry.hash:
             return Verification(count, entry.id, f"entry {entry.id} was altered")
         prev_hash, expected_id = entry.hash, expected_id + 1
         if head is not None and entry.id == head[0]:
             hash_at_head = entry.hash
-    return _check_head(head, count, hash_at_head)
+    result = _check_head(head, count, hash_at_head)
+    return replace(result, with_key=chain.checks_with_key)
 
 
 def _check_head(head: tuple[int, str] | None, count: int, hash_at_head: str) -> Verification:

@@ -16,11 +16,17 @@ from sqlmodel import Session
 
 from staircase.clock import Clock
 from staircase.core import audit, notify
-from staircase.core.identity import Actor, login_name, resolve_actor
+from staircase.core.identity import (
+    Actor,
+    NotYou,
+    is_shared_terminal,
+    login_name,
+    resolve_actor,
+)
 from staircase.core.notify import Delivery, MailSettings
 from staircase.core.permissions import permit
 from staircase.db.store import session_scope
-from staircase.errors import NotAllowed
+from staircase.errors import NotAllowed, RefusedMove
 
 
 @dataclass(frozen=True)
@@ -75,10 +81,17 @@ def transaction(
     nothing, which lets SQLite readers run without the write lock until the
     audit is appended at the end.
     """
+    actor: Actor | None = None
     try:
         with session_scope(request.url, write=write) as session:
+            shared = is_shared_terminal(session)
             actor = resolve_actor(session, request.user)
             permit(actor, action)
+            if write and request.clock.ahead and not shared:
+                raise NotAllowed(
+                    "--now is later than the real time; writing the future is allowed only "
+                    "on a shared terminal for demos and tests (§6.8)"
+                )
             work = Work(session, actor, request.clock, request.mail)
             yield work
             if dry_run:
@@ -87,12 +100,14 @@ def transaction(
             if not write and work.events:
                 session.commit()
                 session.connection(execution_options={"write": True})
-            audit.append(session, work.events, request.clock)
+            audit.append(session, work.events, request.clock, shared=shared)
         if work.send_mail and work.mail is not None:
             work.delivery = _deliver(request, work.mail, actor.id)
     except NotAllowed as refusal:
-        if type(refusal) is NotAllowed:
-            _audit_refusal(request, action, str(refusal))
+        if not isinstance(refusal, RefusedMove):
+            who = refusal.actor if isinstance(refusal, NotYou) else None
+            who = who or (actor.id if actor else login_name(request.user))
+            _audit_refusal(request, action, str(refusal), who)
         raise
 
 
@@ -105,12 +120,12 @@ def _deliver(request: Request, mail: MailSettings, actor: str) -> Delivery:
             event = audit.Event(
                 actor, "notify", subject=f"sent={delivery.sent} failed={delivery.failed}"
             )
-            audit.append(session, [event], request.clock)
+            audit.append(session, [event], request.clock, shared=is_shared_terminal(session))
     return delivery
 
 
-def _audit_refusal(request: Request, action: str, reason: str) -> None:
+def _audit_refusal(request: Request, action: str, reason: str, actor: str) -> None:
     """Record a refusal in a transaction of its own, after the work rolled back."""
     with session_scope(request.url, write=True) as session:
-        event = audit.Event(login_name(request.user), action, outcome="refused", detail=reason)
-        audit.append(session, [event], request.clock)
+        event = audit.Event(actor, action, outcome="refused", detail=reason)
+        audit.append(session, [event], request.clock, shared=is_shared_terminal(session))

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import AutoString, Field, SQLModel
 
@@ -136,6 +137,8 @@ class Staff(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=200)
     active: bool = True
     left_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    login: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    """The account this person acts from (§6.8): an OS user on SQLite, a role on PostgreSQL."""
 
 
 class Membership(SQLModel, table=True):
@@ -433,6 +436,8 @@ class AuditEntry(SQLModel, table=True):
     case_id: int | None = Field(default=None, index=True)
     subject: str = ""
     outcome: str = Field(default="ok", max_length=10)
+    shared: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """Made on a shared terminal, where ``--as`` is trusted rather than established (§6.8)."""
     prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
     hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
 

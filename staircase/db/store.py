@@ -11,16 +11,25 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+)
 from sqlmodel import Session
 
+from staircase.db.guard import check_text, guard_rows
 from staircase.db.schema import check_revision
 from staircase.errors import DatabaseProblem, InvalidInput
+from staircase.files import NAME_LIMIT
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -32,18 +41,38 @@ def default_path() -> Path:
     return user_data_path("staircase", appauthor=False) / "staircase.db"
 
 
+BACKENDS = ("sqlite", "postgresql")
+"""The databases staircase is built and tested for (§5.1, §5.2)."""
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first bytes of every SQLite database file."""
+
+
 def database_url(db: str | os.PathLike | None) -> str:
-    """A SQLAlchemy URL from ``--db``: a URL as it is, a path as a SQLite file."""
+    """A SQLAlchemy URL from ``--db``: a URL as it is, a path as a SQLite file.
+
+    Refuses, before any driver is loaded, a URL for another kind of
+    database and a path no file system accepts.
+    """
     if db is None:
         return f"sqlite:///{default_path()}"
-    text_db = str(db)
+    text_db = os.fspath(db)
     if "://" in text_db:
         try:
-            make_url(text_db)
+            backend = make_url(text_db).get_backend_name()
         except ArgumentError as err:
-            raise InvalidInput(f'cannot read the database URL "{text_db}": {err}') from None
+            raise DatabaseProblem(f"cannot read the database URL: {err}") from None
+        if backend not in BACKENDS:
+            raise DatabaseProblem(
+                f"staircase works with SQLite and PostgreSQL, not {backend}; "
+                "give a file path or a postgresql+psycopg:// URL"
+            )
         return text_db
-    return f"sqlite:///{Path(text_db).expanduser().resolve()}"
+    check_text(text_db, field="the database path")
+    path = Path(text_db).expanduser().absolute()
+    if any(len(os.fsencode(part)) > NAME_LIMIT for part in path.parts):
+        raise DatabaseProblem(f"the database path has a name longer than {NAME_LIMIT} bytes")
+    return f"sqlite:///{path.resolve()}"
 
 
 _engines: dict[str, Engine] = {}
@@ -75,16 +104,51 @@ def _create(url: str) -> Engine:
 
 def create_database_file(url: str) -> None:
     """For ``init``: create a SQLite file's folder, and the file readable by
-    its owner only (§6.7). Other commands never create a database by accident."""
+    its owner only (§6.7); make an existing one owner-only too. Other
+    commands never create a database by accident.
+
+    A file that holds something else — not SQLite, or another program's
+    SQLite tables — is refused and left exactly as it was: opening it with
+    our engine would already switch it to WAL.
+    """
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database:
-        _prepare_file(Path(parsed.database))
-
-
-def _prepare_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Closing any descriptor of a file drops every POSIX lock this process
+        # holds on it, SQLite's included: no connection of ours may be open.
+        close_engine(url)
+        _refuse_foreign(path)
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, stat.S_IRUSR | stat.S_IWUSR))
+        path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Refuse an existing, non-empty file that is not a staircase database (read-only look)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    _refuse_non_sqlite(path)
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
+            tables = {row[0] for row in connection.execute("select name from sqlite_master")}
+    except sqlite3.DatabaseError as err:
+        raise DatabaseProblem(f"cannot read {path}: {err}") from None
+    if tables and "alembic_version" not in tables:
+        raise DatabaseProblem(
+            f"{path} is another program's SQLite database; nothing was changed — "
+            "choose another --db"
+        )
+
+
+def _refuse_non_sqlite(path: Path) -> None:
+    """Refuse a file that does not start as a SQLite database does (``init`` only: see above)."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError as err:
+        raise DatabaseProblem(f"cannot read {path}: {err.strerror}") from None
+    if header != SQLITE_HEADER:
+        raise DatabaseProblem(f"{path} is not a SQLite database; check --db")
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -108,6 +172,9 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error.
 
     ``write=True`` takes SQLite's write lock at the start (see module doc).
+    Every row flushed passes ``guard.guard_rows``: nothing that must not be
+    stored (a CPR number, control characters, text too long) reaches the
+    database, whichever command wrote it.
     The schema is checked first, so a database newer than the program is
     refused before anything is read or written.
     """
@@ -116,10 +183,21 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     bind = engine.execution_options(write=True) if write else engine
     try:
         with Session(bind, expire_on_commit=False) as session:
+            event.listen(session, "before_flush", guard_rows)
             check_revision(session)
             yield session
             session.commit()
     except OperationalError as err:
+        raise DatabaseProblem(explain(err, url)) from err
+    except DataError as err:
+        raise InvalidInput(f"the database refused a value: {_first_line(err)}") from err
+    except OverflowError:
+        raise InvalidInput(
+            "a number given is out of range: larger than any id or count staircase keeps"
+        ) from None
+    except DatabaseError as err:
+        if isinstance(err, IntegrityError):
+            raise
         raise DatabaseProblem(explain(err, url)) from err
 
 
@@ -134,9 +212,15 @@ def _require_file(url: str) -> None:
         )
 
 
-def explain(err: OperationalError, url: str) -> str:
+def _first_line(err: DBAPIError) -> str:
+    """The driver's message, without the SQL and parameters SQLAlchemy appends."""
+    lines = str(err.orig or err).strip().splitlines()
+    return lines[0] if lines else "no message"
+
+
+def explain(err: DBAPIError, url: str) -> str:
     """One line for a database that cannot be used right now."""
-    message = str(err.orig).strip().splitlines()[0] if err.orig else str(err)
+    message = _first_line(err)
     where = make_url(url).render_as_string(hide_password=True)
     if "locked" in message or "busy" in message:
         return f"the database {where} stayed locked for {BUSY_TIMEOUT_MS // 1000} s; try again"

@@ -388,6 +388,10 @@ def _load_path(path: Path) -> Pack:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise PackError(path.name, "", f"not valid TOML: {err}") from err
+    except UnicodeDecodeError:
+        raise PackError(path.name, "", "not UTF-8 text; save the file as UTF-8") from None
+    except RecursionError:
+        raise PackError(path.name, "", "nested too deeply to be a rule pack") from None
     return parse_pack(data, source=path.name)
 
 

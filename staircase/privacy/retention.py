@@ -43,6 +43,8 @@ from staircase.views import Time, View
 
 DEFAULT_RETENTION_DAYS = 1826
 """Five years, unless the ``retention_days`` setting says otherwise."""
+MAX_RETENTION_DAYS = 36_500
+"""A hundred years: longer is a typo (and beyond what a date can count back)."""
 RETENTION_KEY = "retention_days"
 _CHUNK = 500
 """Ids per ``IN (…)``: well inside SQLite's and PostgreSQL's parameter limits."""
@@ -87,11 +89,12 @@ def purge(request: Request, *, dry_run: bool = False, older_than: int | None = N
     A dry run does the very deletions and rolls them back, so its counts
     are what a real run would delete.
     """
-    if older_than is not None and older_than < 1:
-        raise InvalidInput("--older-than needs a number of days, 1 or more")
+    if older_than is not None and not 1 <= older_than <= MAX_RETENTION_DAYS:
+        raise InvalidInput(f"--older-than needs a number of days, 1 to {MAX_RETENTION_DAYS}")
     with transaction(request, "purge", dry_run=dry_run) as work:
         days = older_than if older_than is not None else retention_days(work.session)
-        cutoff = work.now - timedelta(days=days)
+        # Real time, never --now: a shifted clock must not age data into deletion (§6.8).
+        cutoff = work.clock.real_now - timedelta(days=days)
         doomed = _closed_before(work.session, cutoff)
         deleted = _delete(work.session, doomed)
         for case in doomed:
@@ -119,7 +122,7 @@ def retention_days(session: Session) -> int:
         days = int(row.value)
     except ValueError:
         days = 0
-    if days < 1:
+    if not 1 <= days <= MAX_RETENTION_DAYS:
         raise InvalidInput(
             f'the setting {RETENTION_KEY} is "{row.value}", not a number of days; '
             "fix it, or give --older-than DAYS"

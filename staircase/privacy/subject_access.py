@@ -10,10 +10,10 @@ readable by their owner only (§6.7), and the export itself is audited.
 
 import json
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, col, func, select
 
 from staircase.core.lookup import get_resident
@@ -35,6 +35,7 @@ from staircase.db.models import (
     Transition,
 )
 from staircase.errors import InvalidInput, NotFound
+from staircase.files import private_file, safe_target
 from staircase.privacy.redact import RELATIVE_LABEL, RESIDENT_LABEL, Redactor
 from staircase.views import Time, View
 
@@ -130,21 +131,17 @@ def export_subject(
     request: Request, subject: Subject, *, out: Path, force: bool = False
 ) -> SubjectAccessReport:
     """Gather, redact and write the subject's data; audited as an export and as case reads."""
-    json_path, html_path = _paths(Path(out).expanduser(), force=force)
-    written: list[Path] = []
-    done = False
-    try:
-        with transaction(request, "subject.access", write=False) as work:
-            access = gather(work, subject)
-            _write(access, json_path, html_path, written)
-            for case in access.cases:
-                work.audit("case.read", case_id=case.case["id"], subject="subject-access")
-            work.audit("subject.access", subject=subject.key, detail=str(json_path))
-        done = True
-    finally:
-        if not done:
-            for path in written:
-                path.unlink(missing_ok=True)
+    json_path, html_path = _paths(out, live=_database_file(request.url))
+    with (
+        private_file(json_path, force=force) as json_partial,
+        private_file(html_path, force=force) as html_partial,
+        transaction(request, "subject.access", write=False) as work,
+    ):
+        access = gather(work, subject)
+        _write(access, json_partial, html_partial)
+        for case in access.cases:
+            work.audit("case.read", case_id=case.case["id"], subject="subject-access")
+        work.audit("subject.access", subject=subject.key, detail=str(json_path))
     return SubjectAccessReport(
         subject=subject.key.replace(":", " "),
         json_path=str(json_path),
@@ -291,35 +288,29 @@ def _history(entry: AuditEntry, redactor: Redactor) -> HistoryEntry:
     )
 
 
-def _paths(out: Path, *, force: bool) -> tuple[Path, Path]:
-    """``PATH.json`` (PATH as given when it has another suffix) and ``PATH.html``."""
+def _database_file(url: str) -> Path | None:
+    """The live SQLite file, which no report may be written over."""
+    parsed = make_url(url)
+    return Path(parsed.database) if parsed.get_backend_name() == "sqlite" else None
+
+
+def _paths(out: str | os.PathLike, *, live: Path | None) -> tuple[Path, Path]:
+    """``PATH.json`` (PATH as given when it has another suffix) and ``PATH.html``, both safe."""
+    out = Path(out).expanduser()
+    if not out.name or out.name == "..":
+        raise InvalidInput("--out needs a file name, e.g. --out indsigt-maria")
     if out.suffix == ".html":
         raise InvalidInput(
             f"{out}: name the JSON file (or no suffix); the HTML is written next to it"
         )
     json_path = out.with_suffix(".json") if out.suffix in ("", ".json") else out
-    html_path = out.with_suffix(".html")
-    if not json_path.parent.is_dir():
-        raise InvalidInput(f"no folder {json_path.parent}; create it or choose another --out")
-    for path in (json_path, html_path):
-        if path.exists() and not force:
-            raise InvalidInput(f"{path} exists; choose another --out or add --force")
-    return json_path, html_path
+    return safe_target(json_path, live=live), safe_target(out.with_suffix(".html"), live=live)
 
 
-def _write(access: SubjectAccess, json_path: Path, html_path: Path, written: list[Path]) -> None:
-    """Write both files, noting each in ``written`` so a failure can remove them."""
+def _write(access: SubjectAccess, json_path: Path, html_path: Path) -> None:
+    """Write both files (scratch files, owner-only, that become the report on success)."""
     from staircase.privacy.letter import render_html
 
     data = json.dumps(access.model_dump(mode="json"), ensure_ascii=False, indent=2)
-    for path, text in ((json_path, data + "\n"), (html_path, render_html(access))):
-        written.append(path)
-        _write_private(path, text)
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write a file readable by its owner only (§6.7): it holds special-category data."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
-    os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(text)
+    json_path.write_text(data + "\n", encoding="utf-8")
+    html_path.write_text(render_html(access), encoding="utf-8")

@@ -1,0 +1,110 @@
+"""The keyed audit chain (§6.8): someone who can write the database but not read the
+key cannot rewrite history unnoticed, and `audit verify` says it checked with the key.
+"""
+
+import sqlite3
+import stat
+from contextlib import closing
+from pathlib import Path
+
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from staircase.admin.backup import backup
+from staircase.cli.app import app
+from staircase.core import audit
+from staircase.core.keys import key_path, read_key
+from staircase.db.models import AuditEntry
+from staircase.db.store import close_engine, session_scope
+from tests.conftest import Home, build_home
+
+
+def staircase(url: str, *args: str, who: str = "ADM"):
+    env = {"STAIRCASE_DB": url, "STAIRCASE_USER": who, "STAIRCASE_NOW": "-1m", "NO_COLOR": "1"}
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def database_file(home: Home) -> Path:
+    return Path(home.url.removeprefix("sqlite:///"))
+
+
+def rechain(path: Path, chain: audit.Chaining) -> None:
+    """The forger's script: edit entry 3, recompute every hash after it, fix the head."""
+    with session_scope(f"sqlite:///{path}", write=False) as session:
+        entries = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
+    close_engine(f"sqlite:///{path}")
+    prev = audit.GENESIS
+    with closing(sqlite3.connect(path)) as connection:
+        for entry in entries:
+            if entry.id == 3:
+                entry.subject = "nothing happened here"
+            row = entry.model_dump()
+            entry.prev_hash, entry.hash = prev, chain.digest(prev, row)
+            connection.execute(
+                "update audit set subject = ?, prev_hash = ?, hash = ? where id = ?",
+                (entry.subject, entry.prev_hash, entry.hash, entry.id),
+            )
+            prev = entry.hash
+        connection.execute(
+            "update setting set value = ? where key = ?", (f"{len(entries)} {prev}", "audit_head")
+        )
+        connection.commit()
+
+
+def test_the_key_lives_outside_the_database_readable_by_its_owner_only(sqlite_home: Home):
+    path = key_path(sqlite_home.url)
+
+    assert path == Path(f"{database_file(sqlite_home)}.key")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    secret = read_key(sqlite_home.url).secret.hex()
+    assert secret.encode() not in database_file(sqlite_home).read_bytes()
+
+
+def test_rechaining_with_plain_sha256_is_caught(sqlite_home: Home) -> None:
+    rechain(database_file(sqlite_home), audit.Chaining())
+
+    result = staircase(sqlite_home.url, "audit", "verify")
+
+    assert result.exit_code == 1
+    assert "entry 1 was altered" in result.stderr
+
+
+def test_the_forgers_script_is_right_when_it_has_the_key(sqlite_home: Home) -> None:
+    """The same script with the key succeeds: what stops it above is the key alone."""
+    key = read_key(sqlite_home.url)
+    rechain(database_file(sqlite_home), audit.Chaining(key.secret, key.keyed_from))
+
+    result = staircase(sqlite_home.url, "audit", "verify")
+
+    assert result.exit_code == 0, result.stderr
+    assert "(checked with the key)" in result.stdout
+
+
+def test_without_its_key_the_log_is_neither_checked_nor_extended(sqlite_home: Home) -> None:
+    key_path(sqlite_home.url).rename(database_file(sqlite_home).with_suffix(".moved"))
+    with session_scope(sqlite_home.url, write=False) as session:
+        before = session.exec(select(AuditEntry.id)).all()
+
+    verify = staircase(sqlite_home.url, "audit", "verify")
+    logged = staircase(sqlite_home.url, "log", "1", "kritik", who="AK")
+
+    assert (verify.exit_code, logged.exit_code) == (4, 4)
+    assert "key" in verify.stderr and len(verify.stderr.strip().splitlines()) == 1
+    with session_scope(sqlite_home.url, write=False) as session:
+        assert session.exec(select(AuditEntry.id)).all() == before
+
+
+def test_a_backup_keyed_by_another_installation_is_not_restored(
+    sqlite_home: Home, tmp_path: Path
+) -> None:
+    other_url = f"sqlite:///{tmp_path / 'other' / 'staircase.db'}"
+    (tmp_path / "other").mkdir()
+    other = build_home(other_url)
+    copy = tmp_path / "other-copy.db"
+    backup(other.as_("ADM"), copy)
+    close_engine(other_url)
+
+    result = staircase(sqlite_home.url, "restore", "--yes", str(copy))
+
+    assert result.exit_code == 1
+    assert "does not verify" in result.stderr
