@@ -73,6 +73,7 @@ SAMPLES: dict[str, list[str]] = {
     "audit show": ["audit", "show", "--case", "1"],
     "subject-access": ["subject-access", "--relative", "1", "--out", "indsigt"],
     "purge": ["purge", "--dry-run"],
+    "export": ["export", "--format", "jsonl", "--out", "export.jsonl"],
 }
 
 

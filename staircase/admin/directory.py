@@ -8,6 +8,7 @@ from sqlmodel import select
 from staircase.clock import Clock
 from staircase.core import audit
 from staircase.core.identity import ROLES
+from staircase.core.keyfile import PSEUDONYM_KEY, ensure_key
 from staircase.core.lookup import get_unit
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, transaction
@@ -39,6 +40,7 @@ def init(url: str, *, admin: str, name: str, clock: Clock) -> InitResult:
     _check_id(admin, "initials")
     refuse_cpr(name, field="the name")
     before, after = upgrade(url)
+    ensure_key(url, PSEUDONYM_KEY)
     with session_scope(url, write=True) as session:
         existing = session.get(Staff, admin)
         if existing is not None and existing.role != "admin":

@@ -1,0 +1,66 @@
+"""The quality team's commands (§1.3, §7.2–7.4): export, import, stats."""
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from staircase.cli import render
+from staircase.cli.context import request, wants_json
+from staircase.cli.options import JsonOutput
+
+
+class ExportFormat(StrEnum):
+    """The formats ``--format`` accepts (the library's own ``Format`` loads the database layer)."""
+
+    csv = "csv"
+    csv_excel = "csv-excel"
+    jsonl = "jsonl"
+    xlsx = "xlsx"
+    html = "html"
+
+
+Units = typer.Option(
+    None, "--unit", help="Only this unit (repeat for more); default: every unit you may read."
+)
+Since = typer.Option(None, "--since", metavar="WHEN", help="From this time (e.g. 2026-01-01).")
+Until = typer.Option(None, "--until", metavar="WHEN", help="Up to this time (not included).")
+
+
+def export(
+    ctx: typer.Context,
+    fmt: ExportFormat = typer.Option(..., "--format", help="csv, csv-excel, jsonl, xlsx or html."),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        help="A folder for csv and csv-excel (one file per table), else the file to write.",
+    ),
+    unit: list[str] | None = Units,
+    since: str | None = Since,
+    until: str | None = Until,
+    with_names: bool = typer.Option(
+        False, "--with-names", help="Include names and notes (quality and admin only; audited)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace files that exist."),
+    json: JsonOutput = False,
+) -> None:
+    """Export case histories, pseudonymised unless --with-names (§6.3, §7.2)."""
+    from staircase.quality.export import Criteria
+    from staircase.quality.export import export as run_export
+    from staircase.quality.formats import Format
+
+    criteria = Criteria(tuple(unit or ()), since, until, with_names)
+    with render.progress("Exporting") as advance:
+        report = run_export(
+            request(ctx), criteria, fmt=Format(fmt.value), out=out, force=force, progress=advance
+        )
+    if wants_json(ctx, json):
+        render.print_model(report)
+        return
+    counts = ", ".join(f"{name} {n}" for name, n in report.counts.items())
+    kind = "pseudonymised" if report.pseudonymised else "WITH NAMES"
+    render.console().print(
+        f"exported ({kind}, {report.format}): {counts}\n" + "\n".join(report.files),
+        soft_wrap=True,
+        markup=False,
+    )
