@@ -42,6 +42,7 @@ app.add_typer(audit.audit_app, name="audit")
 app.command("subject-access")(privacy.subject_access)
 app.command("purge")(privacy.purge)
 app.command("export")(quality.export)
+app.command("import")(quality.import_)
 
 
 def _version(value: bool) -> None:

@@ -64,3 +64,28 @@ def export(
         soft_wrap=True,
         markup=False,
     )
+
+
+def import_(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., metavar="PATH", help="The CSV file (see the README)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row; import nothing."),
+    json: JsonOutput = False,
+) -> None:
+    """Import observations from CSV, all or nothing; every bad row is named (§7.3)."""
+    from staircase.quality.importer import import_observations
+
+    with render.progress("Importing") as advance:
+        report = import_observations(request(ctx), path, dry_run=dry_run, progress=advance)
+    if wants_json(ctx, json):
+        render.print_model(report)
+        return
+    cases = ", ".join(str(c) for c in report.cases)
+    if report.dry_run:
+        line = f"{report.rows} rows are fine (dry run, nothing imported); cases: {cases}"
+    else:
+        line = (
+            f"imported {report.observations} observations on cases {cases}; "
+            f"moved {report.moved}, proposals {report.proposals}, escalations {report.escalations}"
+        )
+    render.console().print(line, soft_wrap=True, markup=False)

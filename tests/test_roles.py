@@ -74,6 +74,7 @@ SAMPLES: dict[str, list[str]] = {
     "subject-access": ["subject-access", "--relative", "1", "--out", "indsigt"],
     "purge": ["purge", "--dry-run"],
     "export": ["export", "--format", "jsonl", "--out", "export.jsonl"],
+    "import": ["import", "observationer.csv", "--dry-run"],
 }
 
 

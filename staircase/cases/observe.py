@@ -87,12 +87,7 @@ def record(
     The one path every observation takes — typed by staff, or logged by a
     broken agreement — so the consequences never differ by where it came from.
     """
-    created = [_observe(work, case, indicator, occurred, channel, note) for indicator in indicators]
-    work.session.flush()
-    for observation in created:
-        work.audit(
-            "observation.add", case_id=case.id, subject=f"{observation.id}:{observation.indicator}"
-        )
+    created = store(work, case, indicators, occurred=occurred, channel=channel, note=note)
     result = consequences.reevaluate(work, case)
     pack = pack_for(work.session, case)
     return LogResult(
@@ -103,6 +98,30 @@ def record(
         actions=[action_view(pack, a) for a in result.actions],
         case=case_view(work, case, result.evaluation),
     )
+
+
+def store(
+    work: Work,
+    case: Case,
+    indicators: tuple[str, ...],
+    *,
+    occurred: datetime,
+    channel: str,
+    note: str | None,
+) -> list[Observation]:
+    """Store and audit observations without re-evaluating the case.
+
+    ``record`` re-evaluates at once; an import stores a whole file first and
+    re-evaluates each case it touched once at the end (§7.3), through the
+    same ``consequences.reevaluate``.
+    """
+    created = [_observe(work, case, indicator, occurred, channel, note) for indicator in indicators]
+    work.session.flush()
+    for observation in created:
+        work.audit(
+            "observation.add", case_id=case.id, subject=f"{observation.id}:{observation.indicator}"
+        )
+    return created
 
 
 def _observe(

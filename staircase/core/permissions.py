@@ -106,6 +106,7 @@ COMMANDS: dict[str, str | None] = {
     "subject-access": "subject.access",
     "purge": "purge",
     "export": "export",
+    "import": "import",
 }
 """Every command and the action its role is checked for; None where no
 personal data is touched (rule packs, the demo's own database) or where the
