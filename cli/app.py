@@ -43,6 +43,7 @@ app.command("subject-access")(privacy.subject_access)
 app.command("purge")(privacy.purge)
 app.command("export")(quality.export)
 app.command("import")(quality.import_)
+app.command("stats")(quality.stats)
 
 
 def _version(value: bool) -> None:

@@ -89,3 +89,34 @@ def import_(
             f"moved {report.moved}, proposals {report.proposals}, escalations {report.escalations}"
         )
     render.console().print(line, soft_wrap=True, markup=False)
+
+
+def stats(
+    ctx: typer.Context,
+    unit: list[str] | None = Units,
+    since: str | None = Since,
+    until: str | None = Until,
+    json: JsonOutput = False,
+) -> None:
+    """Per unit and month: cases per step, moves, time to acknowledge, time back (§7.4)."""
+    from staircase.quality.scope import Criteria
+    from staircase.quality.stats import statistics
+
+    result = statistics(request(ctx), Criteria(tuple(unit or ()), since, until))
+    if wants_json(ctx, json):
+        render.print_model(result)
+        return
+
+    def number(value: float | None) -> str:
+        return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+    render.table(
+        f"Statistik {render.local_time(result.since)} – {render.local_time(result.until)}",
+        ["Enhed", "Måned", *result.steps.values(), "Op", "Ned", "Kvittering (median, timer)",
+         "Tilbage til bund (median, dage)"],
+        [
+            [m.unit, m.month, *m.steps.values(), m.moves_up, m.moves_down,
+             number(m.median_hours_to_acknowledge), number(m.median_days_back_to_bottom)]
+            for m in result.months
+        ],
+    )  # fmt: skip

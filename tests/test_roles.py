@@ -75,6 +75,7 @@ SAMPLES: dict[str, list[str]] = {
     "purge": ["purge", "--dry-run"],
     "export": ["export", "--format", "jsonl", "--out", "export.jsonl"],
     "import": ["import", "observationer.csv", "--dry-run"],
+    "stats": ["stats", "--unit", "sol"],
 }
 
 

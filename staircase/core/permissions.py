@@ -107,6 +107,7 @@ COMMANDS: dict[str, str | None] = {
     "purge": "purge",
     "export": "export",
     "import": "import",
+    "stats": "stats",
 }
 """Every command and the action its role is checked for; None where no
 personal data is touched (rule packs, the demo's own database) or where the

@@ -8,17 +8,15 @@ to the file; nothing holds a whole table.
 
 from collections.abc import Callable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
 
-from staircase.clock import parse_when
-from staircase.core.lookup import visible_units
 from staircase.core.work import Request, Work, transaction
 from staircase.errors import InvalidInput
 from staircase.quality import tables
 from staircase.quality.formats import Format, XlsxBook, private_file, write_csv, write_jsonl
 from staircase.quality.pseudonyms import Pseudonyms, installation_key
-from staircase.quality.tables import TABLES, Context, Labels, Scope, Table
+from staircase.quality.scope import Criteria, Scope, resolve_scope
+from staircase.quality.tables import TABLES, Context, Labels, Table
 from staircase.views import View
 
 Progress = Callable[[int, int], None]
@@ -26,16 +24,6 @@ Progress = Callable[[int, int], None]
 
 def _no_progress(done: int, total: int) -> None:
     """Off a terminal nobody watches a bar."""
-
-
-@dataclass(frozen=True)
-class Criteria:
-    """What to export, as typed: units (none: all one may read), period, names or not."""
-
-    units: tuple[str, ...] = ()
-    since: str | None = None
-    until: str | None = None
-    with_names: bool = False
 
 
 class ExportReport(View):
@@ -89,20 +77,6 @@ def export(
         counts=counts,
         pseudonymised=not criteria.with_names,
     )
-
-
-def resolve_scope(work: Work, criteria: Criteria, action: str) -> Scope:
-    """The units asked for (each checked against the role), else all one may read; the period."""
-    units: list[str] | None = None
-    if criteria.units:
-        units = sorted({u for unit in criteria.units for u in visible_units(work, unit, action)})
-    else:
-        units = visible_units(work, None, action)
-    since = parse_when(criteria.since, clock=work.clock) if criteria.since else None
-    until = parse_when(criteria.until, clock=work.clock) if criteria.until else None
-    if since is not None and until is not None and since >= until:
-        raise InvalidInput("--since must lie before --until")
-    return Scope(units=units, since=since, until=until)
 
 
 def _targets(out: Path, fmt: Format, *, force: bool) -> list[Path]:

@@ -33,20 +33,12 @@ from staircase.db.models import (
 )
 from staircase.domain.pack import Pack, load_pack
 from staircase.quality.pseudonyms import Pseudonyms
+from staircase.quality.scope import Scope
 
 Cell = str | int | float | bool | datetime | None
 
 STREAM_ROWS = 2_000
 """Rows fetched at a time: memory stays flat however long the history (§8)."""
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which rows an export or a report covers: units (None: all) and a period."""
-
-    units: list[str] | None
-    since: datetime | None
-    until: datetime | None
 
 
 class Labels:
