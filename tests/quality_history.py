@@ -7,8 +7,12 @@ godt in November. Case 2 (ege, Jens Berg, son of Poul Berg) stays on godt
 with one note. An agreement on case 1 has a text only names may show.
 """
 
+import os
+import shutil
 from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from staircase.admin.directory import add_resident
 from staircase.cases.decide import accept, move
@@ -40,3 +44,22 @@ def build_history(home: Home) -> None:
     add_agreement(home.as_("LH", at + timedelta(hours=31)), 1, AGREEMENT, review="+30d")
     move(home.as_("LH", days_ago(40)), 1, "mindre", reason="Roligere")
     move(home.as_("LH", days_ago(10)), 1, "godt", reason="Godt igen")
+
+
+def program(name: str) -> str:
+    """The path of an outside program a test drives (chromium, pdftotext, soffice).
+
+    Where the full suite is required (CI sets STAIRCASE_REQUIRE_PG, and
+    ``.ci/run`` installs them) a missing program fails the test; elsewhere
+    the test is skipped, saying what to install.
+    """
+    found = shutil.which(name)
+    if found is None:
+        message = (
+            f"{name} is not installed "
+            "(apt-get install chromium poppler-utils libreoffice-calc-nogui)"
+        )
+        if os.environ.get("STAIRCASE_REQUIRE_PG"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found

@@ -5,6 +5,8 @@ tool would use, pseudonyms stable and keyed, nothing personal without
 import csv
 import json
 import stat
+import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from staircase.core.keyfile import PSEUDONYM_KEY, key_path
 from staircase.db.models import AuditEntry
 from staircase.db.store import session_scope
 from tests.conftest import Home
-from tests.quality_history import AGREEMENT, NAMES, NOTE, build_history
+from tests.quality_history import AGREEMENT, NAMES, NOTE, build_history, program
 
 TABLES = ("sager", "observationer", "overgange", "forslag", "eskaleringer", "handlinger", "aftaler")
 
@@ -199,3 +201,60 @@ def test_an_existing_file_needs_force_and_a_refused_export_writes_nothing(
     bad = staircase(history.url, "export", "--format", "csv", "--out", str(tmp_path / "c"),
                     "--since", "2026-10-01", "--until", "2026-09-01")  # fmt: skip
     assert bad.exit_code == 1 and not (tmp_path / "c").exists()
+
+
+DANISH_CSV = "Text - txt - csv (StarCalc):59,34,76,1,,1030"
+"""LibreOffice's CSV filter: ``;``, ``"``, UTF-8, from line 1, Danish (1030) number and
+date formats; for output add "as shown" (token 9) and the sheet to write (token 12)."""
+
+
+def libreoffice(tmp_path: Path, source: Path, target: str, *infilter: str) -> Path:
+    """Convert ``source`` headless as a Danish user's LibreOffice would, in a profile of its own."""
+    out = tmp_path / "converted"
+    command = [
+        program("soffice"),
+        f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+        "--headless",
+        *infilter,
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out),
+        str(source),
+    ]
+    env = {"LANG": "da_DK.UTF-8", "LC_ALL": "da_DK.UTF-8", "HOME": str(tmp_path)}
+    subprocess.run(command, capture_output=True, timeout=180, check=True, env=env)
+    return out
+
+
+def test_libreoffice_reads_csv_excel_as_dates_decimal_numbers_and_danish_letters(
+    history: Home, tmp_path: Path
+) -> None:
+    export(history, tmp_path / "excel", "csv-excel")
+    source = tmp_path / "excel" / "eskaleringer.csv"
+    as_book = libreoffice(tmp_path, source, "xlsx", f"--infilter={DANISH_CSV}")
+    sheet = load_workbook(as_book / "eskaleringer.xlsx").active
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert row["Rejst"] == datetime(2026, 9, 14, 11, 0)
+    assert row["Dage til kvittering"] == 1.25
+    assert row["Trin"] == "Samarbejde med større udfordringer"
+    as_text = libreoffice(
+        tmp_path, source, f"csv:{DANISH_CSV},false,true,true", f"--infilter={DANISH_CSV}"
+    )
+    line = (as_text / "eskaleringer.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert "Samarbejde med større udfordringer;" in line
+    assert ";14-09-26 11:00;" in line and ";1,25;" in line
+
+
+def test_libreoffice_shows_the_xlsx_dates_and_decimals_as_a_dane_reads_them(
+    history: Home, tmp_path: Path
+) -> None:
+    export(history, tmp_path / "all.xlsx", "xlsx")
+    sheet = TABLES.index("eskaleringer") + 1
+    out = libreoffice(
+        tmp_path, tmp_path / "all.xlsx", f"csv:{DANISH_CSV},false,true,true,false,false,{sheet}"
+    )
+    line = (out / "all-eskaleringer.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert "Samarbejde med større udfordringer;" in line
+    assert ";14-09-2026 11:00;" in line and ";1,25;" in line
