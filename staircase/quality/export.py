@@ -6,7 +6,7 @@ criteria and row counts, never with a name. Rows stream from the database
 to the file; nothing holds a whole table.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 
@@ -15,15 +15,9 @@ from staircase.errors import InvalidInput
 from staircase.quality import tables
 from staircase.quality.formats import Format, XlsxBook, private_file, write_csv, write_jsonl
 from staircase.quality.pseudonyms import Pseudonyms, installation_key
-from staircase.quality.scope import Criteria, Scope, resolve_scope
+from staircase.quality.scope import Criteria, Progress, Scope, no_progress, resolve_scope
 from staircase.quality.tables import TABLES, Context, Labels, Table
 from staircase.views import View
-
-Progress = Callable[[int, int], None]
-
-
-def _no_progress(done: int, total: int) -> None:
-    """Off a terminal nobody watches a bar."""
 
 
 class ExportReport(View):
@@ -42,7 +36,7 @@ def export(
     fmt: Format,
     out: Path,
     force: bool = False,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> ExportReport:
     """Write the export; files half written when something fails are removed."""
     action = "export.names" if criteria.with_names else "export"

@@ -38,10 +38,9 @@ from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.models import Case, Relative, Resident
 from staircase.errors import InvalidInput, NotAllowed, NotFound
+from staircase.quality.scope import Progress, no_progress
 from staircase.text import key
 from staircase.views import View
-
-Progress = Callable[[int, int], None]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "case": ("sag", "case", "sagsnummer", "case_id"),
@@ -56,10 +55,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 """Each column and the headers that name it, as ``text.key`` folds them."""
 
 _BY_HEADER = {key(header): column for column, headers in COLUMNS.items() for header in headers}
-
-
-def _no_progress(done: int, total: int) -> None:
-    """Off a terminal nobody watches a bar."""
 
 
 class ImportReport(View):
@@ -92,7 +87,7 @@ class _Problem(Exception):
 
 
 def import_observations(
-    request: Request, path: Path, *, dry_run: bool = False, progress: Progress = _no_progress
+    request: Request, path: Path, *, dry_run: bool = False, progress: Progress = no_progress
 ) -> ImportReport:
     """Check every row, then store them all and re-evaluate each touched case once."""
     path = Path(path).expanduser()

@@ -1,5 +1,6 @@
 """What a quality command covers: units and a period, checked against the role (§6.1)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -7,6 +8,13 @@ from staircase.clock import parse_when
 from staircase.core.lookup import visible_units
 from staircase.core.work import Work
 from staircase.errors import InvalidInput
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) as rows are written or read, for a progress bar."""
+
+
+def no_progress(done: int, total: int) -> None:
+    """Off a terminal nobody watches a bar."""
 
 
 @dataclass(frozen=True)

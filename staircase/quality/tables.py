@@ -14,6 +14,7 @@ text (notes, reasons, agreement texts) is left out; the columns marked
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -42,7 +43,11 @@ STREAM_ROWS = 2_000
 
 
 class Labels:
-    """Danish names of steps, indicators and actions, from each unit's own pack (§4.4)."""
+    """Danish names of steps, indicators and actions, from each unit's own pack (§4.4).
+
+    Looked up once per row and column, so each pack's names are read into
+    plain dictionaries once; an id a newer pack dropped shows as itself.
+    """
 
     def __init__(self, session: Session) -> None:
         loaded: dict[str, Pack] = {}
@@ -51,29 +56,35 @@ class Labels:
             if pack_id not in loaded:
                 loaded[pack_id] = load_pack(pack_id)
             self.packs[unit_id] = loaded[pack_id]
+        names = {pack.id: _PackNames(pack) for pack in loaded.values()}
+        self._names = {unit: names[pack.id] for unit, pack in self.packs.items()}
 
     def step(self, unit: str, step_id: str | None) -> str | None:
-        pack = self.packs[unit]
-        known = {s.id: s for s in pack.steps}
-        return known[step_id].name.da if step_id in known else step_id
+        return self._names[unit].steps.get(step_id, step_id)
 
     def rank(self, unit: str, step_id: str) -> int:
         return self.packs[unit].rank(step_id)
 
     def indicator(self, unit: str, indicator_id: str | None) -> str | None:
-        if indicator_id is None:
-            return None
-        pack = self.packs[unit]
-        known = {i.id: i for i in pack.indicators}
-        return known[indicator_id].name.da if indicator_id in known else indicator_id
+        return self._names[unit].indicators.get(indicator_id, indicator_id)
 
     def indicator_step(self, unit: str, indicator_id: str | None) -> str | None:
-        pack = self.packs[unit]
-        known = {i.id for i in pack.indicators}
-        return pack.indicator_step(indicator_id).name.da if indicator_id in known else None
+        return self._names[unit].indicator_steps.get(indicator_id)
 
     def action(self, unit: str, action_id: str) -> str:
-        return self.packs[unit].action_name(action_id)
+        return self._names[unit].actions.get(action_id, action_id)
+
+
+class _PackNames:
+    """One pack's ids and Danish names as dictionaries."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.steps: dict[str | None, str] = {s.id: s.name.da for s in pack.steps}
+        self.indicators: dict[str | None, str] = {i.id: i.name.da for i in pack.indicators}
+        self.indicator_steps: dict[str | None, str] = {
+            i.id: self.steps[i.step] for i in pack.indicators
+        }
+        self.actions = {a.id: a.name.da for a in pack.actions}
 
 
 @dataclass(frozen=True)
@@ -111,16 +122,20 @@ class Table:
         return tuple(c for c in self.columns if with_names or not c.private)
 
 
+def _stored(attribute: str) -> Value:
+    """The selected value as it is stored (``attrgetter`` is the fast path: rows are many)."""
+    get = attrgetter(attribute)
+    return lambda row, _: get(row)
+
+
 def field(key: str, header: str, attribute: str | None = None, *, width: int = 12) -> Column:
     """A column that shows a selected value as it is stored."""
-    name = attribute or key
-    return Column(key, header, lambda row, _: getattr(row, name), width)
+    return Column(key, header, _stored(attribute or key), width)
 
 
 def private(key: str, header: str, attribute: str | None = None, *, width: int = 30) -> Column:
     """Free text or a name: only with ``--with-names`` (§6.3)."""
-    name = attribute or key
-    return Column(key, header, lambda row, _: getattr(row, name), width, private=True)
+    return Column(key, header, _stored(attribute or key), width, private=True)
 
 
 def staff(key: str, header: str, attribute: str) -> tuple[Column, ...]:
