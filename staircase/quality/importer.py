@@ -30,13 +30,14 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from staircase.cases import consequences
-from staircase.cases.observe import channel_id, store
+from staircase.cases.observe import Observed, channel_id, store
 from staircase.clock import not_in_future, parse_when
 from staircase.core.lookup import get_open_case, pack_for
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.models import Case, Relative, Resident
+from staircase.domain.pack import Pack
 from staircase.errors import InvalidInput, NotAllowed, NotFound
 from staircase.quality.scope import Progress, no_progress
 from staircase.text import key
@@ -53,6 +54,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "note": ("note", "notat"),
 }
 """Each column and the headers that name it, as ``text.key`` folds them."""
+
+BATCH = 1_000
+"""Rows stored per insert: few round trips, and the progress bar still moves."""
 
 _BY_HEADER = {key(header): column for column, headers in COLUMNS.items() for header in headers}
 
@@ -107,16 +111,13 @@ def import_observations(
         )
         if dry_run:
             return report
-        for done, row in enumerate(rows, start=len(rows) + 1):
+        for done in range(0, len(rows), BATCH):
+            batch = rows[done : done + BATCH]
             store(
                 work,
-                row.case,
-                (row.indicator,),
-                occurred=row.occurred,
-                channel=row.channel,
-                note=row.note,
+                [Observed(r.case.id, r.indicator, r.occurred, r.channel, r.note) for r in batch],
             )
-            progress(done, total)
+            progress(len(rows) + done + len(batch), total)
         report = _reevaluate(work, rows, report)
         work.audit(
             "import", subject=f"rows={len(rows)} cases={len(report.cases)}", detail=str(path)
@@ -172,7 +173,7 @@ def _check(
     advance: Callable[[int], None],
 ) -> list[_Row]:
     """Every row checked; all problems reported together, and nothing stored if any."""
-    cases = _Cases(work)
+    cases = _Lookups(work)
     rows, problems, refused = [], [], False
     for done, (line, cells) in enumerate(lines, start=1):
         try:
@@ -197,36 +198,48 @@ def _check(
     return rows
 
 
-def _row(work: Work, cases: "_Cases", line: int, columns: list[str], fields: list[str]) -> _Row:
+def _row(work: Work, cases: "_Lookups", line: int, columns: list[str], fields: list[str]) -> _Row:
     if len(fields) > len(columns):
         raise _Problem(f"{len(fields)} fields, more than the header's {len(columns)}")
     cells = dict(zip(columns, fields, strict=False))
     for column, value in cells.items():
         refuse_cpr(value, field=f"the {COLUMNS[column][0]} column")
-    case = cases.find(cells)
-    pack = pack_for(work.session, case)
+    case, pack = cases.find(cells)
     typed = cells.get("indicator", "").strip()
     if not typed:
         raise _Problem("no indicator (kendetegn)")
-    indicator = pack.indicator(typed).id
+    indicator = cases.indicator(pack, typed)
     when = cells.get("occurred_at", "").strip()
     if not when:
         raise _Problem("no time (tidspunkt)")
     occurred = not_in_future(parse_when(when, clock=work.clock), clock=work.clock)
-    channel = channel_id(cells.get("channel", "").strip() or None)
+    channel = cases.channel(cells.get("channel", "").strip())
     note = cells.get("note", "").strip() or None
     return _Row(line, case, indicator, occurred, channel, note)
 
 
-class _Cases:
-    """Finds each row's case, once per case number or resident and relative."""
+class _Lookups:
+    """Each row's case, indicator and channel, looked up once per distinct value:
+    a spreadsheet repeats the same few thousands of times."""
 
     def __init__(self, work: Work) -> None:
         self.work = work
-        self.by_id: dict[int, Case] = {}
+        self.by_id: dict[int, tuple[Case, Pack]] = {}
         self.by_people: dict[tuple[str, str, str], int] = {}
+        self.indicators: dict[tuple[str, str], str] = {}
+        self.channels: dict[str, str] = {}
 
-    def find(self, cells: dict[str, str]) -> Case:
+    def indicator(self, pack: Pack, typed: str) -> str:
+        if (pack.id, typed) not in self.indicators:
+            self.indicators[(pack.id, typed)] = pack.indicator(typed).id
+        return self.indicators[(pack.id, typed)]
+
+    def channel(self, typed: str) -> str:
+        if typed not in self.channels:
+            self.channels[typed] = channel_id(typed or None)
+        return self.channels[typed]
+
+    def find(self, cells: dict[str, str]) -> tuple[Case, Pack]:
         number = cells.get("case", "").strip()
         if number:
             if not number.isdigit():
@@ -242,11 +255,11 @@ class _Cases:
             self.by_people[wanted] = self._by_people(resident, relative_id, relative)
         return self._case(self.by_people[wanted])
 
-    def _case(self, case_id: int) -> Case:
+    def _case(self, case_id: int) -> tuple[Case, Pack]:
         if case_id not in self.by_id:
             case = get_open_case(self.work.session, case_id)
             permit_unit(self.work.actor, case.unit_id, "import")
-            self.by_id[case_id] = case
+            self.by_id[case_id] = (case, pack_for(self.work.session, case))
         return self.by_id[case_id]
 
     def _by_people(self, ref: str, relative_id: str, relative: str) -> int:
