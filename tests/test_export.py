@@ -145,6 +145,8 @@ def test_a_leader_exports_only_their_units_and_the_period_asked_for(
     assert [o["Kendetegn (id)"] for o in read_csv(tmp_path / "p", "observationer")] == ["kritik"]
     export(history, tmp_path / "u", "csv", "--unit", "ege", "--unit", "sol")
     assert len(read_csv(tmp_path / "u", "sager")) == 2
+    export(history, tmp_path / "area", "csv", "--unit", "nord", who="OL")
+    assert [c["Enhed"] for c in read_csv(tmp_path / "area", "sager")] == ["sol", "ege"]
 
 
 def test_csv_excel_has_bom_semicolons_decimal_commas_and_danish_dates(
@@ -258,3 +260,18 @@ def test_libreoffice_shows_the_xlsx_dates_and_decimals_as_a_dane_reads_them(
     line = (out / "all-eskaleringer.csv").read_text(encoding="utf-8").splitlines()[1]
     assert "Samarbejde med større udfordringer;" in line
     assert ";14-09-2026 11:00;" in line and ";1,25;" in line
+
+
+def test_an_installation_from_before_pseudonyms_gets_its_key_at_the_first_export(
+    sqlite_home: Home, tmp_path: Path
+) -> None:
+    path = key_path(sqlite_home.url, PSEUDONYM_KEY)
+    path.unlink()
+    export(sqlite_home, tmp_path / "first", "csv")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    export(sqlite_home, tmp_path / "second", "csv")
+    assert read_csv(tmp_path / "first", "sager") == read_csv(tmp_path / "second", "sager")
+    path.write_text("not hex\n")
+    damaged = staircase(sqlite_home.url, "export", "--format", "csv", "--out", str(tmp_path / "x"))
+    assert damaged.exit_code == 1 and "damaged" in damaged.stderr
+    assert not (tmp_path / "x").exists()

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from staircase.clock import parse_when
+from staircase.core.identity import with_descendants
 from staircase.core.lookup import visible_units
 from staircase.core.work import Work
 from staircase.errors import InvalidInput
@@ -37,10 +38,12 @@ class Criteria:
 
 
 def resolve_scope(work: Work, criteria: Criteria, action: str) -> Scope:
-    """The units asked for (each checked against the role), else all one may read; the period."""
+    """The units asked for with the homes below them (an area means its homes), each
+    checked against the role, else all one may read; and the period."""
     units: list[str] | None
     if criteria.units:
-        units = sorted({u for unit in criteria.units for u in visible_units(work, unit, action)})
+        named = frozenset(u for unit in criteria.units for u in visible_units(work, unit, action))
+        units = sorted(with_descendants(work.session, named))
     else:
         units = visible_units(work, None, action)
     since = parse_when(criteria.since, clock=work.clock) if criteria.since else None
