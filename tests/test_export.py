@@ -113,7 +113,7 @@ def test_with_names_adds_names_and_notes_and_is_audited_as_such(
     assert read_csv(tmp_path / "named", "observationer")[0]["Note"] == NOTE
     assert read_csv(tmp_path / "named", "aftaler")[0]["Aftalens tekst"] == AGREEMENT
     entry = last_audit(history.url)
-    assert (entry.actor, entry.action, entry.outcome) == ("KV", "export", "ok")
+    assert (entry.actor, entry.action, entry.outcome) == ("KV", "export.names", "ok")
     assert "names=yes" in entry.subject and "observationer:3" in entry.subject
     assert not any(name in entry.subject for name in NAMES)
 

@@ -1,9 +1,9 @@
 """``staircase export``: the case history for quality teams (§1.3, §6.3, §7.2).
 
 Pseudonymised by default; ``--with-names`` (quality and admin only) adds
-names and free text, and the audit says so. The export is audited with its
-criteria and row counts, never with a name. Rows stream from the database
-to the file; nothing holds a whole table.
+names and free text, and is audited as ``export.names``, refused or done.
+Every export is audited with its criteria and row counts, never a name.
+Rows stream from the database to the file; nothing holds a whole table.
 """
 
 from collections.abc import Iterator
@@ -18,6 +18,9 @@ from staircase.quality.pseudonyms import Pseudonyms, installation_key
 from staircase.quality.scope import Criteria, Progress, Scope, no_progress, resolve_scope
 from staircase.quality.tables import TABLES, Context, Labels, Table
 from staircase.views import View
+
+XLSX_MAX_ROWS = 1_048_576
+"""Rows an Excel sheet holds, the header included."""
 
 
 class ExportReport(View):
@@ -52,11 +55,11 @@ def export(
             if fmt is Format.HTML:
                 from staircase.quality.report import write_report
 
-                counts = write_report(work, scope, ctx, targets[0], with_names=criteria.with_names)
                 written.append(targets[0])
+                counts = write_report(work, scope, ctx, targets[0], with_names=criteria.with_names)
             else:
                 counts = _write_tables(work, scope, ctx, fmt, targets, criteria, progress, written)
-            work.audit("export", subject=_audit_subject(fmt, scope, criteria, counts))
+            work.audit(action, subject=_audit_subject(fmt, scope, criteria, counts))
         done = True
     finally:
         if not done:
@@ -108,6 +111,8 @@ def _write_tables(
 ) -> dict[str, int]:
     """Stream every table into its file (CSV) or sheet (XLSX) or lines (JSON Lines)."""
     counts = {table.name: tables.count(work.session, table, scope) for table in TABLES}
+    if fmt is Format.XLSX:
+        _fits_a_sheet(counts)
     total, done = sum(counts.values()), 0
     progress(0, total)
 
@@ -145,6 +150,16 @@ def _write_tables(
         book.save(targets[0])
     progress(total, total)
     return counts
+
+
+def _fits_a_sheet(counts: dict[str, int]) -> None:
+    """Excel shows at most 1,048,576 rows a sheet; a longer table would be cut without a word."""
+    for name, rows in counts.items():
+        if rows >= XLSX_MAX_ROWS:
+            raise InvalidInput(
+                f"{name} has {rows} rows, more than an Excel sheet holds ({XLSX_MAX_ROWS - 1} "
+                "below the header): narrow --unit/--since/--until, or export csv-excel"
+            )
 
 
 def _audit_subject(fmt: Format, scope: Scope, criteria: Criteria, counts: dict[str, int]) -> str:
