@@ -112,11 +112,17 @@ def stats(
 
     render.table(
         f"Statistik {render.local_time(result.since)} – {render.local_time(result.until)}",
-        ["Enhed", "Måned", *result.steps.values(), "Op", "Ned", "Kvittering (median, timer)",
-         "Tilbage til bund (median, dage)"],
+        ["Enhed", "Måned", "Sager pr. trin *", "Op", "Ned", "Kvittering (t)", "Tilbage (d)"],
         [
-            [m.unit, m.month, *m.steps.values(), m.moves_up, m.moves_down,
-             number(m.median_hours_to_acknowledge), number(m.median_days_back_to_bottom)]
+            [m.unit, m.month, " / ".join(str(n) for n in m.steps.values()), m.moves_up,
+             m.moves_down, number(m.median_hours_to_acknowledge),
+             number(m.median_days_back_to_bottom)]
             for m in result.months
         ],
     )  # fmt: skip
+    render.console().print(
+        "* ved månedens udgang: " + " / ".join(result.steps.values()) + ". Kvittering: median "
+        "timer til en eskalering blev kvitteret. Tilbage: median dage fra et trin kun en leder "
+        "sænker, tilbage til bunden.",
+        markup=False,
+    )
