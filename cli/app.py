@@ -3,7 +3,7 @@
 import typer
 
 from staircase import __version__
-from staircase.cli import audit, backup, daily, demo, directory, followup, privacy
+from staircase.cli import audit, backup, daily, demo, directory, followup, privacy, quality
 from staircase.cli.boundary import BoundaryGroup
 from staircase.cli.context import Options
 from staircase.cli.rules import rules_app
@@ -42,6 +42,9 @@ app.command("restore")(backup.restore)
 app.add_typer(audit.audit_app, name="audit")
 app.command("subject-access")(privacy.subject_access)
 app.command("purge")(privacy.purge)
+app.command("export")(quality.export)
+app.command("import")(quality.import_)
+app.command("stats")(quality.stats)
 
 
 def _version(value: bool) -> None:

@@ -30,7 +30,8 @@ SKEW = timedelta(minutes=1)
 """How far ahead of the clock a time may be: terminals' clocks differ by seconds."""
 
 _EXAMPLES = (
-    '"2026-11-21 14:30", "2026-11-21", "14:30", "i går 14:00", "yesterday 14:00", "-2h", "-3d"'
+    '"2026-11-21 14:30", "21.11.2026 14:30", "2026-11-21", "14:30", "i går 14:00", '
+    '"yesterday 14:00", "-2h", "-3d"'
 )
 
 _NOW_WORDS = frozenset({"nu", "now"})
@@ -61,6 +62,13 @@ _DATE_TIME = re.compile(
     r"(?:[ t](?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<frac>\d{1,6}))?)?"
     r"\s*(?P<offset>z|[+-]\d{2}(?::?\d{2})?)?)?"
 )
+
+_DANISH_DATE = re.compile(
+    r"(?P<d>\d{1,2})[./-](?P<mo>\d{1,2})(?:[./-](?P<y>\d{4}))?"
+    r"(?:,?\s*(?:kl\.?\s*)?(?P<h>\d{1,2})[:.](?P<mi>\d{2}))?"
+)
+"""``21.11.2026 14:30``, ``21-11-2026``, ``21/11 kl. 14.30``: dates as Danes write
+them (§7.5) and as Danish Excel saves them; without a year, this year."""
 
 _DAY_TIME = re.compile(r"(?P<day>.*?)\s*(?:(?:kl\.?\s*)?(?P<h>\d{1,2})[:.](?P<mi>\d{2}))?")
 
@@ -139,7 +147,7 @@ def parse_when(text: str, *, clock: Clock) -> datetime:
     the text and the forms it understands.
     """
     typed = " ".join(fold(text).split())
-    for reader in (_read_now, _read_relative, _read_date_time, _read_day_time):
+    for reader in (_read_now, _read_relative, _read_date_time, _read_danish_date, _read_day_time):
         try:
             when = reader(typed, text, clock)
         except OverflowError:  # year 1 or 9999 moved by a time zone leaves the calendar
@@ -196,6 +204,19 @@ def _read_date_time(typed: str, text: str, clock: Clock) -> datetime | None:
     if zone is None:
         return _from_local(naive, clock.tz, text)
     return naive.replace(tzinfo=zone).astimezone(UTC)
+
+
+def _read_danish_date(typed: str, text: str, clock: Clock) -> datetime | None:
+    match = _DANISH_DATE.fullmatch(typed)
+    if match is None:
+        return None
+    year = int(match["y"]) if match["y"] else clock.now.astimezone(clock.tz).year
+    try:
+        naive = datetime(year, int(match["mo"]), int(match["d"]), int(match["h"] or 0))
+        naive = naive.replace(minute=int(match["mi"] or 0))
+    except ValueError:
+        raise _unreadable(text) from None
+    return _from_local(naive, clock.tz, text)
 
 
 def _offset(typed: str | None) -> tzinfo | None:

@@ -28,6 +28,15 @@ def clock_at(when: datetime = NOW) -> Clock:
     return Clock.fixed(when)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _config_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Secrets of server databases live in the user's config folder (core.keyfile):
+    the tests keep theirs in a folder of their own, never in the real one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A PostgreSQL database for this test run, dropped at the end."""

@@ -126,7 +126,7 @@ def test_wall_times_follow_the_clock_time_zone() -> None:
         "2026-13-01",
         "2026-02-30",
         "2026-11-21 1430",
-        "21-11-2026",
+        "31.11.2026",
         "2026-11-21T14:30+25:00",
         "2026-11-21T14:30+01:75",
         "tomorow",
@@ -281,3 +281,19 @@ def test_days_are_counted_from_the_moment_raised() -> None:
 def test_a_negative_deadline_is_a_bug() -> None:
     with pytest.raises(ValueError, match="-1 days"):
         due_after(NOW, -1, CPH)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("21.11.2026 14:30", utc(2026, 11, 21, 13, 30)),
+        ("21-11-2026 14:30", utc(2026, 11, 21, 13, 30)),
+        ("21/11 14:30", utc(2026, 11, 21, 13, 30)),
+        ("21.11.2026 kl. 14.30", utc(2026, 11, 21, 13, 30)),
+        ("21.11.2026", utc(2026, 11, 20, 23, 0)),
+    ],
+)
+def test_danish_dates_are_read_as_danes_and_danish_excel_write_them(
+    text: str, expected: datetime
+) -> None:
+    assert parse_when(text, clock=Clock(NOW, ZoneInfo("Europe/Copenhagen"))) == expected

@@ -60,7 +60,7 @@ def accept(request: Request, proposal_id: int, *, reason: str | None) -> Decisio
             reason=f"proposal {proposal_id} accepted: {why}",
             evidence=frozenset(proposal.evidence),
         )
-        return _after_move(work, case, pack, move, acknowledged=tuple(acknowledged))
+        return _after_move(work, case, pack, move, acknowledged=tuple(acknowledged), escalated=True)
 
 
 def reject(request: Request, proposal_id: int, *, reason: str | None) -> DecisionView:
@@ -130,9 +130,14 @@ def _after_move(
     move: Transition,
     *,
     acknowledged: tuple[EscalationView, ...] = (),
+    escalated: bool = False,
 ) -> DecisionView:
-    """The arrival's policy, a re-evaluation, and what the leader should see next."""
-    consequences.arrive(work, case, pack, move, escalated=bool(acknowledged))
+    """The arrival's policy, a re-evaluation, and what the leader should see next.
+
+    ``escalated``: the step's escalation was raised with the accepted proposal
+    (and acknowledged by the decision, or before it), so arriving raises none.
+    """
+    consequences.arrive(work, case, pack, move, escalated=escalated)
     evaluation = consequences.reevaluate(work, case).evaluation
     went_down = pack.rank(move.to_step) < pack.rank(move.from_step)
     left = consequences.left_open(work.session, case, pack) if went_down else []

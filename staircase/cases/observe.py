@@ -9,6 +9,7 @@ never waiting for a cron job.
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlmodel import select
 
 from staircase.cases import consequences
@@ -18,6 +19,7 @@ from staircase.core.lookup import get_case, get_open_case, pack_for
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
+from staircase.db.guard import guard_bulk
 from staircase.db.models import Case, Observation
 from staircase.domain.pack import Indicator, Pack
 from staircase.errors import InvalidInput, NotFound
@@ -74,6 +76,17 @@ def log(request: Request, entry: Entry) -> LogResult:
         return record(work, case, indicators, occurred=occurred, channel=channel, note=entry.note)
 
 
+@dataclass(frozen=True)
+class Observed:
+    """One observation to store: a known indicator id on a case, when and how."""
+
+    case_id: int
+    indicator: str
+    occurred: datetime
+    channel: str
+    note: str | None
+
+
 def record(
     work: Work,
     case: Case,
@@ -88,16 +101,11 @@ def record(
     The one path every observation takes — typed by staff, or logged by a
     broken agreement — so the consequences never differ by where it came from.
     """
-    created = [_observe(work, case, indicator, occurred, channel, note) for indicator in indicators]
-    work.session.flush()
-    for observation in created:
-        work.audit(
-            "observation.add", case_id=case.id, subject=f"{observation.id}:{observation.indicator}"
-        )
+    created = store(work, [Observed(case.id, i, occurred, channel, note) for i in indicators])
     result = consequences.reevaluate(work, case)
     pack = pack_for(work.session, case)
     return LogResult(
-        observations=[o.id for o in created],
+        observations=created,
         moved_to=result.moved.to_step if result.moved else None,
         proposals=[proposal_view(p) for p in result.proposals],
         escalations=[escalation_view(e) for e in result.escalations],
@@ -106,20 +114,34 @@ def record(
     )
 
 
-def _observe(
-    work: Work, case: Case, indicator: str, occurred: datetime, channel: str, note: str | None
-) -> Observation:
-    observation = Observation(
-        case_id=case.id,
-        indicator=indicator,
-        occurred_at=occurred,
-        logged_at=work.clock.logged_at(),
-        logged_by=work.actor.id,
-        channel=channel,
-        note=note,
-    )
-    work.session.add(observation)
-    return observation
+def store(work: Work, observed: list[Observed]) -> list[int]:
+    """Store and audit observations without re-evaluating their cases; their ids.
+
+    ``record`` re-evaluates at once; an import stores a whole file first and
+    re-evaluates each case it touched once at the end (§7.3), through the
+    same ``consequences.reevaluate``. One bulk insert, so a file of thousands
+    of rows is not thousands of round trips.
+    """
+    if not observed:
+        return []
+    rows = [
+        {
+            "case_id": o.case_id,
+            "indicator": o.indicator,
+            "occurred_at": o.occurred,
+            "logged_at": work.clock.logged_at(),
+            "logged_by": work.actor.id,
+            "channel": o.channel,
+            "note": o.note,
+        }
+        for o in observed
+    ]
+    guard_bulk(Observation.__table__, rows)
+    returning = insert(Observation).returning(Observation.id, sort_by_parameter_order=True)
+    created = list(work.session.scalars(returning, rows))
+    for observation_id, o in zip(created, observed, strict=True):
+        work.audit("observation.add", case_id=o.case_id, subject=f"{observation_id}:{o.indicator}")
+    return created
 
 
 def _retract(work: Work, case: Case, observation_id: int, *, note: str | None) -> None:

@@ -85,7 +85,7 @@ def resolve_actor(session: Session, given: str | None) -> Actor:
         session.exec(select(Membership.unit_id).where(Membership.staff_id == staff.id)).all()
     )
     return Actor(
-        staff.id, staff.name, staff.role, _with_descendants(session, members_of), members_of
+        staff.id, staff.name, staff.role, with_descendants(session, members_of), members_of
     )
 
 
@@ -127,7 +127,7 @@ def _bound(session: Session, given: str | None) -> Staff:
     return staff
 
 
-def _with_descendants(session: Session, units: frozenset[str]) -> frozenset[str]:
+def with_descendants(session: Session, units: frozenset[str]) -> frozenset[str]:
     """The units and every unit below them (the unit tree is small: read it whole)."""
     children: dict[str, list[str]] = {}
     for unit_id, parent_id in session.exec(select(Unit.id, Unit.parent_id)).all():

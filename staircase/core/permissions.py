@@ -41,15 +41,31 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.show": frozenset({QUALITY, ADMIN}),
     "subject.access": frozenset({QUALITY, ADMIN}),
     "purge": frozenset({ADMIN}),
+    "export": frozenset({LEADER, QUALITY, ADMIN}),
+    "export.names": frozenset({QUALITY, ADMIN}),
+    "stats": frozenset({LEADER, QUALITY, ADMIN}),
+    "import": frozenset({LEADER, ADMIN}),
 }
 
-_READS = frozenset({"case.show", "case.list", "assess", "unit.list", "relative.list"})
+_READS = frozenset(
+    {
+        "case.show",
+        "case.list",
+        "assess",
+        "unit.list",
+        "relative.list",
+        "export",
+        "export.names",
+        "stats",
+    }
+)
 ANY_UNIT: dict[Role, frozenset[str]] = {
     QUALITY: _READS,
-    ADMIN: _READS | {"resident.add", "case.open", "case.edit", "case.close"},
+    ADMIN: _READS | {"resident.add", "case.open", "case.edit", "case.close", "import"},
 }
 """What a role may do in units it does not belong to: quality reads across
-units (§1.3); admin also sets up residents and cases anywhere (§1.4)."""
+units (§1.3); admin also sets up residents and cases anywhere (§1.4), and
+imports a unit's history from its spreadsheets (§7.3)."""
 
 
 def permit(actor: Actor, action: str) -> None:
@@ -109,6 +125,9 @@ COMMANDS: dict[str, str | None] = {
     "audit show": "audit.show",
     "subject-access": "subject.access",
     "purge": "purge",
+    "export": "export",
+    "import": "import",
+    "stats": "stats",
 }
 """Every command and the action its role is checked for; None where no
 personal data is touched (rule packs, the demo's own database) or where the

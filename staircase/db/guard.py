@@ -14,15 +14,16 @@ text column and refuses, before anything reaches the database:
 - text longer than its column (PostgreSQL would refuse it with a traceback,
   SQLite would store it), or than ``FREE_TEXT_LIMIT`` for notes and reasons.
 
-Bulk inserts bypass the ORM's flush; the audit chain calls ``check_text``
-itself.
+Bulk inserts bypass the ORM's flush: they call ``guard_bulk``, and the
+audit chain calls ``check_text`` itself.
 """
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from itertools import chain
 
-from sqlalchemy import inspect
+from sqlalchemy import Table, inspect
 from sqlalchemy.orm import Session
 
 from staircase.cpr import refuse_cpr
@@ -71,11 +72,23 @@ def guard_rows(session: Session, _flush_context, _instances) -> None:
                 continue
             if not state.pending and not state.attrs[attribute.key].history.has_changes():
                 continue
-            check_text(
-                value,
-                field=f"the {attribute.key.replace('_', ' ')} of the {table}",
-                limit=_limit(attribute.key, attribute.columns[0].type),
-            )
+            _check_column(table, attribute.key, attribute.columns[0].type, value)
+
+
+def guard_bulk(table: Table, rows: Iterable[Mapping[str, object]]) -> None:
+    """Bulk inserts bypass the flush: their rows are checked here, column by column."""
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, str):
+                _check_column(table.name, key, table.c[key].type, value)
+
+
+def _check_column(table: str, name: str, column_type, value: str) -> None:
+    check_text(
+        value,
+        field=f"the {name.replace('_', ' ')} of the {table}",
+        limit=_limit(name, column_type),
+    )
 
 
 def _limit(name: str, column_type) -> int | None:

@@ -1,0 +1,128 @@
+"""The quality team's commands (§1.3, §7.2–7.4): export, import, stats."""
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from staircase.cli import render
+from staircase.cli.context import request, wants_json
+from staircase.cli.options import JsonOutput
+
+
+class ExportFormat(StrEnum):
+    """The formats ``--format`` accepts (the library's own ``Format`` loads the database layer)."""
+
+    csv = "csv"
+    csv_excel = "csv-excel"
+    jsonl = "jsonl"
+    xlsx = "xlsx"
+    html = "html"
+
+
+Units = typer.Option(
+    None, "--unit", help="Only this unit (repeat for more); default: every unit you may read."
+)
+Since = typer.Option(None, "--since", metavar="WHEN", help="From this time (e.g. 2026-01-01).")
+Until = typer.Option(None, "--until", metavar="WHEN", help="Up to this time (not included).")
+
+
+def export(
+    ctx: typer.Context,
+    fmt: ExportFormat = typer.Option(..., "--format", help="csv, csv-excel, jsonl, xlsx or html."),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        help="A folder for csv and csv-excel (one file per table), else the file to write.",
+    ),
+    unit: list[str] | None = Units,
+    since: str | None = Since,
+    until: str | None = Until,
+    with_names: bool = typer.Option(
+        False, "--with-names", help="Include names and notes (quality and admin only; audited)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace files that exist."),
+    json: JsonOutput = False,
+) -> None:
+    """Export case histories, pseudonymised unless --with-names (§6.3, §7.2)."""
+    from staircase.quality.export import Criteria
+    from staircase.quality.export import export as run_export
+    from staircase.quality.formats import Format
+
+    criteria = Criteria(tuple(unit or ()), since, until, with_names)
+    with render.progress("Exporting") as advance:
+        report = run_export(
+            request(ctx), criteria, fmt=Format(fmt.value), out=out, force=force, progress=advance
+        )
+    if wants_json(ctx, json):
+        render.print_model(report)
+        return
+    counts = ", ".join(f"{name} {n}" for name, n in report.counts.items())
+    kind = "pseudonymised" if report.pseudonymised else "WITH NAMES"
+    render.console().print(
+        f"exported ({kind}, {report.format}): {counts}\n" + "\n".join(report.files),
+        soft_wrap=True,
+        markup=False,
+    )
+
+
+def import_(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., metavar="PATH", help="The CSV file (see the README)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row; import nothing."),
+    json: JsonOutput = False,
+) -> None:
+    """Import observations from CSV, all or nothing; every bad row is named (§7.3)."""
+    from staircase.quality.importer import import_observations
+
+    with render.progress("Importing") as advance:
+        report = import_observations(request(ctx), path, dry_run=dry_run, progress=advance)
+    if wants_json(ctx, json):
+        render.print_model(report)
+        return
+    cases = ", ".join(str(c) for c in report.cases)
+    if report.dry_run:
+        line = f"{report.rows} rows are fine (dry run, nothing imported); cases: {cases}"
+    else:
+        line = (
+            f"imported {report.observations} observations on cases {cases}; "
+            f"moved {report.moved}, proposals {report.proposals}, escalations {report.escalations}"
+        )
+    render.console().print(line, soft_wrap=True, markup=False)
+
+
+def stats(
+    ctx: typer.Context,
+    unit: list[str] | None = Units,
+    since: str | None = Since,
+    until: str | None = Until,
+    json: JsonOutput = False,
+) -> None:
+    """Per unit and month: cases per step, moves, time to acknowledge, time back (§7.4)."""
+    from staircase.quality.scope import Criteria
+    from staircase.quality.stats import statistics
+
+    result = statistics(request(ctx), Criteria(tuple(unit or ()), since, until))
+    if wants_json(ctx, json):
+        render.print_model(result)
+        return
+
+    def number(value: float | None) -> str:
+        return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+    render.table(
+        f"Statistik {render.local_time(result.since)} – {render.local_time(result.until)}",
+        ["Enhed", "Måned", "Sager pr. trin *", "Op", "Ned", "Kvittering (t)", "Tilbage (d)"],
+        [
+            [m.unit, m.month, " / ".join(str(n) for n in m.steps.values()), m.moves_up,
+             m.moves_down, number(m.median_hours_to_acknowledge),
+             number(m.median_days_back_to_bottom)]
+            for m in result.months
+        ],
+    )  # fmt: skip
+    render.console().print(
+        "* ved månedens udgang: " + " / ".join(result.steps.values()) + ". Kvittering: median "
+        "timer til en eskalering blev kvitteret. Tilbage: median dage fra et trin kun en leder "
+        "sænker, tilbage til bunden.",
+        markup=False,
+    )

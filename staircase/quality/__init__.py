@@ -1,0 +1,1 @@
+"""The quality side (§1.3, §7.2–7.4): exports, pseudonyms, import, statistics, the report."""

@@ -1,0 +1,300 @@
+"""``staircase import``: observations from a spreadsheet's CSV (§7.3).
+
+Units moving from spreadsheets bring their history. A file is imported
+whole or not at all: every row is checked first, and every bad row is
+reported with its line number and reason — all of them, so one round of
+fixing is enough. The rows then take the one observation path
+(``observe.store``), and each case they touched is re-evaluated once at the
+end through ``consequences.reevaluate``, exactly as a log would have done.
+
+The columns (Danish or English headers, any case, with or without æøå):
+
+- ``sag`` / ``case``: the case number; or instead
+- ``beboer`` / ``resident``: the resident's reference, with
+  ``pårørende_id`` / ``relative_id`` or ``pårørende`` / ``relative`` (name);
+- ``kendetegn`` / ``indicator``: id, Danish name or alias (one per row);
+- ``tidspunkt`` / ``occurred_at``: a §10.2 time or a Danish date
+  (``21.11.2026 14:30``); never in the future;
+- ``kanal`` / ``channel`` (optional, default ``andet``); ``note`` (optional).
+
+Separated by ``,`` or ``;``, UTF-8 with or without a byte-order mark
+(what Excel's "CSV UTF-8" saves).
+"""
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from staircase.cases import consequences
+from staircase.cases.observe import Observed, channel_id, store
+from staircase.clock import not_in_future, parse_when
+from staircase.core.lookup import get_open_case, pack_for
+from staircase.core.permissions import permit_unit
+from staircase.core.work import Request, Work, transaction
+from staircase.cpr import refuse_cpr
+from staircase.db.models import Case, Relative, Resident
+from staircase.domain.pack import Pack
+from staircase.errors import InvalidInput, NotAllowed, NotFound
+from staircase.quality.scope import Progress, no_progress
+from staircase.text import key
+from staircase.views import View
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "case": ("sag", "case", "sagsnummer", "case_id"),
+    "resident": ("beboer", "resident", "borger"),
+    "relative_id": ("pårørende_id", "relative_id"),
+    "relative": ("pårørende", "relative"),
+    "indicator": ("kendetegn", "indikator", "indicator"),
+    "occurred_at": ("tidspunkt", "tid", "occurred_at"),
+    "channel": ("kanal", "channel"),
+    "note": ("note", "notat"),
+}
+"""Each column and the headers that name it, as ``text.key`` folds them."""
+
+BATCH = 1_000
+"""Rows stored per insert: few round trips, and the progress bar still moves."""
+
+_BY_HEADER = {key(header): column for column, headers in COLUMNS.items() for header in headers}
+
+
+class ImportReport(View):
+    """What an import did (or with ``--dry-run``, would do)."""
+
+    file: str
+    dry_run: bool
+    rows: int
+    observations: int
+    cases: list[int]
+    moved: int
+    proposals: int
+    escalations: int
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One checked row, ready to store."""
+
+    line: int
+    case: Case
+    indicator: str
+    occurred: datetime
+    channel: str
+    note: str | None
+
+
+class _Problem(Exception):
+    """One bad row, collected so that every bad row is reported together."""
+
+
+def import_observations(
+    request: Request, path: Path, *, dry_run: bool = False, progress: Progress = no_progress
+) -> ImportReport:
+    """Check every row, then store them all and re-evaluate each touched case once."""
+    path = Path(path).expanduser()
+    with transaction(request, "import", dry_run=dry_run) as work:
+        columns, lines = read_rows(path)
+        total = len(lines) * (1 if dry_run else 2)
+        rows = _check(work, path, columns, lines, lambda done: progress(done, total))
+        report = ImportReport(
+            file=str(path),
+            dry_run=dry_run,
+            rows=len(rows),
+            observations=len(rows),
+            cases=sorted({row.case.id for row in rows}),
+            moved=0,
+            proposals=0,
+            escalations=0,
+        )
+        if dry_run:
+            return report
+        for done in range(0, len(rows), BATCH):
+            batch = rows[done : done + BATCH]
+            store(
+                work,
+                [Observed(r.case.id, r.indicator, r.occurred, r.channel, r.note) for r in batch],
+            )
+            progress(len(rows) + done + len(batch), total)
+        report = _reevaluate(work, rows, report)
+        work.audit(
+            "import", subject=f"rows={len(rows)} cases={len(report.cases)}", detail=str(path)
+        )
+    return report
+
+
+def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The file's columns, and its rows each with the line it starts on; blank lines skipped."""
+    if not path.is_file():
+        raise InvalidInput(f"no file {path}")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f'{path} is not UTF-8: save it from Excel as "CSV UTF-8 (kommasepareret)"'
+        ) from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        raise InvalidInput(f"{path} is empty")
+    columns = _columns(path, header)
+    rows = [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
+    return columns, rows
+
+
+def _columns(path: Path, header: list[str]) -> list[str]:
+    """Header cells to column ids; unknown or missing columns are refused at once."""
+    columns = []
+    for cell in header:
+        column = _BY_HEADER.get(key(cell))
+        if column is None:
+            known = ", ".join(headers[0] for headers in COLUMNS.values())
+            raise InvalidInput(f'{path}: unknown column "{cell.strip()}" (columns: {known})')
+        columns.append(column)
+    missing = [c for c in ("indicator", "occurred_at") if c not in columns]
+    if "case" not in columns and "resident" not in columns:
+        missing.insert(0, "case")
+    if missing:
+        raise InvalidInput(
+            f"{path}: no column {', '.join(COLUMNS[c][0] for c in missing)} in the header"
+        )
+    return columns
+
+
+def _check(
+    work: Work,
+    path: Path,
+    columns: list[str],
+    lines: list[tuple[int, list[str]]],
+    advance: Callable[[int], None],
+) -> list[_Row]:
+    """Every row checked; all problems reported together, and nothing stored if any."""
+    cases = _Lookups(work)
+    rows, problems, refused = [], [], False
+    for done, (line, cells) in enumerate(lines, start=1):
+        try:
+            rows.append(_row(work, cases, line, columns, cells))
+        except _Problem as problem:
+            problems.append(f"  line {line}: {problem}")
+        except NotAllowed as refusal:
+            refused = True
+            problems.append(f"  line {line}: {refusal}")
+        except InvalidInput as bad:
+            problems.append(f"  line {line}: {bad}")
+        advance(done)
+    if problems:
+        heading = (
+            f"{path}: {len(problems)} of {len(lines)} rows cannot be imported; "
+            "nothing was imported. Fix these rows and import the file again:"
+        )
+        error = NotAllowed if refused else InvalidInput
+        raise error("\n".join([heading, *problems]))
+    if not rows:
+        raise InvalidInput(f"{path} has no rows to import")
+    return rows
+
+
+def _row(work: Work, cases: "_Lookups", line: int, columns: list[str], fields: list[str]) -> _Row:
+    if len(fields) > len(columns):
+        raise _Problem(f"{len(fields)} fields, more than the header's {len(columns)}")
+    cells = dict(zip(columns, fields, strict=False))
+    for column, value in cells.items():
+        refuse_cpr(value, field=f"the {COLUMNS[column][0]} column")
+    case, pack = cases.find(cells)
+    typed = cells.get("indicator", "").strip()
+    if not typed:
+        raise _Problem("no indicator (kendetegn)")
+    indicator = cases.indicator(pack, typed)
+    when = cells.get("occurred_at", "").strip()
+    if not when:
+        raise _Problem("no time (tidspunkt)")
+    occurred = not_in_future(parse_when(when, clock=work.clock), clock=work.clock)
+    channel = cases.channel(cells.get("channel", "").strip())
+    note = cells.get("note", "").strip() or None
+    return _Row(line, case, indicator, occurred, channel, note)
+
+
+class _Lookups:
+    """Each row's case, indicator and channel, looked up once per distinct value:
+    a spreadsheet repeats the same few thousands of times."""
+
+    def __init__(self, work: Work) -> None:
+        self.work = work
+        self.by_id: dict[int, tuple[Case, Pack]] = {}
+        self.by_people: dict[tuple[str, str, str], int] = {}
+        self.indicators: dict[tuple[str, str], str] = {}
+        self.channels: dict[str, str] = {}
+
+    def indicator(self, pack: Pack, typed: str) -> str:
+        if (pack.id, typed) not in self.indicators:
+            self.indicators[(pack.id, typed)] = pack.indicator(typed).id
+        return self.indicators[(pack.id, typed)]
+
+    def channel(self, typed: str) -> str:
+        if typed not in self.channels:
+            self.channels[typed] = channel_id(typed or None)
+        return self.channels[typed]
+
+    def find(self, cells: dict[str, str]) -> tuple[Case, Pack]:
+        number = cells.get("case", "").strip()
+        if number:
+            if not number.isdigit():
+                raise _Problem(f'"{number}" is not a case number')
+            return self._case(int(number))
+        resident = cells.get("resident", "").strip()
+        relative_id = cells.get("relative_id", "").strip()
+        relative = cells.get("relative", "").strip()
+        if not resident or not (relative_id or relative):
+            raise _Problem("name the case: sag, or beboer with pårørende_id or pårørende")
+        wanted = (resident, relative_id, key(relative))
+        if wanted not in self.by_people:
+            self.by_people[wanted] = self._by_people(resident, relative_id, relative)
+        return self._case(self.by_people[wanted])
+
+    def _case(self, case_id: int) -> tuple[Case, Pack]:
+        if case_id not in self.by_id:
+            case = get_open_case(self.work.session, case_id)
+            permit_unit(self.work.actor, case.unit_id, "import")
+            self.by_id[case_id] = (case, pack_for(self.work.session, case))
+        return self.by_id[case_id]
+
+    def _by_people(self, ref: str, relative_id: str, relative: str) -> int:
+        query = (
+            select(Case.id, Relative.name)
+            .join(Resident, col(Resident.id) == Case.resident_id)
+            .join(Relative, col(Relative.id) == Case.relative_id)
+            .where(Resident.ref == ref)
+        )
+        if relative_id:
+            if not relative_id.isdigit():
+                raise _Problem(f'"{relative_id}" is not a relative id')
+            query = query.where(Case.relative_id == int(relative_id))
+        found = [
+            case_id
+            for case_id, name in self.work.session.exec(query).all()
+            if relative_id or key(name) == key(relative)
+        ]
+        if not found:
+            who = f"relative {relative_id}" if relative_id else f'"{relative}"'
+            raise NotFound(f'no case for resident "{ref}" and {who}; see `staircase case list`')
+        if len(found) > 1:
+            raise _Problem(f'several cases for "{relative}" with "{ref}": give pårørende_id')
+        return found[0]
+
+
+def _reevaluate(work: Work, rows: list[_Row], report: ImportReport) -> ImportReport:
+    """Each touched case once, after all its rows are stored (§7.3)."""
+    touched = {row.case.id: row.case for row in rows}
+    moved = proposals = escalations = 0
+    for case_id in report.cases:
+        result = consequences.reevaluate(work, touched[case_id])
+        moved += result.moved is not None
+        proposals += len(result.proposals)
+        escalations += len(result.escalations)
+    return report.model_copy(
+        update={"moved": moved, "proposals": proposals, "escalations": escalations}
+    )

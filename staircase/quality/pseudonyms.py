@@ -1,0 +1,45 @@
+"""Stable keyed pseudonyms for exports (§6.3).
+
+``P-7f3a9c2e`` is the first eight hex digits of HMAC-SHA256 over the kind
+and id of a person, keyed with the installation's secret: the same relative
+keeps the same pseudonym across exports, and without the key (kept outside
+the database, ``core.keyfile``) nobody can tell whom it stands for, not even
+by trying every id. Relatives are ``P`` (pårørende), residents ``B``
+(beboer), staff ``M`` (medarbejder).
+"""
+
+import hashlib
+import hmac
+from functools import lru_cache
+
+from staircase.core.keyfile import PSEUDONYM_KEY, ensure_key
+
+PREFIX = {"relative": "P", "resident": "B", "staff": "M"}
+
+
+def installation_key(url: str) -> bytes:
+    """The pseudonym secret; an installation that predates it gets one on first export."""
+    return ensure_key(url, PSEUDONYM_KEY)
+
+
+class Pseudonyms:
+    """Pseudonyms under one key; each person's is computed once per export."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+        self.of = lru_cache(maxsize=65_536)(self._compute)
+
+    def _compute(self, kind: str, person: int | str | None) -> str | None:
+        if person is None:
+            return None
+        digest = hmac.new(self._key, f"{kind}:{person}".encode(), hashlib.sha256).hexdigest()
+        return f"{PREFIX[kind]}-{digest[:8]}"
+
+    def relative(self, relative_id: int | None) -> str | None:
+        return self.of("relative", relative_id)
+
+    def resident(self, resident_id: int | None) -> str | None:
+        return self.of("resident", resident_id)
+
+    def staff(self, initials: str | None) -> str | None:
+        return self.of("staff", initials)

@@ -1,0 +1,277 @@
+"""``staircase export`` (§6.3, §7.2): every format opened with the library a user's
+tool would use, pseudonyms stable and keyed, nothing personal without
+``--with-names``, and bad requests write nothing."""
+
+import csv
+import json
+import stat
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from staircase.cli.app import app
+from staircase.core.keyfile import PSEUDONYM_KEY, key_path
+from staircase.db.models import AuditEntry
+from staircase.db.store import session_scope
+from tests.conftest import Home
+from tests.quality_history import AGREEMENT, NAMES, NOTE, build_history, program
+
+TABLES = ("sager", "observationer", "overgange", "forslag", "eskaleringer", "handlinger", "aftaler")
+
+
+@pytest.fixture
+def history(home: Home) -> Home:
+    build_history(home)
+    return home
+
+
+def staircase(url: str, *args: str, who: str = "KV"):
+    env = {"STAIRCASE_DB": url, "STAIRCASE_USER": who, "STAIRCASE_NOW": "2026-11-23 10:00"}
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def export(home: Home, out: Path, fmt: str, *more: str, who: str = "KV") -> dict:
+    result = staircase(
+        home.url, "--json", "export", "--format", fmt, "--out", str(out), *more, who=who
+    )
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def read_csv(folder: Path, table: str) -> list[dict[str, str]]:
+    with open(folder / f"{table}.csv", encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def every_text(path: Path) -> str:
+    files = sorted(path.iterdir()) if path.is_dir() else [path]
+    return "".join(f.read_bytes().decode("utf-8", errors="replace") for f in files)
+
+
+def last_audit(url: str) -> AuditEntry:
+    with session_scope(url, write=False) as session:
+        return session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+
+
+def test_init_creates_the_pseudonym_key_beside_the_database_readable_by_its_owner(
+    sqlite_home: Home,
+) -> None:
+    path = key_path(sqlite_home.url, PSEUDONYM_KEY)
+    assert path.name == "staircase.db.pseudonym-key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(bytes.fromhex(path.read_text().strip())) == 32
+
+
+def test_a_server_database_keeps_its_key_in_the_user_config_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    one = key_path("postgresql+psycopg://kv@db.kommune.dk/staircase", PSEUDONYM_KEY)
+    other = key_path("postgresql+psycopg://kv@db.kommune.dk/other", PSEUDONYM_KEY)
+    assert one.parent == tmp_path / "staircase"
+    assert one != other and one.name.startswith("pseudonym-key-")
+
+
+def test_csv_is_pseudonymised_stable_across_exports_and_leaks_no_name_or_note(
+    history: Home, tmp_path: Path
+) -> None:
+    first = export(history, tmp_path / "a", "csv")
+    export(history, tmp_path / "b", "csv")
+    assert first["counts"]["observationer"] == 3 and first["pseudonymised"]
+    cases = read_csv(tmp_path / "a", "sager")
+    assert cases == read_csv(tmp_path / "b", "sager")
+    assert [c["Sag"] for c in cases] == ["1", "2"]
+    assert cases[0]["Pårørende"].startswith("P-") and len(cases[0]["Pårørende"]) == 10
+    assert cases[0]["Beboer"].startswith("B-") and cases[0]["Kontaktperson"].startswith("M-")
+    assert cases[0]["Trin"] == "Godt samarbejde" and cases[0]["Trin (id)"] == "godt"
+    text = every_text(tmp_path / "a")
+    for secret in (*NAMES, NOTE, AGREEMENT, "SOL-1", "EGE-1", "AK", "Kritik"):
+        assert secret not in text
+    observation = read_csv(tmp_path / "a", "observationer")[2]
+    assert (observation["Kendetegn (id)"], observation["Kendetegn"]) == (
+        "kritik",
+        "Direkte/indirekte kritik",
+    )
+    assert observation["Tidspunkt"] == "2026-09-14 11:00"
+    for table in TABLES:
+        assert stat.S_IMODE((tmp_path / "a" / f"{table}.csv").stat().st_mode) == 0o600
+
+
+def test_with_names_adds_names_and_notes_and_is_audited_as_such(
+    history: Home, tmp_path: Path
+) -> None:
+    report = export(history, tmp_path / "named", "csv", "--with-names")
+    assert not report["pseudonymised"]
+    case = read_csv(tmp_path / "named", "sager")[0]
+    assert (case["Pårørendes navn"], case["Beboerens navn"]) == ("Maria Andersen", "Else Andersen")
+    assert case["Pårørende"] == read_csv(tmp_path / "named", "sager")[0]["Pårørende"]
+    assert read_csv(tmp_path / "named", "observationer")[0]["Note"] == NOTE
+    assert read_csv(tmp_path / "named", "aftaler")[0]["Aftalens tekst"] == AGREEMENT
+    entry = last_audit(history.url)
+    assert (entry.actor, entry.action, entry.outcome) == ("KV", "export.names", "ok")
+    assert "names=yes" in entry.subject and "observationer:3" in entry.subject
+    assert not any(name in entry.subject for name in NAMES)
+
+
+def test_a_leader_asking_for_names_is_refused_with_exit_3_audited_and_nothing_written(
+    history: Home, tmp_path: Path
+) -> None:
+    out = tmp_path / "named.jsonl"
+    result = staircase(
+        history.url, "export", "--format", "jsonl", "--out", str(out), "--with-names", who="LH"
+    )
+    assert result.exit_code == 3
+    assert not out.exists()
+    entry = last_audit(history.url)
+    assert (entry.actor, entry.action, entry.outcome) == ("LH", "export.names", "refused")
+
+
+def test_a_leader_exports_only_their_units_and_the_period_asked_for(
+    history: Home, tmp_path: Path
+) -> None:
+    export(history, tmp_path / "lh", "csv", who="LH")
+    assert {c["Enhed"] for c in read_csv(tmp_path / "lh", "sager")} == {"sol"}
+    refused = staircase(
+        history.url, "export", "--format", "csv", "--out", str(tmp_path / "x"), "--unit", "ege",
+        who="LH",
+    )  # fmt: skip
+    assert refused.exit_code == 3 and not (tmp_path / "x").exists()
+    export(history, tmp_path / "p", "csv", "--since", "2026-09-01", "--until", "2026-10-01")
+    assert [o["Kendetegn (id)"] for o in read_csv(tmp_path / "p", "observationer")] == ["kritik"]
+    export(history, tmp_path / "u", "csv", "--unit", "ege", "--unit", "sol")
+    assert len(read_csv(tmp_path / "u", "sager")) == 2
+    export(history, tmp_path / "area", "csv", "--unit", "nord", who="OL")
+    assert [c["Enhed"] for c in read_csv(tmp_path / "area", "sager")] == ["sol", "ege"]
+
+
+def test_csv_excel_has_bom_semicolons_decimal_commas_and_danish_dates(
+    history: Home, tmp_path: Path
+) -> None:
+    export(history, tmp_path / "excel", "csv-excel")
+    raw = (tmp_path / "excel" / "eskaleringer.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with open(tmp_path / "excel" / "eskaleringer.csv", encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file, dialect="excel", delimiter=";"))
+    assert rows[0]["Trin"] == "Samarbejde med større udfordringer"
+    assert rows[0]["Rejst"] == "14-09-2026 11:00"
+    assert rows[0]["Dage til kvittering"] == "1,25"
+
+
+def test_jsonl_has_one_typed_record_per_line_with_utc_times(history: Home, tmp_path: Path) -> None:
+    export(history, tmp_path / "all.jsonl", "jsonl")
+    records = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
+    assert {r["type"] for r in records} == {
+        "case", "observation", "transition", "proposal", "escalation", "action", "agreement",
+    }  # fmt: skip
+    escalation = next(r for r in records if r["type"] == "escalation")
+    assert escalation["raised_at"] == "2026-09-14T09:00:00Z"
+    assert escalation["days_to_acknowledge"] == 1.25 and escalation["step_id"] == "stoerre"
+    assert "note" not in escalation
+
+
+def test_xlsx_has_a_sheet_per_table_frozen_headers_widths_and_real_dates(
+    history: Home, tmp_path: Path
+) -> None:
+    export(history, tmp_path / "all.xlsx", "xlsx")
+    book = load_workbook(tmp_path / "all.xlsx")
+    assert book.sheetnames == list(TABLES)
+    sheet = book["eskaleringer"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["E"].width >= 30
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert row["Rejst"].isoformat() == "2026-09-14T11:00:00"
+    assert row["Dage til kvittering"] == 1.25
+    assert row["Trin"] == "Samarbejde med større udfordringer"
+
+
+def test_an_existing_file_needs_force_and_a_refused_export_writes_nothing(
+    history: Home, tmp_path: Path
+) -> None:
+    out = tmp_path / "all.xlsx"
+    out.write_text("mine")
+    again = staircase(history.url, "export", "--format", "xlsx", "--out", str(out))
+    assert again.exit_code == 1 and "--force" in again.stderr
+    assert out.read_text() == "mine"
+    export(history, out, "xlsx", "--force")
+    assert load_workbook(out).sheetnames[0] == "sager"
+    bad = staircase(history.url, "export", "--format", "csv", "--out", str(tmp_path / "c"),
+                    "--since", "2026-10-01", "--until", "2026-09-01")  # fmt: skip
+    assert bad.exit_code == 1 and not (tmp_path / "c").exists()
+
+
+DANISH_CSV = "Text - txt - csv (StarCalc):59,34,76,1,,1030"
+"""LibreOffice's CSV filter: ``;``, ``"``, UTF-8, from line 1, Danish (1030) number and
+date formats; for output add "as shown" (token 9) and the sheet to write (token 12)."""
+
+
+def libreoffice(tmp_path: Path, source: Path, target: str, *infilter: str) -> Path:
+    """Convert ``source`` headless as a Danish user's LibreOffice would, in a profile of its own."""
+    out = tmp_path / "converted"
+    command = [
+        program("soffice"),
+        f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+        "--headless",
+        *infilter,
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out),
+        str(source),
+    ]
+    env = {"LANG": "da_DK.UTF-8", "LC_ALL": "da_DK.UTF-8", "HOME": str(tmp_path)}
+    subprocess.run(command, capture_output=True, timeout=180, check=True, env=env)
+    return out
+
+
+def test_libreoffice_reads_csv_excel_as_dates_decimal_numbers_and_danish_letters(
+    history: Home, tmp_path: Path
+) -> None:
+    export(history, tmp_path / "excel", "csv-excel")
+    source = tmp_path / "excel" / "eskaleringer.csv"
+    as_book = libreoffice(tmp_path, source, "xlsx", f"--infilter={DANISH_CSV}")
+    sheet = load_workbook(as_book / "eskaleringer.xlsx").active
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert row["Rejst"] == datetime(2026, 9, 14, 11, 0)
+    assert row["Dage til kvittering"] == 1.25
+    assert row["Trin"] == "Samarbejde med større udfordringer"
+    as_text = libreoffice(
+        tmp_path, source, f"csv:{DANISH_CSV},false,true,true", f"--infilter={DANISH_CSV}"
+    )
+    line = (as_text / "eskaleringer.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert "Samarbejde med større udfordringer;" in line
+    assert ";14-09-26 11:00;" in line and ";1,25;" in line
+
+
+def test_libreoffice_shows_the_xlsx_dates_and_decimals_as_a_dane_reads_them(
+    history: Home, tmp_path: Path
+) -> None:
+    export(history, tmp_path / "all.xlsx", "xlsx")
+    sheet = TABLES.index("eskaleringer") + 1
+    out = libreoffice(
+        tmp_path, tmp_path / "all.xlsx", f"csv:{DANISH_CSV},false,true,true,false,false,{sheet}"
+    )
+    line = (out / "all-eskaleringer.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert "Samarbejde med større udfordringer;" in line
+    assert ";14-09-2026 11:00;" in line and ";1,25;" in line
+
+
+def test_an_installation_from_before_pseudonyms_gets_its_key_at_the_first_export(
+    sqlite_home: Home, tmp_path: Path
+) -> None:
+    path = key_path(sqlite_home.url, PSEUDONYM_KEY)
+    path.unlink()
+    export(sqlite_home, tmp_path / "first", "csv")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    export(sqlite_home, tmp_path / "second", "csv")
+    assert read_csv(tmp_path / "first", "sager") == read_csv(tmp_path / "second", "sager")
+    path.write_text("not hex\n")
+    damaged = staircase(sqlite_home.url, "export", "--format", "csv", "--out", str(tmp_path / "x"))
+    assert damaged.exit_code == 1 and "damaged" in damaged.stderr
+    assert not (tmp_path / "x").exists()
