@@ -15,6 +15,7 @@ import pytest
 from staircase.admin.audit_review import show_log, verify_log
 from staircase.cases.observe import Entry, log
 from staircase.cases.show import show_case
+from staircase.core.audit import entry_hash
 from staircase.db.models import AuditEntry, Setting
 from staircase.db.store import close_engine
 from tests.home import NOW, Home
@@ -69,10 +70,16 @@ def test_an_edited_middle_entry_is_named(sqlite_home: Home) -> None:
 
 
 def test_an_edited_entry_with_a_recomputed_hash_breaks_its_successor(sqlite_home: Home) -> None:
-    count = busy(sqlite_home)
-    tamper(sqlite_home, f"update audit set hash = '{'f' * 64}' where id = 3")
-    assert broken(sqlite_home) == "entry 3 was altered"
-    assert count > 3
+    """Someone who edits entry 3 and knows how to hash it makes entry 3 whole again;
+    entry 4 still points at the old hash, so the chain breaks there."""
+    assert busy(sqlite_home) > 4
+    edited = sqlite_home.rows(AuditEntry, AuditEntry.id == 3)[0]
+    edited.actor = "XX"
+    rehashed = entry_hash(edited.prev_hash, edited)
+    tamper(sqlite_home, f"update audit set actor = 'XX', hash = '{rehashed}' where id = 3")
+    [stored] = sqlite_home.rows(AuditEntry, AuditEntry.id == 3)
+    assert (stored.actor, stored.hash) == ("XX", entry_hash(stored.prev_hash, stored))
+    assert broken(sqlite_home) == "entry 4 does not follow entry 3"
 
 
 def test_a_deleted_middle_entry_is_named(sqlite_home: Home) -> None:

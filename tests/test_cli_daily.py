@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from staircase.db.models import Case, Observation
+from staircase.db.models import AuditEntry, Case, Observation, Staff
 from tests.driver import AUDIT_LOG
 from tests.home import Home
 
@@ -26,10 +26,14 @@ SHOW_KEYS = {
 
 
 def test_init_twice_changes_nothing(home: Home) -> None:
+    before = home.contents()
     again = home("init", "--admin", "ADM", "--name", "Anna Admin")
-    assert again.exit_code == 0
+    assert again.exit_code == 0, again.stderr
     assert "already up to date" in again.stdout
     assert "admin ADM created" not in again.stdout
+    assert home.contents() == before
+    assert [s.id for s in home.rows(Staff, Staff.role == "admin")] == ["ADM"]
+    assert [e.action for e in home.rows(AuditEntry)].count("init") == 1
 
 
 def test_case_open_prints_the_created_object(home: Home) -> None:
@@ -137,9 +141,18 @@ def test_bad_input_is_one_line_and_nothing_written(home: Home, args, who, status
 
 
 def test_debug_shows_the_traceback(home: Home) -> None:
-    result = home("--debug", "log", "7", "kritik", who="AK")
-    assert result.exit_code != 0
-    assert result.result.exception is not None
+    """A real process, because the traceback is what Python prints as it exits."""
+    result = subprocess.run(
+        [sys.executable, "-m", "staircase.cli", "--debug", "log", "7", "kritik"],
+        env=home.environ(who="AK"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("staircase.errors.NotFound: no case 7")
+    assert home.rows(Observation) == []
 
 
 def test_newer_schema_is_refused_untouched(home: Home) -> None:
