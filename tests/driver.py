@@ -39,8 +39,9 @@ TEST_SETTINGS = frozenset({"STAIRCASE_TEST_PG", "STAIRCASE_REQUIRE_PG"})
 AUDIT_LOG = ("audit", "audit_detail", "setting")
 """The audit log's tables, the head among the settings: a refusal writes there and only there."""
 
-TERMINAL = {"NO_COLOR": "1", "FORCE_COLOR": None, "COLUMNS": "100", "LINES": "40"}
-"""A terminal every machine agrees on: no colour, 100 columns (rich reads both per call)."""
+TERMINAL = {"NO_COLOR": "1", "FORCE_COLOR": None, "COLUMNS": "200", "LINES": "40"}
+"""A terminal every machine agrees on: no colour, and wide enough that no line a test reads
+is wrapped (rich reads both per call); a test about wrapping sets its own COLUMNS."""
 
 
 def program_settings(environ: Mapping[str, str]) -> list[str]:
