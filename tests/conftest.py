@@ -1,13 +1,13 @@
 """Databases for the tests, on SQLite and PostgreSQL, and the standard home in them.
 
-Every storage test runs twice, on a SQLite file and in a PostgreSQL schema
-of its own. PostgreSQL runs when ``STAIRCASE_TEST_PG`` names a server (CI
-sets it); without it those tests skip and say why, and with
-``STAIRCASE_REQUIRE_PG`` set (CI) a missing server fails.
+Every storage test runs twice, on a SQLite file and in a PostgreSQL schema.
+PostgreSQL runs when ``STAIRCASE_TEST_PG`` names a server (CI sets it);
+without it those tests skip and say why, and with ``STAIRCASE_REQUIRE_PG``
+set (CI) a missing server fails.
 
 The standard home (``tests/home.py``) is set up once per run on each kind of
-database, through the command line, and each test gets a copy of its own
-(``tests/databases.py`` says how, and why that way).
+database, through the command line, and each test starts from an exact copy
+of it (``tests/databases.py`` says how, and why that way).
 """
 
 import os
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.databases import Recording, Server, closing_engine, sqlite_copy
+from tests.databases import Refill, Server, closing_engine, sqlite_copy
 from tests.driver import NOW, program_settings
 from tests.home import Home, build_home, clock_at
 
@@ -68,15 +68,15 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_template(pg_server: Server) -> Recording:
-    """How the standard home was built in a PostgreSQL schema, checked once to copy exactly."""
-    with pg_server.schema() as url, pg_server.schema() as check:
-        template = Recording(url)
-        with template.recording():
-            build_home(url)
-        template.replay(check)
-        assert Home(check).contents() == Home(url).contents(), "the copy differs"
-    return template
+def pg_home(pg_server: Server) -> Iterator[Refill]:
+    """The standard home in a template schema, and a working schema the tests share,
+    given back the template's rows before each of them."""
+    with pg_server.schema() as template, pg_server.schema() as working:
+        build_home(template)
+        build_home(working)
+        refill = Refill(template, working)
+        assert Home(refill()).contents() == Home(template).contents(), "the refill differs"
+        yield refill
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -104,9 +104,7 @@ def home(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         with closing_engine(sqlite_copy(template, tmp_path / "staircase.db")) as url:
             yield Home(url)
     else:
-        template = request.getfixturevalue("pg_template")
-        with request.getfixturevalue("pg_server").schema() as url:
-            template.replay(url)
+        with closing_engine(request.getfixturevalue("pg_home")()) as url:
             yield Home(url)
 
 
