@@ -1,31 +1,34 @@
-"""Shared fixtures: a database URL for every storage test, on SQLite and PostgreSQL.
+"""Databases for the tests, on SQLite and PostgreSQL, and the standard home in them.
 
-PostgreSQL runs when ``STAIRCASE_TEST_PG`` names a server (CI sets it); the
-run creates a database of its own and drops it afterwards, and each test
-gets a schema of its own inside it. Without the variable those tests skip
-and say why; with ``STAIRCASE_REQUIRE_PG`` set (CI) a missing server fails.
+Every storage test runs twice, on a SQLite file and in a PostgreSQL schema.
+PostgreSQL runs when ``STAIRCASE_TEST_PG`` names a server (CI sets it);
+without it those tests skip and say why, and with ``STAIRCASE_REQUIRE_PG``
+set (CI) a missing server fails.
+
+The standard home (``tests/home.py``) is set up once per run on each kind of
+database, through the command line, and each test starts from an exact copy
+of it, its keys included (``tests/databases.py`` says how, and why that way).
 """
 
 import os
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from staircase.clock import Clock
-from staircase.core.notify import MailSettings
-from staircase.core.work import Request
-from staircase.db.store import close_engine
-
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+from databases import Keys, Refill, Server, closing_engine, sqlite_copy
+from driver import program_settings
+from home import Home, build_home
 
 
-def clock_at(when: datetime = NOW) -> Clock:
-    """A fixed clock: tests never read the real time."""
-    return Clock.fixed(when)
+@pytest.fixture(scope="session", autouse=True)
+def no_program_settings() -> Iterator[None]:
+    """The developer's own ``STAIRCASE_*`` settings (time zone, mail, database, key
+    folder) never reach a test, whether it calls the library or the command line."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in program_settings(os.environ):
+            patch.delenv(name)
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -38,117 +41,111 @@ def _config_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
-    """A PostgreSQL database for this test run, dropped at the end."""
-    server = os.environ.get("STAIRCASE_TEST_PG")
-    if not server:
-        if os.environ.get("STAIRCASE_REQUIRE_PG"):
+def pg_server() -> Iterator[Server]:
+    """This run's database on the server named by ``STAIRCASE_TEST_PG``, dropped at the end."""
+    url = os.environ.get("STAIRCASE_TEST_PG")
+    required = os.environ.get("STAIRCASE_REQUIRE_PG")
+    if not url:
+        if required:
             pytest.fail("STAIRCASE_REQUIRE_PG is set but STAIRCASE_TEST_PG is not")
         pytest.skip(
             "PostgreSQL tests skipped: set STAIRCASE_TEST_PG=postgresql+psycopg://… to run them"
         )
-    name = f"staircase_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'create database "{name}"'))
+        server = Server(url)
     except Exception as err:
-        admin.dispose()
-        if os.environ.get("STAIRCASE_REQUIRE_PG"):
-            pytest.fail(f"PostgreSQL at {server} is required here but not usable: {err}")
-        pytest.skip(f"PostgreSQL tests skipped: {server} is not usable ({err.__class__.__name__})")
+        if required:
+            pytest.fail(f"PostgreSQL at {url} is required here but not usable: {err}")
+        pytest.skip(f"PostgreSQL tests skipped: {url} is not usable ({err.__class__.__name__})")
     try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        yield server
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'drop database if exists "{name}" with (force)'))
-        admin.dispose()
+        server.drop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The standard home in a SQLite file, closed so that the file alone holds it
+    (with its keys beside it, as ``<file>.key`` and ``<file>.pseudonym-key``)."""
+    path = tmp_path_factory.mktemp("template") / "staircase.db"
+    with closing_engine(f"sqlite:///{path}") as url:
+        build_home(url)
+    assert not Path(f"{path}-wal").exists(), "the template's WAL was not checkpointed"
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_home(
+    pg_server: Server, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Refill, Keys]]:
+    """The standard home in a template schema, a working schema the tests share (given
+    back the template's rows before each of them), and the keys the template was built
+    with, which each test gets for the working schema."""
+    with pg_server.schema() as template, pg_server.schema() as working:
+        with pytest.MonkeyPatch.context() as patch:
+            config = tmp_path_factory.mktemp("pg-config")
+            patch.setenv("XDG_CONFIG_HOME", str(config))
+            patch.setenv("STAIRCASE_KEY_DIR", str(config / "keys"))
+            build_home(template)
+            keys = Keys.of(template)
+            build_home(working)
+            refill = Refill(template, working)
+            keys.give(working)
+            assert Home(refill()).contents() == Home(template).contents(), "the refill differs"
+            verified = Home(working)("audit", "verify")
+            assert verified.exit_code == 0, f"the working schema's key does not fit: {verified}"
+        yield refill, keys
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """An empty database: a SQLite file, or a PostgreSQL schema of this test's own."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'staircase.db'}"
-        yield url
-        close_engine(url)
-        return
-    database = request.getfixturevalue("pg_database")
-    # A server database's audit key lives in a folder (§6.8): this test's own.
-    request.getfixturevalue("monkeypatch").setenv("STAIRCASE_KEY_DIR", str(tmp_path / "keys"))
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    url = make_url(database).update_query_dict({"options": f"-csearch_path={schema}"})
-    rendered = url.render_as_string(hide_password=False)
-    owner = create_engine(database, isolation_level="AUTOCOMMIT")
-    with owner.connect() as connection:
-        connection.execute(text(f'create schema "{schema}"'))
-    try:
-        yield rendered
-    finally:
-        close_engine(rendered)
-        with owner.connect() as connection:
-            connection.execute(text(f'drop schema "{schema}" cascade'))
-        owner.dispose()
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database a storage test runs on: each such test runs on both."""
+    return request.param
 
 
-class Home:
-    """A small care home in a test database: area nord, units sol and ege, one case.
-
-    People: ADM admin, KV quality, OL leader of the area, LH leader of sol,
-    AK staff in sol (contact person of case 1), TN staff in ege.
-    """
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def as_(self, who: str, when: datetime = NOW, mail: MailSettings | None = None) -> Request:
-        return Request(url=self.url, clock=clock_at(when), user=who, mail=mail)
+def own_key_folders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A server database's keys live in folders (§6.8): this test's own."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("STAIRCASE_KEY_DIR", str(tmp_path / "keys"))
 
 
 @pytest.fixture
-def home(db_url: str) -> Home:
-    return build_home(db_url)
+def db_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """An empty database: a SQLite file not yet created, or an empty PostgreSQL schema."""
+    if backend == "sqlite":
+        with closing_engine(f"sqlite:///{tmp_path / 'staircase.db'}") as url:
+            yield url
+    else:
+        own_key_folders(monkeypatch, tmp_path)
+        with request.getfixturevalue("pg_server").schema() as url:
+            yield url
 
 
 @pytest.fixture
-def sqlite_home(tmp_path) -> Iterator[Home]:
-    """The same home, always on SQLite: for tests that read the database file itself."""
-    url = f"sqlite:///{tmp_path / 'staircase.db'}"
-    yield build_home(url)
-    close_engine(url)
+def home(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Home]:
+    """A copy of the standard home for this test alone, on each database, with its keys."""
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        with closing_engine(sqlite_copy(template, tmp_path / "staircase.db")) as url:
+            yield Home(url)
+    else:
+        refill, keys = request.getfixturevalue("pg_home")
+        own_key_folders(monkeypatch, tmp_path)
+        url = refill()
+        keys.give(url)
+        with closing_engine(url):
+            yield Home(url)
 
 
-def build_home(db_url: str) -> Home:
-    """Set up the home of ``Home``'s docstring in an empty database."""
-    from datetime import timedelta
-
-    from staircase.admin.directory import add_resident, add_staff, add_unit, init
-    from staircase.cases.register import NewCase, open_case
-
-    start = NOW - timedelta(days=120)
-    init(db_url, admin="ADM", name="Anna Admin", clock=clock_at(start), shared_terminal=True)
-    care = Home(db_url)
-    admin = care.as_("ADM", start)
-    add_unit(admin, unit_id="nord", name="Område Nord", parent=None, pack=None)
-    add_unit(admin, unit_id="sol", name="Solhaven", parent="nord", pack=None)
-    add_unit(admin, unit_id="ege", name="Egebakken", parent="nord", pack=None)
-    add_staff(admin, initials="KV", name="Karin Kvalitet", role="quality", units=[])
-    add_staff(admin, initials="OL", name="Ole Lund", role="leader", units=["nord"])
-    add_staff(admin, initials="LH", name="Lise Holm", role="leader", units=["sol"])
-    add_staff(admin, initials="AK", name="Aisha Khan", role="staff", units=["sol"])
-    add_staff(admin, initials="TN", name="Thomas Nielsen", role="staff", units=["ege"])
-    add_resident(admin, ref="SOL-1", name="Else Andersen", unit_id="sol")
-    open_case(
-        admin,
-        NewCase(
-            resident_ref="SOL-1",
-            relative_name="Maria Andersen",
-            relation="datter",
-            contact="AK",
-            consent="named",
-        ),
-    )
-    return care
+@pytest.fixture
+def sqlite_home(sqlite_template: Path, tmp_path: Path) -> Iterator[Home]:
+    """The standard home, always on SQLite: for tests that read the database file itself."""
+    with closing_engine(sqlite_copy(sqlite_template, tmp_path / "staircase.db")) as url:
+        yield Home(url)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
+from home import NOW, Home
 from staircase.admin.directory import add_resident
 from staircase.cases.decide import accept, move
 from staircase.cases.followup import acknowledge, add_agreement
 from staircase.cases.observe import Entry, log
 from staircase.cases.register import NewCase, open_case
-from tests.conftest import NOW, Home
 
 NOTE = "Datteren ringede om maden"
 AGREEMENT = "Maria ringer kun mellem 10 og 12"

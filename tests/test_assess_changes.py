@@ -5,11 +5,11 @@ from datetime import timedelta
 
 from typer.testing import CliRunner
 
+from home import NOW
 from staircase.cases.assess import assess
 from staircase.cases.decide import move
 from staircase.cases.observe import Entry, log
 from staircase.cli.app import app
-from tests.conftest import NOW
 
 DAY = timedelta(days=1)
 

@@ -6,32 +6,20 @@ file but not the program would; the intact log and `show` run on both
 SQLite and PostgreSQL.
 """
 
-import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
-from typer.testing import CliRunner
 
+from home import NOW, Home
 from staircase.admin.audit_review import show_log, verify_log
 from staircase.cases.observe import Entry, log
 from staircase.cases.show import show_case
-from staircase.cli.app import app
+from staircase.core.audit import Chaining, entry_hash
+from staircase.core.keys import read_key
 from staircase.db.models import AuditEntry, Setting
-from staircase.db.store import close_engine, session_scope
-from tests.conftest import NOW, Home
-
-
-def staircase(url: str, *args: str, who: str = "KV"):
-    env = {"STAIRCASE_DB": url, "STAIRCASE_USER": who, "STAIRCASE_NOW": "2026-11-23 10:00"}
-    return CliRunner().invoke(app, list(args), env=env)
-
-
-def entries(url: str) -> list[AuditEntry]:
-    with session_scope(url, write=False) as session:
-        return list(session.exec(select(AuditEntry).order_by(AuditEntry.id)).all())
+from staircase.db.store import close_engine
 
 
 def tamper(home: Home, *statements: str) -> None:
@@ -48,15 +36,15 @@ def busy(home: Home) -> int:
     """Some daily work on case 1; returns the number of entries in the log."""
     log(home.as_("AK"), Entry(1, ("kritik",), note="Vred over besøgstiderne"))
     show_case(home.as_("LH"), 1)
-    return len(entries(home.url))
+    return home.count(AuditEntry)
 
 
 def test_intact_log_verifies_and_the_check_is_logged(home: Home) -> None:
     count = busy(home)
-    result = staircase(home.url, "audit", "verify")
+    result = home("audit", "verify", who="KV")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip() == f"audit log intact: {count} entries (checked with the key)"
-    last = entries(home.url)[-1]
+    last = home.rows(AuditEntry)[-1]
     assert (last.actor, last.action, last.subject) == (
         "KV",
         "audit.verify",
@@ -68,7 +56,7 @@ def test_intact_log_verifies_and_the_check_is_logged(home: Home) -> None:
 
 def broken(home: Home) -> str:
     """Run `audit verify`: it must fail with exactly one line; returns that line."""
-    result = staircase(home.url, "audit", "verify")
+    result = home("audit", "verify", who="KV")
     assert result.exit_code == 1, result.stdout
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("staircase: audit log broken: ")
@@ -83,10 +71,19 @@ def test_an_edited_middle_entry_is_named(sqlite_home: Home) -> None:
 
 
 def test_an_edited_entry_with_a_recomputed_hash_breaks_its_successor(sqlite_home: Home) -> None:
-    count = busy(sqlite_home)
-    tamper(sqlite_home, f"update audit set hash = '{'f' * 64}' where id = 3")
-    assert broken(sqlite_home) == "entry 3 was altered"
-    assert count > 3
+    """Someone who edits entry 3 and knows how to hash it (the key too) makes entry 3
+    whole again; entry 4 still points at the old hash, so the chain breaks there."""
+    assert busy(sqlite_home) > 4
+    key = read_key(sqlite_home.url)
+    assert key is not None and key.keyed_from <= 3, "the home's log is keyed from its start"
+    chain = Chaining(key.secret, key.keyed_from)
+    edited = sqlite_home.rows(AuditEntry, AuditEntry.id == 3)[0]
+    edited.actor = "XX"
+    rehashed = entry_hash(edited.prev_hash, edited, chain)
+    tamper(sqlite_home, f"update audit set actor = 'XX', hash = '{rehashed}' where id = 3")
+    [stored] = sqlite_home.rows(AuditEntry, AuditEntry.id == 3)
+    assert (stored.actor, stored.hash) == ("XX", entry_hash(stored.prev_hash, stored, chain))
+    assert broken(sqlite_home) == "entry 4 does not follow entry 3"
 
 
 def test_a_deleted_middle_entry_is_named(sqlite_home: Home) -> None:
@@ -135,9 +132,9 @@ def test_a_missing_head_is_reported(sqlite_home: Home) -> None:
 
 def test_the_head_moves_with_every_append(home: Home) -> None:
     count = busy(home)
-    with session_scope(home.url, write=False) as session:
+    with home.session() as session:
         head = session.get(Setting, "audit_head").value
-    assert head == f"{count} {entries(home.url)[-1].hash}"
+    assert head == f"{count} {home.rows(AuditEntry)[-1].hash}"
 
 
 def test_show_filters_and_is_audited_as_a_search(home: Home) -> None:
@@ -150,14 +147,14 @@ def test_show_filters_and_is_audited_as_a_search(home: Home) -> None:
 
     by_lh = show_log(home.as_("ADM"), person="lh")
     assert {e.actor for e in by_lh.entries} == {"LH"}
-    last = entries(home.url)[-1]
+    last = home.rows(AuditEntry)[-1]
     assert (last.actor, last.action, last.case_id, last.subject) == (
         "ADM",
         "audit.search",
         None,
         "",
     )
-    previous = entries(home.url)[-2]
+    previous = home.rows(AuditEntry)[-2]
     assert (previous.action, previous.case_id, previous.subject) == ("audit.search", 1, "")
     assert show_log(home.as_("ADM"), case_id=None).entries[-1].detail == (
         "case=* person=lh since=*"
@@ -172,22 +169,20 @@ def test_show_since_counts_real_time(home: Home) -> None:
 
 def test_show_json_and_table(home: Home) -> None:
     busy(home)
-    result = staircase(home.url, "audit", "show", "--case", "1", "--person", "AK", "--json")
-    assert result.exit_code == 0, result.stderr
-    shown = json.loads(result.stdout)
+    shown = home("audit", "show", "--case", "1", "--person", "AK", "--json", who="KV").json()
     assert shown["case_id"] == 1 and shown["person"] == "AK"
     assert {e["actor"] for e in shown["entries"]} == {"AK"}
     assert shown["entries"][0]["at"].endswith("Z")
-    table = staircase(home.url, "audit", "show", "--since", "-1h")
+    table = home("audit", "show", "--since", "-1h", who="KV")
     assert table.exit_code == 0, table.stderr
     assert "Audit log" in table.stdout
 
 
 @pytest.mark.parametrize("who", ["AK", "LH"])
 def test_staff_and_leaders_may_not_read_the_log(home: Home, who: str) -> None:
-    before = len(entries(home.url))
-    result = staircase(home.url, "audit", "show", who=who)
+    before = home.count(AuditEntry)
+    result = home("audit", "show", who=who)
     assert result.exit_code == 3
-    after = entries(home.url)
+    after = home.rows(AuditEntry)
     assert len(after) == before + 1
     assert (after[-1].actor, after[-1].action, after[-1].outcome) == (who, "audit.show", "refused")

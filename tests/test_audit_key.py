@@ -10,13 +10,13 @@ from pathlib import Path
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from home import Home, build_home
 from staircase.admin.backup import backup
 from staircase.cli.app import app
 from staircase.core import audit
 from staircase.core.keys import key_path, read_key
 from staircase.db.models import AuditEntry
 from staircase.db.store import close_engine, session_scope
-from tests.conftest import Home, build_home
 
 
 def staircase(url: str, *args: str, who: str = "ADM"):

@@ -15,20 +15,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import select
-from typer.testing import CliRunner
 
+from home import Home
 from staircase.admin.backup import backup
-from staircase.cli.app import app
 from staircase.core import audit
 from staircase.db.models import AuditEntry, Observation
 from staircase.db.schema import HEAD
-from staircase.db.store import open_engine, session_scope
-from tests.conftest import Home
 
-NOW = "2026-11-23 10:00"
-SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 POSTGRES_ONLY = pytest.mark.parametrize(
-    "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+    "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
 )
 
 
@@ -38,11 +34,6 @@ def ordinary_umask() -> Iterator[None]:
     previous = os.umask(0o022)
     yield
     os.umask(previous)
-
-
-def staircase(url: str, *args: str, who: str = "ADM"):
-    env = {"STAIRCASE_DB": url, "STAIRCASE_USER": who, "STAIRCASE_NOW": NOW, "NO_COLOR": "1"}
-    return CliRunner().invoke(app, list(args), env=env)
 
 
 def mode(path: Path) -> int:
@@ -59,16 +50,11 @@ def contents(url: str) -> list[str]:
         return list(connection.iterdump())
 
 
-def audit_entries(url: str) -> list[AuditEntry]:
-    with session_scope(url, write=False) as session:
-        return list(session.exec(select(AuditEntry).order_by(AuditEntry.id)).all())
-
-
 @SQLITE_ONLY
 def test_backup_and_the_live_database_are_owner_only(home: Home, tmp_path: Path) -> None:
     target = tmp_path / "backups" / "solhaven.db"
     target.parent.mkdir()
-    result = staircase(home.url, "backup", str(target))
+    result = home("backup", str(target))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip().startswith(f"backup written to {target} (sqlite, schema {HEAD}")
     assert len(result.stdout.strip().splitlines()) == 1
@@ -76,30 +62,30 @@ def test_backup_and_the_live_database_are_owner_only(home: Home, tmp_path: Path)
     assert sorted(p.name for p in target.parent.iterdir()) == ["solhaven.db"]
 
     live = sqlite_path(home.url)
-    with open_engine(home.url).connect():
+    with home.engine.connect():
         wal, shm = Path(f"{live}-wal"), Path(f"{live}-shm")
         assert wal.exists() and shm.exists()
         assert (mode(live), mode(wal), mode(shm)) == (0o600, 0o600, 0o600)
 
-    again = staircase(home.url, "backup", str(target))
+    again = home("backup", str(target))
     assert again.exit_code == 1
     assert "already exists" in again.stderr and "--force" in again.stderr
 
     loose = tmp_path / "loose.db"
     loose.write_text("an old file anyone could read")
     loose.chmod(0o644)
-    forced = staircase(home.url, "--json", "backup", str(loose), "--force")
+    forced = home("--json", "backup", str(loose), "--force")
     assert forced.exit_code == 0, forced.stderr
     assert json.loads(forced.stdout) == {
         "path": str(loose),
         "method": "sqlite",
         "schema": HEAD,
         "bytes": loose.stat().st_size,
-        "audit_entries": len(audit_entries(home.url)) - 1,
+        "audit_entries": home.count(AuditEntry) - 1,
     }
     assert mode(loose) == 0o600
     assert loose.read_bytes().startswith(b"SQLite format 3\x00")
-    assert [e.action for e in audit_entries(home.url)][-2:] == ["backup", "backup"]
+    assert [e.action for e in home.rows(AuditEntry)][-2:] == ["backup", "backup"]
 
 
 WORKER = """\
@@ -127,24 +113,15 @@ def observation_ids(path: Path) -> list[int]:
 
 
 def test_backup_while_another_process_logs_restores_every_committed_observation(
-    tmp_path: Path,
+    sqlite_home: Home, tmp_path: Path
 ) -> None:
     """§5.5: the online backup is consistent while a real second process writes."""
-    db = tmp_path / "busy.db"
-    url = f"sqlite:///{db}"
-    for args in (
-        ("init", "--admin", "ADM", "--name", "Anna Admin", "--shared-terminal"),
-        ("unit", "add", "sol", "--name", "Solhaven"),
-        ("staff", "add", "AK", "--name", "Aisha Khan", "--role", "staff", "--unit", "sol"),
-        ("resident", "add", "SOL-1", "--name", "Else Andersen", "--unit", "sol"),
-        ("case", "open", "--resident", "SOL-1", "--relative", "Maria", "--relation", "datter"),
-    ):
-        assert staircase(url, *args).exit_code == 0, args
+    home = sqlite_home
+    db = sqlite_path(home.url)
     stop = tmp_path / "stop"
-    env = {**os.environ, "STAIRCASE_DB": str(db), "STAIRCASE_USER": "AK", "STAIRCASE_NOW": NOW}
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, str(stop)],
-        env=env,
+        env=home.environ(who="AK"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -155,7 +132,7 @@ def test_backup_while_another_process_logs_restores_every_committed_observation(
         committed = observation_ids(db)
 
         copy = tmp_path / "during.db"
-        made = staircase(url, "backup", str(copy))
+        made = home("backup", str(copy))
         assert made.exit_code == 0, made.stderr
         in_backup = observation_ids(copy)
 
@@ -174,14 +151,14 @@ def test_backup_while_another_process_logs_restores_every_committed_observation(
     assert in_backup == list(range(1, len(in_backup) + 1))
     assert len(logged) > len(in_backup)
 
-    restored = staircase(url, "restore", "--yes", str(copy))
+    restored = home("restore", "--yes", str(copy))
     assert restored.exit_code == 0, restored.stderr
     assert restored.stdout.startswith(f"restored {copy} (schema {HEAD}); audit log verified:")
     assert observation_ids(db) == in_backup
-    with session_scope(url, write=False) as session:
+    with home.session() as session:
         assert audit.verify(session).ok
         assert session.exec(select(Observation)).all()
-    last = audit_entries(url)[-1]
+    last = home.rows(AuditEntry)[-1]
     assert (last.actor, last.action, last.subject, last.outcome) == (
         "ADM",
         "restore",
@@ -230,10 +207,11 @@ def test_restore_refuses_a_bad_file_and_touches_nothing(
 ) -> None:
     bad = tmp_path / "bad.db"
     make(home, bad)
-    live, file = contents(home.url), bad.read_bytes()
-    folder = sorted(p.name for p in tmp_path.iterdir())
+    with home.engine.connect():  # the live database open, its WAL beside it, as in daily use
+        live, file = contents(home.url), bad.read_bytes()
+        folder = sorted(p.name for p in tmp_path.iterdir())
 
-    result = staircase(home.url, "restore", "--yes", str(bad))
+    result = home("restore", "--yes", str(bad))
 
     assert result.exit_code == status
     assert words in result.stderr
@@ -248,15 +226,15 @@ def test_only_an_admin_may_back_up_or_restore(home: Home, tmp_path: Path, comman
     target = tmp_path / "copy.db"
     if command == "restore":
         backup(home.as_("ADM"), target)
-    before = len(audit_entries(home.url))
+    before = home.count(AuditEntry)
 
     confirm = ["--yes"] if command == "restore" else []
-    result = staircase(home.url, command, *confirm, str(target), who="LH")
+    result = home(command, *confirm, str(target), who="LH")
 
     assert result.exit_code == 3
     assert f"{command}: not allowed for role leader (needs admin)" in result.stderr
     assert target.exists() == (command == "restore")
-    entries = audit_entries(home.url)
+    entries = home.rows(AuditEntry)
     assert len(entries) == before + 1
     assert (entries[-1].actor, entries[-1].action, entries[-1].outcome) == (
         "LH",
@@ -270,16 +248,16 @@ def test_postgresql_backup_runs_pg_dump_and_names_the_restore(home: Home, tmp_pa
     if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
         pytest.skip("the PostgreSQL client tools are not installed")
     dump = tmp_path / "staircase.dump"
-    before = [e.action for e in audit_entries(home.url)]
-    made = staircase(home.url, "--json", "backup", str(dump))
+    before = [e.action for e in home.rows(AuditEntry)]
+    made = home("--json", "backup", str(dump))
     assert made.exit_code == 0, made.stderr
     assert dump.read_bytes().startswith(b"PGDMP")
     assert mode(dump) == 0o600
-    assert [e.action for e in audit_entries(home.url)] == [*before, "backup"]
+    assert [e.action for e in home.rows(AuditEntry)] == [*before, "backup"]
 
-    logged = staircase(home.url, "log", "1", "kritik", who="AK")
+    logged = home("log", "1", "kritik", who="AK")
     assert logged.exit_code == 0, logged.stderr
-    refused = staircase(home.url, "restore", "--yes", str(dump))
+    refused = home("restore", "--yes", str(dump))
     assert refused.exit_code == 1
     message = refused.stderr.strip()
     assert "pg_restore" in message and str(dump) in message
@@ -287,7 +265,7 @@ def test_postgresql_backup_runs_pg_dump_and_names_the_restore(home: Home, tmp_pa
     # The command the message names really restores the dump.
     command = message.split("restore PostgreSQL with: ", 1)[1].split(" then run", 1)[0]
     subprocess.run(shlex.split(command), check=True, capture_output=True)
-    with session_scope(home.url, write=False) as session:
+    with home.session() as session:
         assert session.exec(select(Observation)).all() == []
         assert audit.verify(session).ok
         restored = [e.action for e in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
@@ -300,12 +278,12 @@ def test_postgresql_backup_without_pg_dump_says_what_to_run(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     dump = tmp_path / "staircase.dump"
-    before = len(audit_entries(home.url))
+    before = home.count(AuditEntry)
 
-    result = staircase(home.url, "backup", str(dump))
+    result = home("backup", str(dump))
 
     assert result.exit_code == 1
     assert f"pg_dump --file {dump} --format=custom" in result.stderr
     assert "postgresql://" in result.stderr and "+psycopg" not in result.stderr
     assert not dump.exists()
-    assert len(audit_entries(home.url)) == before
+    assert home.count(AuditEntry) == before

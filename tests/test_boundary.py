@@ -9,10 +9,10 @@ from sqlalchemy import func
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from home import Home
 from staircase.cli.app import app
 from staircase.db.models import Staff, Unit
 from staircase.db.store import session_scope
-from tests.conftest import Home
 
 
 def staircase(db: str, *args: str, who: str = "ADM"):

@@ -1,17 +1,16 @@
 """The command line for set-up and daily work, checked against the database (§10)."""
 
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from sqlalchemy import text
 
-from staircase.cli.app import app
+from driver import AUDIT_LOG
+from home import Home
+from staircase.db.models import AuditEntry, Case, Observation, Staff
 
-NOW = "2026-11-23 10:00"
 SHOW_KEYS = {
     "id",
     "step",
@@ -26,82 +25,36 @@ SHOW_KEYS = {
 }
 
 
-class Cli:
-    """Runs ``staircase`` in-process against one database, as one person."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, who: str = "ADM", now: str = NOW):
-        env = {
-            "STAIRCASE_DB": self.url,
-            "STAIRCASE_USER": who,
-            "STAIRCASE_NOW": now,
-            "NO_COLOR": "1",
-        }
-        return self.runner.invoke(app, list(args), env=env)
-
-    def json(self, *args: str, who: str = "ADM", now: str = NOW):
-        result = self("--json", *args, who=who, now=now)
-        assert result.exit_code == 0, result.stderr
-        return json.loads(result.stdout)
-
-
-def open_case(cli: Cli) -> None:
-    """Case 1: Maria Andersen, daughter of the resident SOL-1."""
-    cli(
-        "case",
-        "open",
-        "--resident",
-        "SOL-1",
-        "--relative",
-        "Maria Andersen",
-        "--relation",
-        "datter",
-    )
-
-
-@pytest.fixture
-def cli(db_url: str) -> Cli:
-    run = Cli(db_url)
-    assert run("init", "--admin", "ADM", "--name", "Anna Admin", "--shared-terminal").exit_code == 0
-    for args in (
-        ("unit", "add", "nord", "--name", "Område Nord"),
-        ("unit", "add", "sol", "--name", "Solhaven", "--parent", "nord"),
-        ("staff", "add", "LH", "--name", "Lise Holm", "--role", "leader", "--unit", "sol"),
-        ("staff", "add", "AK", "--name", "Aisha Khan", "--role", "staff", "--unit", "sol"),
-        ("resident", "add", "SOL-1", "--name", "Else Andersen", "--unit", "sol"),
-    ):
-        result = run(*args)
-        assert result.exit_code == 0, result.stderr
-    return run
-
-
-def test_init_twice_changes_nothing(cli: Cli) -> None:
-    again = cli("init", "--admin", "ADM", "--name", "Anna Admin", "--shared-terminal")
-    assert again.exit_code == 0
+def test_init_twice_changes_nothing(home: Home) -> None:
+    before = home.contents()
+    again = home("init", "--admin", "ADM", "--name", "Anna Admin", "--shared-terminal")
+    assert again.exit_code == 0, again.stderr
     assert "already up to date" in again.stdout
     assert "admin ADM created" not in again.stdout
+    assert home.contents() == before
+    assert [s.id for s in home.rows(Staff, Staff.role == "admin")] == ["ADM"]
+    assert [e.action for e in home.rows(AuditEntry)].count("init") == 1
 
 
-def test_case_open_prints_the_created_object(cli: Cli) -> None:
-    case = cli.json(
+def test_case_open_prints_the_created_object(home: Home) -> None:
+    case = home.json(
         "case",
         "open",
         "--resident",
         "SOL-1",
         "--relative",
-        "Maria Andersen",
+        "Jonas Andersen",
         "--relation",
-        "datter",
+        "søn",
         "--contact",
         "AK",
         "--primary",
     )
-    assert case["id"] == 1
+    assert case["id"] == 2
     assert (case["step"], case["primary"], case["contact_id"]) == ("godt", True, "AK")
-    plain = cli(
+    stored = home.rows(Case, Case.id == 2)[0]
+    assert (stored.step, stored.primary, stored.contact_id) == ("godt", True, "AK")
+    plain = home(
         "case",
         "open",
         "--resident",
@@ -112,14 +65,13 @@ def test_case_open_prints_the_created_object(cli: Cli) -> None:
         "barnebarn",
         "--child",
     )
-    assert plain.stdout.strip() == "case 2"
-    listed = cli.json("case", "list", who="AK")
-    assert [(c["id"], c["is_child"]) for c in listed] == [(1, False), (2, True)]
+    assert plain.stdout.strip() == "case 3"
+    listed = home.json("case", "list", who="AK")
+    assert [(c["id"], c["is_child"]) for c in listed] == [(1, False), (2, False), (3, True)]
 
 
-def test_log_show_assess_and_accept_through_the_cli(cli: Cli) -> None:
-    open_case(cli)
-    logged = cli(
+def test_log_show_assess_and_accept_through_the_cli(home: Home) -> None:
+    logged = home(
         "log",
         "1",
         "kritik",
@@ -133,8 +85,10 @@ def test_log_show_assess_and_accept_through_the_cli(cli: Cli) -> None:
     )
     assert logged.exit_code == 0, logged.stderr
     assert "proposal 1" in logged.stdout
+    [observation] = home.rows(Observation)
+    assert (observation.indicator, observation.note) == ("kritik", "Utilfreds med maden")
 
-    shown = cli.json("show", "1", who="AK")
+    shown = home.json("show", "1", who="AK")
     assert set(shown) >= SHOW_KEYS
     assert (shown["step"], shown["indicated_step"]) == ("mindre", "stoerre")
     assert shown["why"] == [{"rule": "signal-stoerre", "observations": [1]}]
@@ -152,13 +106,14 @@ def test_log_show_assess_and_accept_through_the_cli(cli: Cli) -> None:
     assert shown["escalations"][0]["raised"] == "2026-11-23T09:00:00Z"
     assert shown["actions"][0].keys() >= {"id", "action", "owner", "due", "status"}
 
-    assessed = cli.json("assess", who="LH")
+    assessed = home.json("assess", who="LH")
     assert set(assessed) >= {"cases", "proposals", "escalations", "actions_overdue"}
     assert assessed["cases"][0].keys() >= {"id", "step", "indicated_step", "why"}
 
-    accepted = cli("accept", "1", "--reason", "Drøftet med familien", who="LH")
+    accepted = home("accept", "1", "--reason", "Drøftet med familien", who="LH")
     assert accepted.exit_code == 0, accepted.stderr
-    assert cli.json("show", "1", who="LH")["step"] == "stoerre"
+    assert home.json("show", "1", who="LH")["step"] == "stoerre"
+    assert home.rows(Case)[0].step == "stoerre"
 
 
 @pytest.mark.parametrize(
@@ -172,58 +127,54 @@ def test_log_show_assess_and_accept_through_the_cli(cli: Cli) -> None:
         (("log", "1", "kritik"), "ZZ", 1, "not a staff member"),
         (("move", "1", "mindre"), "LH", 1, "reason"),
         (("assess", "--all"), "LH", 3, "only quality and admin"),
-        (("unit", "add", "ege", "--name", "Egebakken"), "LH", 3, "not allowed"),
+        (("unit", "add", "vest", "--name", "Område Vest"), "LH", 3, "not allowed"),
     ],
 )
-def test_bad_input_is_one_line_and_nothing_written(cli: Cli, args, who, status, words) -> None:
-    open_case(cli)
-    before = cli.json("show", "1", who="LH")
-    result = cli(*args, who=who)
+def test_bad_input_is_one_line_and_nothing_written(home: Home, args, who, status, words) -> None:
+    before = home.contents(leave_out=AUDIT_LOG)
+    result = home(*args, who=who)
     assert result.exit_code == status
     assert words in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
-    after = cli.json("show", "1", who="LH")
-    assert (after["observations"], after["transitions"]) == (
-        before["observations"],
-        before["transitions"],
+    assert home.contents(leave_out=AUDIT_LOG) == before
+
+
+def test_debug_shows_the_traceback(home: Home) -> None:
+    """A real process, because the traceback is what Python prints as it exits."""
+    result = subprocess.run(
+        [sys.executable, "-m", "staircase.cli", "--debug", "log", "7", "kritik"],
+        env=home.environ(who="AK"),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-    assert [u["id"] for u in cli.json("unit", "list")] == ["nord", "sol"]
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("staircase.errors.NotFound: no case 7")
+    assert home.rows(Observation) == []
 
 
-def test_debug_shows_the_traceback(cli: Cli) -> None:
-    result = cli("--debug", "log", "7", "kritik", who="AK")
-    assert result.exit_code != 0
-    assert result.exception is not None
-
-
-def test_newer_schema_is_refused_untouched(cli: Cli) -> None:
-    from sqlalchemy import text
-
-    from staircase.db.store import open_engine
-
-    with open_engine(cli.url).begin() as connection:
+def test_newer_schema_is_refused_untouched(home: Home) -> None:
+    with home.engine.begin() as connection:
         connection.execute(text("update alembic_version set version_num = '9999'"))
+    before = home.contents()
     for args in (("unit", "list"), ("db", "upgrade"), ("init", "--admin", "ADM", "--name", "A")):
-        result = cli(*args)
+        result = home(*args)
         assert result.exit_code == 4, args
         assert "newer than this staircase" in result.stderr
-    with open_engine(cli.url).connect() as connection:
+    assert home.contents() == before
+    with home.engine.connect() as connection:
         assert (
             connection.execute(text("select version_num from alembic_version")).scalar() == "9999"
         )
 
 
-def test_concurrent_loggers_never_see_database_locked(tmp_path: Path) -> None:
+def test_concurrent_loggers_never_see_database_locked(sqlite_home: Home) -> None:
     """Several real processes logging at once into one SQLite file (§5.1)."""
-    db = tmp_path / "busy.db"
-    setup = Cli(f"sqlite:///{db}")
-    setup("init", "--admin", "ADM", "--name", "Anna Admin", "--shared-terminal")
-    setup("unit", "add", "sol", "--name", "Solhaven")
-    setup("staff", "add", "AK", "--name", "Aisha Khan", "--role", "staff", "--unit", "sol")
-    setup("resident", "add", "SOL-1", "--name", "Else Andersen", "--unit", "sol")
-    for n in range(4):
-        setup(
+    home = sqlite_home
+    for n in range(2, 5):
+        opened = home(
             "case",
             "open",
             "--resident",
@@ -233,6 +184,7 @@ def test_concurrent_loggers_never_see_database_locked(tmp_path: Path) -> None:
             "--relation",
             "ven",
         )
+        assert opened.exit_code == 0, opened.stderr
     script = (
         "import sys\n"
         "from staircase.cli.app import app\n"
@@ -243,10 +195,12 @@ def test_concurrent_loggers_never_see_database_locked(tmp_path: Path) -> None:
         "    except SystemExit as e:\n"
         "        if e.code: raise\n"
     )
-    env = {**os.environ, "STAIRCASE_DB": str(db), "STAIRCASE_USER": "AK", "STAIRCASE_NOW": NOW}
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", script, str(case)], env=env, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-c", script, str(case)],
+            env=home.environ(who="AK"),
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for case in range(1, 5)
     ]
@@ -254,14 +208,14 @@ def test_concurrent_loggers_never_see_database_locked(tmp_path: Path) -> None:
     assert [w.returncode for w in workers] == [0, 0, 0, 0], errors
     assert not any("locked" in e for e in errors)
     for case in range(1, 5):
-        assert len(setup.json("show", str(case), who="AK")["observations"]) == 8
+        assert len(home.json("show", str(case), who="AK")["observations"]) == 8
+    assert home.count(Observation) == 32
 
 
 def test_people_logging_on_the_same_case_at_once_raise_one_proposal(
-    cli: Cli, tmp_path: Path
+    home: Home, tmp_path: Path
 ) -> None:
     """Three real processes, started together, log criticism on one case (both databases)."""
-    open_case(cli)
     go = tmp_path / "go"
     script = (
         "import pathlib, sys\n"
@@ -272,11 +226,10 @@ def test_people_logging_on_the_same_case_at_once_raise_one_proposal(
         "    pass\n"
         "app(['log', '1', 'kritik', 'utilfredshed'], standalone_mode=False)\n"
     )
-    env = {**os.environ, "STAIRCASE_DB": cli.url, "STAIRCASE_USER": "AK", "STAIRCASE_NOW": NOW}
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", script, str(go)],
-            env=env,
+            env=home.environ(who="AK"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -288,7 +241,7 @@ def test_people_logging_on_the_same_case_at_once_raise_one_proposal(
     go.touch()
     errors = [w.communicate(timeout=240)[1] for w in workers]
     assert [w.returncode for w in workers] == [0, 0, 0], errors
-    shown = cli.json("show", "1", who="LH")
+    shown = home.json("show", "1", who="LH")
     assert len(shown["observations"]) == 6
     assert [(p["to_step"], p["status"]) for p in shown["proposals"]] == [("stoerre", "open")]
     assert len(shown["escalations"]) == 1

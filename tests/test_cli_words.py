@@ -4,60 +4,35 @@ Each test runs ``staircase`` as staff do and then reads the database: what
 was recorded, and that nothing was when the word was refused.
 """
 
-import os
 import sys
 
 import pexpect
 import pytest
-from sqlmodel import select
-from typer.testing import CliRunner, Result
 
-from staircase.cli.app import app
+from driver import NOW
+from home import Home
 from staircase.db.models import Action, Escalation, Observation, Proposal
-from staircase.db.store import session_scope
-
-NOW = "2026-11-23 10:00"
 
 
-def run(home, *args: str, who: str = "AK", now: str = NOW) -> Result:
-    env = {
-        "STAIRCASE_DB": home.url,
-        "STAIRCASE_USER": who,
-        "STAIRCASE_NOW": now,
-        "NO_COLOR": "1",
-        "COLUMNS": "200",
-    }
-    return CliRunner().invoke(app, list(args), env=env)
-
-
-def logged(home) -> list[str]:
+def logged(home: Home) -> list[str]:
     """The indicators recorded on case 1, oldest first."""
-    with session_scope(home.url, write=False) as session:
-        rows = session.exec(
-            select(Observation.indicator).where(Observation.case_id == 1).order_by(Observation.id)
-        ).all()
-    return list(rows)
+    return [o.indicator for o in home.rows(Observation, Observation.case_id == 1)]
 
 
-def nothing_followed(home) -> bool:
+def nothing_followed(home: Home) -> bool:
     """No proposal, escalation or action exists: a refused log raised nothing."""
-    with session_scope(home.url, write=False) as session:
-        return not any(
-            session.exec(select(model)).first() for model in (Proposal, Escalation, Action)
-        )
+    return not any(home.count(model) for model in (Proposal, Escalation, Action))
 
 
-def proposals(home) -> list[tuple[str, str, str]]:
-    with session_scope(home.url, write=False) as session:
-        rows = session.exec(select(Proposal).order_by(Proposal.id)).all()
-        return [(p.to_step, p.direction, p.status) for p in rows]
+def proposals(home: Home) -> list[tuple[str, str, str]]:
+    return [(p.to_step, p.direction, p.status) for p in home.rows(Proposal)]
 
 
 # 1. Words.
 
 
-def test_an_ambiguous_word_is_refused_naming_both_candidates(home) -> None:
-    result = run(home, "log", "1", "trusler", "--note", "Vil ringe til Stiften")
+def test_an_ambiguous_word_is_refused_naming_both_candidates(home: Home) -> None:
+    result = home("log", "1", "trusler", "--note", "Vil ringe til Stiften", who="AK")
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (
@@ -79,9 +54,9 @@ def test_an_ambiguous_word_is_refused_naming_both_candidates(home) -> None:
     ],
 )
 def test_a_word_that_fits_no_single_kendetegn_writes_nothing(
-    home, words: tuple[str, ...], candidates: list[str]
+    home: Home, words: tuple[str, ...], candidates: list[str]
 ) -> None:
-    result = run(home, "log", "1", *words)
+    result = home("log", "1", *words, who="AK")
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
     assert all(f"{c} (" in line for c in candidates)
@@ -89,14 +64,14 @@ def test_a_word_that_fits_no_single_kendetegn_writes_nothing(
     assert nothing_followed(home)
 
 
-def test_the_longer_words_log_the_kendetegn_they_name(home) -> None:
-    assert run(home, "log", "1", "trusler om presse").exit_code == 0
-    assert run(home, "log", "1", "trusler mod personale").exit_code == 0
+def test_the_longer_words_log_the_kendetegn_they_name(home: Home) -> None:
+    assert home("log", "1", "trusler om presse", who="AK").exit_code == 0
+    assert home("log", "1", "trusler mod personale", who="AK").exit_code == 0
     assert logged(home) == ["trussel-presse", "trusler-vold-chikane"]
 
 
-def test_log_echoes_the_danish_name_of_what_it_recorded(home) -> None:
-    result = run(home, "log", "1", "utilfreds", "uklar")
+def test_log_echoes_the_danish_name_of_what_it_recorded(home: Home) -> None:
+    result = home("log", "1", "utilfreds", "uklar", who="AK")
     assert result.exit_code == 0, result.stderr
     first = result.stdout.splitlines()[0]
     assert first == (
@@ -106,9 +81,9 @@ def test_log_echoes_the_danish_name_of_what_it_recorded(home) -> None:
     assert logged(home) == ["utilfredshed", "uklar-dialog"]
 
 
-def test_a_script_logs_violence_without_being_asked(home) -> None:
+def test_a_script_logs_violence_without_being_asked(home: Home) -> None:
     """Not a terminal: nobody to ask, so the whole word is taken as typed."""
-    result = run(home, "log", "1", "vold", "--channel", "besøg")
+    result = home("log", "1", "vold", "--channel", "besøg", who="AK")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(
         "Registreret på sag 1: Trusler, vold og chikane mod personale (kompliceret)"
@@ -119,47 +94,43 @@ def test_a_script_logs_violence_without_being_asked(home) -> None:
 # 2. Pattern by occasion.
 
 
-def test_three_indicators_on_one_call_are_one_occasion(home) -> None:
-    one_call = run(
-        home, "log", "1", "uklar-dialog", "utilfredshed", "kontaktbehov", "--channel", "telefon"
+def test_three_indicators_on_one_call_are_one_occasion(home: Home) -> None:
+    one_call = home(
+        "log", "1", "uklar-dialog", "utilfredshed", "kontaktbehov", "--channel", "telefon", who="AK"
     )
     assert one_call.exit_code == 0, one_call.stderr
-    shown = run(home, "--json", "show", "1")
-    assert '"indicated_step":"mindre"' in shown.stdout.replace(" ", "")
+    assert home.json("show", "1", who="AK")["indicated_step"] == "mindre"
     assert proposals(home) == []
 
 
-def test_mindre_on_three_different_days_proposes_stoerre(home) -> None:
+def test_mindre_on_three_different_days_proposes_stoerre(home: Home) -> None:
     for day in ("2026-11-20 10:00", "2026-11-21 10:00", NOW):
-        assert run(home, "log", "1", "utilfredshed", now=day).exit_code == 0
+        assert home("log", "1", "utilfredshed", now=day, who="AK").exit_code == 0
     assert proposals(home) == [("stoerre", "up", "open")]
 
 
 # 3. The way down, as the calm days say.
 
 
-def test_a_step_down_is_proposed_after_exactly_the_calm_days(home) -> None:
+def test_a_step_down_is_proposed_after_exactly_the_calm_days(home: Home) -> None:
     """mindre's 14 calm days, though the 30-day window still indicates mindre."""
-    assert run(home, "log", "1", "utilfredshed").exit_code == 0
-    assert run(home, "tick", who="ADM", now="2026-12-06 10:00").exit_code == 0  # 13 days
+    assert home("log", "1", "utilfredshed", who="AK").exit_code == 0
+    assert home("tick", who="ADM", now="2026-12-06 10:00").exit_code == 0  # 13 days
     assert proposals(home) == []
-    assert run(home, "tick", who="ADM", now="2026-12-08 10:00").exit_code == 0  # 15 days
+    assert home("tick", who="ADM", now="2026-12-08 10:00").exit_code == 0  # 15 days
     assert proposals(home) == [("godt", "down", "open")]
 
 
 # Asking at a terminal.
 
 
-def spawn(home, *args: str) -> pexpect.spawn:
-    env = {
-        **os.environ,
-        "STAIRCASE_DB": home.url,
-        "STAIRCASE_USER": "AK",
-        "NO_COLOR": "1",
-        "COLUMNS": "100",
-    }
+def spawn(home: Home, *args: str) -> pexpect.spawn:
     return pexpect.spawn(
-        sys.executable, ["-m", "staircase.cli", *args], env=env, encoding="utf-8", timeout=30
+        sys.executable,
+        ["-m", "staircase.cli", *args],
+        env=home.environ(who="AK"),
+        encoding="utf-8",
+        timeout=30,
     )
 
 
@@ -170,7 +141,7 @@ def finished(child: pexpect.spawn) -> int:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_a_terminal_asks_which_kendetegn_an_ambiguous_word_meant(home) -> None:
+def test_a_terminal_asks_which_kendetegn_an_ambiguous_word_meant(home: Home) -> None:
     child = spawn(home, "log", "1", "trusler", "--channel", "telefon", "--note", "Stiften")
     child.expect('"trusler" passer på flere kendetegn')
     child.expect(r"1\. Trusler om kontakt til presse, politikere o\.lign\. \(trussel-presse\)")
@@ -183,7 +154,7 @@ def test_a_terminal_asks_which_kendetegn_an_ambiguous_word_meant(home) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_a_terminal_asks_before_logging_violence_and_a_no_writes_nothing(home) -> None:
+def test_a_terminal_asks_before_logging_violence_and_a_no_writes_nothing(home: Home) -> None:
     child = spawn(home, "log", "1", "trusler", "--channel", "telefon", "--note", "Slog ud")
     child.expect("Hvilket")
     child.sendline("2")
@@ -197,7 +168,7 @@ def test_a_terminal_asks_before_logging_violence_and_a_no_writes_nothing(home) -
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_yes_skips_the_confirmation_at_a_terminal(home) -> None:
+def test_yes_skips_the_confirmation_at_a_terminal(home: Home) -> None:
     child = spawn(home, "log", "1", "manglende-dialog", "--yes", "--channel", "moede", "--note", "")
     child.expect("Registreret på sag 1: Manglende dialog")
     assert finished(child) == 0, child.before

@@ -161,8 +161,7 @@ def test_json_times_read_back_as_themselves(moment: datetime) -> None:
     assert parse_when(iso_utc(exact), clock=CLOCK) == exact
 
 
-def test_real_clock_is_aware_utc_and_not_shifted(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("STAIRCASE_TZ", raising=False)
+def test_real_clock_is_aware_utc_and_not_shifted() -> None:
     before = datetime.now(UTC)
     clock = Clock.real()
     assert before <= clock.now <= datetime.now(UTC)
@@ -185,8 +184,7 @@ def test_unknown_time_zone_is_refused(name: str) -> None:
         resolve_tz(name)
 
 
-def test_shifted_clock_from_when(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("STAIRCASE_TZ", raising=False)
+def test_shifted_clock_from_when() -> None:
     clock = Clock.at("2026-11-21 14:30")
     assert (clock.now, clock.tz, clock.shifted) == (utc(2026, 11, 21, 13, 30), CPH, True)
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from home import Home
 from staircase.cli.app import app
 from staircase.cpr import find_cpr
 from staircase.db.store import close_engine
-from tests.conftest import Home
 
 SPELLINGS = [
     "0101901234",

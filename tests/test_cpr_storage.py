@@ -4,9 +4,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from staircase.cli.app import app
+from home import Home
 from staircase.db.store import close_engine
 
 CPR = "010203-1234"
@@ -20,11 +19,10 @@ ATTEMPTS = [
 
 
 @pytest.mark.parametrize("argv", ATTEMPTS, ids=lambda a: " ".join(a[:2]))
-def test_cpr_is_refused_and_not_stored(sqlite_home, argv: list[str]) -> None:
+def test_cpr_is_refused_and_not_stored(sqlite_home: Home, argv: list[str]) -> None:
     home = sqlite_home
     who = "ADM" if argv[0] in ("case", "resident") else "LH"
-    env = {"STAIRCASE_DB": home.url, "STAIRCASE_USER": who, "STAIRCASE_NOW": "2026-11-23 10:00"}
-    result = CliRunner().invoke(app, argv, env=env)
+    result = home(*argv, who=who)
     assert result.exit_code == 1
     assert "CPR" in result.stderr and "1234" not in result.stderr
     close_engine(home.url)

@@ -3,22 +3,14 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func
-from sqlmodel import select
 
+from home import NOW
 from staircase.cases.assess import assess
 from staircase.cases.decide import accept, move, reject
 from staircase.cases.observe import Entry, log
 from staircase.cases.show import show_case
 from staircase.db.models import Escalation, Observation, Proposal, Transition
-from staircase.db.store import session_scope
 from staircase.errors import InvalidInput, NotAllowed, NotFound, RefusedMove
-from tests.conftest import NOW
-
-
-def count(url: str, table: type) -> int:
-    with session_scope(url, write=False) as session:
-        return session.exec(select(func.count()).select_from(table)).one()
 
 
 def three_mindre(home) -> None:
@@ -83,7 +75,7 @@ def test_staff_may_not_decide_proposals(home) -> None:
     [proposal] = show_case(home.as_("LH"), 1).proposals
     with pytest.raises(NotAllowed):
         accept(home.as_("AK"), proposal.id, reason="ok")
-    assert count(home.url, Transition) == 1
+    assert home.count(Transition) == 1
 
 
 def test_violence_raises_same_day_escalation_and_work_environment_actions(home) -> None:
@@ -105,7 +97,7 @@ def test_retraction_stops_an_observation_counting(home) -> None:
     corrected = log(home.as_("AK"), Entry(1, ("utilfredshed",), retracts=result.observations[0]))
     assert corrected.case.indicated_step == "mindre"
     assert [p.status for p in corrected.case.proposals] == ["withdrawn"]
-    assert count(home.url, Observation) == 3
+    assert home.count(Observation) == 3
 
 
 def test_assess_shows_what_waits_and_what_changed(home) -> None:
@@ -145,10 +137,10 @@ def test_assess_across_units_is_for_quality_and_admin(home) -> None:
     ],
 )
 def test_bad_log_writes_nothing(home, who, entry, error) -> None:
-    before = [count(home.url, t) for t in (Observation, Transition, Proposal, Escalation)]
+    before = [home.count(t) for t in (Observation, Transition, Proposal, Escalation)]
     with pytest.raises(error):
         log(home.as_(who), entry)
-    assert [count(home.url, t) for t in (Observation, Transition, Proposal, Escalation)] == before
+    assert [home.count(t) for t in (Observation, Transition, Proposal, Escalation)] == before
 
 
 def test_misspelt_indicator_suggests_the_nearest(home) -> None:
@@ -159,7 +151,7 @@ def test_misspelt_indicator_suggests_the_nearest(home) -> None:
 def test_decision_without_reason_is_refused(home) -> None:
     with pytest.raises(InvalidInput, match="reason"):
         move(home.as_("LH"), 1, "mindre", reason=" ")
-    assert count(home.url, Transition) == 0
+    assert home.count(Transition) == 0
 
 
 def test_area_leader_reads_the_homes_of_the_area(home) -> None:

@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from home import NOW
 from staircase.cases.close import close_case
 from staircase.cases.decide import accept, move, reject
 from staircase.cases.observe import Entry, log
@@ -22,7 +23,6 @@ from staircase.db.models import Action, Case, Escalation, Proposal, Transition
 from staircase.db.store import session_scope
 from staircase.errors import NotAllowed
 from staircase.kinds import ActionStatus, EscalationStatus, ProposalStatus
-from tests.conftest import NOW
 
 DAY = timedelta(days=1)
 

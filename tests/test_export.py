@@ -14,12 +14,12 @@ from openpyxl import load_workbook
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from home import Home
+from quality_history import AGREEMENT, NAMES, NOTE, build_history, program
 from staircase.cli.app import app
 from staircase.core.keyfile import PSEUDONYM_KEY, key_path
 from staircase.db.models import AuditEntry
 from staircase.db.store import session_scope
-from tests.conftest import Home
-from tests.quality_history import AGREEMENT, NAMES, NOTE, build_history, program
 
 TABLES = ("sager", "observationer", "overgange", "forslag", "eskaleringer", "handlinger", "aftaler")
 

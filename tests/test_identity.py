@@ -12,12 +12,12 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from home import NOW, Home, clock_at
 from staircase.admin.directory import add_staff, add_unit, init
 from staircase.cli.app import app
 from staircase.core.work import Request
 from staircase.db.models import AuditEntry, Observation, Staff, Unit
 from staircase.db.store import session_scope
-from tests.conftest import NOW, Home, clock_at
 
 ME = pwd.getpwuid(os.getuid()).pw_name
 

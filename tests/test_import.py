@@ -11,12 +11,12 @@ from sqlalchemy import func
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from home import NOW, Home
 from staircase.admin.directory import add_resident
 from staircase.cases.register import NewCase, open_case
 from staircase.cli.app import app
 from staircase.db.models import AuditEntry, Case, Observation, Proposal, Transition
 from staircase.db.store import session_scope
-from tests.conftest import NOW, Home
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 

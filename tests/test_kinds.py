@@ -6,12 +6,12 @@ from alembic import command
 from sqlalchemy import text
 from sqlmodel import select
 
+from home import NOW
 from staircase.cases.observe import Entry, log
 from staircase.db.migrate import config
 from staircase.db.models import Escalation, Proposal
 from staircase.db.store import open_engine, session_scope
 from staircase.kinds import Addressee, Direction, EscalationStatus, ProposalStatus
-from tests.conftest import NOW
 
 
 def test_the_models_match_the_migrations(home) -> None:

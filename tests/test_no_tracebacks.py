@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from home import Home
 from staircase.cli.app import app
 from staircase.db.store import close_engine
-from tests.conftest import Home
 
 BAD_VALUES = [
     "99999999999999999999",

@@ -7,16 +7,12 @@ from datetime import timedelta
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
-from sqlmodel import select
-from typer.testing import CliRunner
 
+from home import NOW, Home
 from staircase.cases.observe import Entry, log
 from staircase.cases.tick import tick
-from staircase.cli.app import app
 from staircase.core.notify import MailSettings
 from staircase.db.models import Notification, Observation, Staff
-from staircase.db.store import session_scope
-from tests.conftest import NOW
 
 
 class Inbox(Message):
@@ -50,22 +46,17 @@ def smtp() -> Iterator[tuple[Inbox, MailSettings]]:
         controller.stop()
 
 
-def give_emails(url: str) -> None:
-    with session_scope(url, write=True) as session:
+def give_emails(home: Home) -> None:
+    with home.session() as session:
         for who in ("LH", "OL", "AK"):
             staff = session.get(Staff, who)
             staff.email = f"{who.lower()}@plejehjem.dk"
             session.add(staff)
 
 
-def outbox(url: str) -> list[Notification]:
-    with session_scope(url, write=False) as session:
-        return list(session.exec(select(Notification).order_by(Notification.id)).all())
-
-
-def test_escalation_mails_the_leader_without_family_names(home, smtp) -> None:
+def test_escalation_mails_the_leader_without_family_names(home: Home, smtp) -> None:
     server, mail = smtp
-    give_emails(home.url)
+    give_emails(home)
     log(home.as_("AK", mail=mail), Entry(1, ("kritik",), note="Maria Andersen råbte"))
     [message] = server.messages
     assert message["To"] == "lh@plejehjem.dk"
@@ -74,25 +65,25 @@ def test_escalation_mails_the_leader_without_family_names(home, smtp) -> None:
     assert "Maria" not in text and "Andersen" not in text and "råbte" not in text
 
 
-def test_violence_also_informs_the_area_leader(home, smtp) -> None:
+def test_violence_also_informs_the_area_leader(home: Home, smtp) -> None:
     server, mail = smtp
-    give_emails(home.url)
+    give_emails(home)
     log(home.as_("AK", mail=mail), Entry(1, ("vold",)))
     assert sorted(m["To"] for m in server.messages) == ["lh@plejehjem.dk", "ol@plejehjem.dk"]
 
 
-def test_server_down_loses_nothing_and_the_next_tick_retries(home, smtp) -> None:
+def test_server_down_loses_nothing_and_the_next_tick_retries(home: Home, smtp) -> None:
     server, mail = smtp
-    give_emails(home.url)
+    give_emails(home)
     down = MailSettings(host="127.0.0.1", port=free_port())
     result = log(home.as_("AK", NOW - 4 * timedelta(days=1), mail=down), Entry(1, ("kritik",)))
     assert result.escalations
-    [pending] = outbox(home.url)
+    [pending] = home.rows(Notification)
     assert pending.sent_at is None and pending.attempts == 1 and pending.last_error
 
     report = tick(home.as_("ADM", mail=down))
     assert report.escalated and report.mail.failed == 2
-    assert all(n.sent_at is None for n in outbox(home.url))
+    assert all(n.sent_at is None for n in home.rows(Notification))
 
     retried = tick(home.as_("ADM", NOW + timedelta(minutes=15), mail=mail))
     assert retried.mail.sent == 2 and retried.mail.failed == 0
@@ -100,30 +91,27 @@ def test_server_down_loses_nothing_and_the_next_tick_retries(home, smtp) -> None
     assert tick(home.as_("ADM", NOW + timedelta(minutes=30), mail=mail)).mail.sent == 0
 
 
-def test_the_command_line_mails_through_staircase_smtp(home, smtp) -> None:
+def test_the_command_line_mails_through_staircase_smtp(home: Home, smtp) -> None:
     """STAIRCASE_SMTP and STAIRCASE_MAIL_FROM reach the library from the shell (README)."""
     server, mail = smtp
-    give_emails(home.url)
+    give_emails(home)
     env = {
-        "STAIRCASE_DB": home.url,
-        "STAIRCASE_NOW": "2026-11-23 10:00",
         "STAIRCASE_SMTP": f"{mail.host}:{mail.port}",
         "STAIRCASE_MAIL_FROM": "plejehjem@example.dk",
     }
-    result = CliRunner().invoke(app, ["--as", "AK", "log", "1", "kritik"], env=env)
+    result = home("log", "1", "kritik", who="AK", env=env)
     assert result.exit_code == 0, result.output
     [message] = server.messages
     assert message["To"] == "lh@plejehjem.dk"
     assert message["From"] == "plejehjem@example.dk"
-    [sent] = outbox(home.url)
+    [sent] = home.rows(Notification)
     assert sent.sent_at is not None
 
 
-def test_a_malformed_staircase_smtp_is_refused_before_anything_is_written(home) -> None:
-    env = {"STAIRCASE_DB": home.url, "STAIRCASE_SMTP": "mail.example.dk:smtp"}
-    result = CliRunner().invoke(app, ["--as", "AK", "log", "1", "kritik"], env=env)
+def test_a_malformed_staircase_smtp_is_refused_before_anything_is_written(home: Home) -> None:
+    before = home.contents()
+    result = home("log", "1", "kritik", who="AK", env={"STAIRCASE_SMTP": "mail.example.dk:smtp"})
     assert result.exit_code == 1
     assert "STAIRCASE_SMTP" in result.output and "host:port" in result.output
-    with session_scope(home.url, write=False) as session:
-        assert session.exec(select(Notification)).all() == []
-        assert session.exec(select(Observation)).all() == []
+    assert home.rows(Notification) == [] and home.rows(Observation) == []
+    assert home.contents() == before

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from home import Home
+from quality_history import AGREEMENT, NAMES, NOTE, build_history, program
 from staircase.cli.app import app
 from staircase.domain.pack import load_pack
-from tests.conftest import Home
-from tests.quality_history import AGREEMENT, NAMES, NOTE, build_history, program
 
 OFFLINE = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=socks5://127.0.0.1:9"]
 """Chromium with the network cut off: any fetch the report tried would fail."""

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import String, cast, event, func, inspect, or_, text
 from sqlmodel import select
-from typer.testing import CliRunner
 
+from home import NOW, Home
 from staircase.admin.directory import add_resident
 from staircase.cases.assess import assess
 from staircase.cases.close import close_case
@@ -21,7 +21,6 @@ from staircase.cases.followup import add_agreement
 from staircase.cases.observe import Entry, log
 from staircase.cases.register import NewCase, list_cases, open_case
 from staircase.cases.show import show_case
-from staircase.cli.app import app
 from staircase.core import audit
 from staircase.db.models import (
     AuditDetail,
@@ -35,31 +34,16 @@ from staircase.db.models import (
     Resident,
     Setting,
 )
-from staircase.db.store import close_engine, open_engine, session_scope
+from staircase.db.store import close_engine, open_engine
 from staircase.errors import InvalidInput, NotAllowed
 from staircase.privacy.retention import DEFAULT_RETENTION_DAYS, purge
 from staircase.privacy.subject_access import Subject, export_subject
-from tests.conftest import NOW, Home
 
 DAY = timedelta(days=1)
 LATER = NOW + (DEFAULT_RETENTION_DAYS + 1) * DAY
 """When purge runs: just over five years after the old cases were closed."""
 SECRETS = ("Maria Andersen", "Kim Berg", "Ib Berg", "Ringede kl. 22 og var vred over maden")
 """Names and a note of the families whose cases are purged."""
-
-
-def count(url: str, table: type, *where) -> int:
-    with session_scope(url, write=False) as session:
-        return session.exec(select(func.count()).select_from(table).where(*where)).one()
-
-
-def snapshot(url: str) -> dict[str, int]:
-    engine = open_engine(url)
-    with engine.connect() as connection:
-        return {
-            t: connection.execute(text(f'select count(*) from "{t}"')).scalar()
-            for t in inspect(engine).get_table_names()
-        }
 
 
 @pytest.fixture
@@ -86,7 +70,7 @@ def town(home: Home) -> Home:
     assess(home.as_("LH"), unit=None)
     log(home.as_("AK"), Entry(3, ("utilfredshed",), note="Peter spurgte til tøjvask"))
     log(home.as_("AK"), Entry(4, ("utilfredshed",), note="Kim ringede om Ib"))
-    with session_scope(home.url, write=True) as session:
+    with home.session() as session:
         session.add(
             Notification(
                 escalation_id=1,
@@ -105,18 +89,18 @@ def town(home: Home) -> Home:
 
 def test_close_withdraws_proposals_and_leaves_the_daily_views(home: Home) -> None:
     log(home.as_("AK"), Entry(1, ("kritik",)))
-    assert count(home.url, Proposal, Proposal.status == "open") == 1
+    assert home.count(Proposal, Proposal.status == "open") == 1
     view = close_case(home.as_("LH"), 1, reason="Beboeren er flyttet").case
     assert view.closed_at == NOW
     assert [p.status for p in view.proposals] == ["withdrawn"]
-    assert count(home.url, Escalation, Escalation.status == "open") == 0
+    assert home.count(Escalation, Escalation.status == "open") == 0
     assert list_cases(home.as_("LH")) == []
     assert assess(home.as_("LH"), unit=None).cases == []
     with pytest.raises(InvalidInput, match="closed"):
         log(home.as_("AK"), Entry(1, ("kritik",)))
     with pytest.raises(InvalidInput, match="already closed"):
         close_case(home.as_("LH"), 1, reason="Igen")
-    with session_scope(home.url, write=False) as session:
+    with home.session() as session:
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "case.close")).one()
         assert (entry.actor, entry.case_id, entry.subject) == ("LH", 1, "")
         assert session.get(AuditDetail, entry.id).detail == "Beboeren er flyttet"
@@ -131,11 +115,10 @@ def test_close_needs_a_reason_and_the_right_person(home: Home) -> None:
 
 
 def test_close_on_the_command_line(home: Home) -> None:
-    env = {"STAIRCASE_DB": home.url, "STAIRCASE_USER": "OL", "STAIRCASE_NOW": "2026-11-23 10:00"}
-    result = CliRunner().invoke(app, ["case", "close", "1", "--reason", "Flyttet"], env=env)
+    result = home("case", "close", "1", "--reason", "Flyttet", who="OL")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip() == "case 1 closed"
-    assert count(home.url, Case, Case.closed_at.is_not(None)) == 1
+    assert home.count(Case, Case.closed_at.is_not(None)) == 1
 
 
 def test_purge_deletes_exactly_the_old_closed_cases(town: Home) -> None:
@@ -145,7 +128,7 @@ def test_purge_deletes_exactly_the_old_closed_cases(town: Home) -> None:
     assert report.deleted["case"] == 2 and report.deleted["notification"] == 1
     assert (report.deleted["relative"], report.deleted["resident"]) == (2, 1)
 
-    with session_scope(town.url, write=False) as session:
+    with town.session() as session:
         assert session.exec(select(Case.id).order_by(Case.id)).all() == [2, 3]
         assert sorted(session.exec(select(Relative.name)).all()) == [
             "Jonas Jensen",
@@ -212,10 +195,10 @@ def test_no_trace_of_the_purged_families_remains(town: Home) -> None:
 
 
 def test_dry_run_counts_what_a_real_run_deletes(town: Home) -> None:
-    before = snapshot(town.url)
+    before = town.contents()
     dry = purge(town.as_("ADM", LATER), dry_run=True)
     assert dry.dry_run and dry.cases == [1, 4]
-    assert snapshot(town.url) == before
+    assert town.contents() == before
     real = purge(town.as_("ADM", LATER))
     assert real.deleted == dry.deleted
 
@@ -223,7 +206,7 @@ def test_dry_run_counts_what_a_real_run_deletes(town: Home) -> None:
 def test_older_than_and_the_setting_choose_the_period(town: Home) -> None:
     assert purge(town.as_("ADM", NOW + 10 * DAY), dry_run=True).cases == []
     assert purge(town.as_("ADM", NOW + 10 * DAY), dry_run=True, older_than=5).cases == [1, 4]
-    with session_scope(town.url, write=True) as session:
+    with town.session() as session:
         session.add(Setting(key="retention_days", value="30"))
     assert purge(town.as_("ADM", NOW + 31 * DAY), dry_run=True).retention_days == 30
     assert purge(town.as_("ADM", NOW + 31 * DAY), dry_run=True).cases == [1, 4]
@@ -247,16 +230,12 @@ def test_a_purged_case_number_is_never_given_again(town: Home, tmp_path: Path) -
 
 def test_purge_on_the_command_line_counts_real_time_not_now(town: Home) -> None:
     """§6.8: --now five years ahead must not age yesterday's closed cases into deletion."""
-    env = {"STAIRCASE_DB": town.url, "STAIRCASE_USER": "ADM", "STAIRCASE_NOW": "2031-11-25 10:00"}
-    with session_scope(town.url, write=False) as session:
-        cases = session.exec(select(Case.id).order_by(Case.id)).all()
-    dry = CliRunner().invoke(app, ["purge", "--dry-run"], env=env)
+    later = "2031-11-25 10:00"
+    cases = [c.id for c in town.rows(Case)]
+    dry = town("purge", "--dry-run", now=later)
     assert dry.exit_code == 0, dry.stderr
     assert "purge (dry run)" in dry.stdout and "nothing to delete" in dry.stdout
-    result = CliRunner().invoke(app, ["--json", "purge"], env=env)
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["cases"] == []
-    with session_scope(town.url, write=False) as session:
-        assert session.exec(select(Case.id).order_by(Case.id)).all() == cases
-    verify = CliRunner().invoke(app, ["audit", "verify"], env=env)
+    assert town.json("purge", now=later)["cases"] == []
+    assert [c.id for c in town.rows(Case)] == cases
+    verify = town("audit", "verify", now=later)
     assert verify.exit_code == 0 and verify.stdout.startswith("audit log intact: ")

@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from sqlalchemy import func, inspect, select, text
-from typer.testing import CliRunner
 
+from driver import AUDIT_LOG
+from home import NOW, Home
 from staircase.cases.followup import add_agreement
 from staircase.cases.observe import Entry, log
 from staircase.cli.app import app
 from staircase.core.permissions import COMMANDS, PERMISSIONS
 from staircase.db.models import AuditEntry
-from staircase.db.store import open_engine, session_scope
-from tests.conftest import NOW
 
 PEOPLE = {"admin": "ADM", "quality": "KV", "leader": "LH", "staff": "AK"}
 """One person per role in the ``home`` fixture; LH and AK work in unit sol."""
@@ -118,16 +116,8 @@ REFUSABLE = [
 ]
 
 
-def snapshot(url: str) -> dict[str, int]:
-    """Row counts of every table but the audit log."""
-    engine = open_engine(url)
-    tables = [t for t in inspect(engine).get_table_names() if t not in ("audit", "audit_detail")]
-    with engine.connect() as connection:
-        return {t: connection.execute(text(f'select count(*) from "{t}"')).scalar() for t in tables}
-
-
 @pytest.fixture
-def busy_home(home):
+def busy_home(home: Home) -> Home:
     """The home with a proposal, an escalation, actions and an agreement to act on."""
     log(home.as_("AK", NOW - timedelta(hours=2)), Entry(1, ("kritik",)))
     add_agreement(
@@ -137,35 +127,22 @@ def busy_home(home):
 
 
 @pytest.mark.parametrize(("path", "role"), REFUSABLE)
-def test_role_without_the_right_is_refused_and_audited(busy_home, path: str, role: str) -> None:
-    before = snapshot(busy_home.url)
-    env = {
-        "STAIRCASE_DB": busy_home.url,
-        "STAIRCASE_USER": PEOPLE[role],
-        "STAIRCASE_NOW": "2026-11-23 10:00",
-    }
-    result = CliRunner().invoke(app, SAMPLES[path], env=env)
+def test_role_without_the_right_is_refused_and_audited(
+    busy_home: Home, path: str, role: str
+) -> None:
+    before = busy_home.contents(leave_out=AUDIT_LOG)
+    result = busy_home(*SAMPLES[path], who=PEOPLE[role])
     assert result.exit_code == 3, (result.stdout, result.stderr)
     assert result.stderr.startswith("staircase: ")
-    assert snapshot(busy_home.url) == before
-    with session_scope(busy_home.url, write=False) as session:
-        last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).scalar_one()
-        assert (last.actor, last.action, last.outcome) == (PEOPLE[role], COMMANDS[path], "refused")
+    assert busy_home.contents(leave_out=AUDIT_LOG) == before
+    last = busy_home.rows(AuditEntry)[-1]
+    assert (last.actor, last.action, last.outcome) == (PEOPLE[role], COMMANDS[path], "refused")
 
 
-def test_a_role_with_the_right_gets_past_the_check(busy_home) -> None:
-    env = {
-        "STAIRCASE_DB": busy_home.url,
-        "STAIRCASE_USER": "AK",
-        "STAIRCASE_NOW": "2026-11-23 10:00",
-    }
-    result = CliRunner().invoke(app, SAMPLES["log"], env=env)
+def test_a_role_with_the_right_gets_past_the_check(busy_home: Home) -> None:
+    result = busy_home(*SAMPLES["log"], who="AK")
     assert result.exit_code == 0, result.stderr
-    with session_scope(busy_home.url, write=False) as session:
-        refused = session.exec(
-            select(func.count()).select_from(AuditEntry).where(AuditEntry.outcome == "refused")
-        )
-        assert refused.scalar_one() == 0
+    assert busy_home.count(AuditEntry, AuditEntry.outcome == "refused") == 0
 
 
 def test_every_command_is_in_the_readme() -> None:

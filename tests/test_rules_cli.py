@@ -7,18 +7,15 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from typer.testing import CliRunner, Result
 
+from driver import Run, Staircase
 from staircase import __version__
 from staircase.cli.app import app
 from staircase.domain.pack import installed_packs, load_pack
 
 SHIPPED = installed_packs()["aarhus"].read_text(encoding="utf-8")
-PLAIN = {"NO_COLOR": "1", "COLUMNS": "120"}
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(app, list(args), env={**PLAIN, **(env or {})})
+run = Staircase()
+"""The rules commands read no database."""
 
 
 def broken(tmp_path: Path, old: str, new: str) -> str:
@@ -30,7 +27,7 @@ def broken(tmp_path: Path, old: str, new: str) -> str:
 
 
 def assert_one_line_error(
-    result: Result, expected: str | None = None, *, report: bool = False
+    result: Run, expected: str | None = None, *, report: bool = False
 ) -> None:
     """Exit 1, one ``staircase: …`` line on stderr, no traceback; stdout empty unless a report."""
     assert result.exit_code == 1, result.output

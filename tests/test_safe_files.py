@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from home import Home
 from staircase.admin.backup import backup
 from staircase.cli.app import app
 from staircase.db.store import close_engine
-from tests.conftest import Home
 
 NOW = "2026-11-23 10:00"
 

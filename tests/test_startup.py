@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+from driver import Staircase
+
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "psycopg", "transitions", "pydantic", "rich")
 
 
@@ -17,7 +19,11 @@ def test_help_does_not_import_the_database_layer() -> None:
         f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        [sys.executable, "-c", probe],
+        env=Staircase().environ(),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "Usage" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"

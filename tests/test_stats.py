@@ -5,9 +5,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from home import Home
+from quality_history import build_history
 from staircase.cli.app import app
-from tests.conftest import Home
-from tests.quality_history import build_history
 
 
 @pytest.fixture

@@ -10,15 +10,12 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from typer.testing import CliRunner
 
+from home import NOW, Home
 from staircase.cases.observe import Entry, log
 from staircase.cases.register import NewCase, open_case
 from staircase.cases.show import show_case
-from staircase.cli.app import app
 from staircase.db.models import AuditDetail, AuditEntry
-from staircase.db.store import session_scope
-from tests.conftest import NOW, Home
 
 NOTE = "Maria ringede: Jonas Andersen og Lise Holm var uenige, AK noterede <b>vred</b>"
 READ_AT = NOW - timedelta(hours=3)
@@ -39,14 +36,9 @@ def family(home: Home) -> Home:
     return home
 
 
-def staircase(url: str, *args: str, who: str = "KV"):
-    env = {"STAIRCASE_DB": url, "STAIRCASE_USER": who, "STAIRCASE_NOW": "2026-11-23 10:00"}
-    return CliRunner().invoke(app, list(args), env=env)
-
-
 def export(home: Home, tmp_path: Path, *subject: str, who: str = "KV") -> tuple[dict, str]:
     out = tmp_path / "indsigt"
-    result = staircase(home.url, "subject-access", *subject, "--out", str(out), who=who)
+    result = home("subject-access", *subject, "--out", str(out), who=who)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(f"subject access for {subject[0][2:]} ")
     return (
@@ -95,7 +87,7 @@ def test_the_export_is_audited_and_private(family: Home, tmp_path: Path) -> None
     export(family, tmp_path, "--relative", "1")
     for suffix in (".json", ".html"):
         assert stat.S_IMODE((tmp_path / f"indsigt{suffix}").stat().st_mode) == 0o600
-    with session_scope(family.url, write=False) as session:
+    with family.session() as session:
         *reads, last = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()[-2:]
         assert (last.actor, last.action, last.subject) == ("KV", "subject.access", "relative:1")
         assert session.get(AuditDetail, last.id).detail == str(tmp_path / "indsigt.json")
@@ -113,12 +105,11 @@ def test_staff_are_refused_with_exit_3_and_the_refusal_is_audited(
     folder = tmp_path / "out"
     folder.mkdir()
     out = str(folder / "indsigt.json")
-    result = staircase(family.url, "subject-access", "--relative", "1", "--out", out, who="AK")
+    result = family("subject-access", "--relative", "1", "--out", out, who="AK")
     assert result.exit_code == 3
     assert list(folder.iterdir()) == []
-    with session_scope(family.url, write=False) as session:
-        last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
-        assert (last.actor, last.action, last.outcome) == ("AK", "subject.access", "refused")
+    last = family.rows(AuditEntry)[-1]
+    assert (last.actor, last.action, last.outcome) == ("AK", "subject.access", "refused")
 
 
 @pytest.mark.parametrize(
@@ -133,18 +124,20 @@ def test_staff_are_refused_with_exit_3_and_the_refusal_is_audited(
 def test_bad_requests_write_nothing(family: Home, tmp_path: Path, args, words) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
-    result = staircase(family.url, "subject-access", *args, "--out", str(folder / "x"))
+    before = family.contents()
+    result = family("subject-access", *args, "--out", str(folder / "x"), who="KV")
     assert result.exit_code == 1
     assert words in result.stderr
     assert list(folder.iterdir()) == []
+    assert family.contents() == before
 
 
 def test_existing_files_need_force(family: Home, tmp_path: Path) -> None:
     (tmp_path / "indsigt.html").write_text("old")
     out = str(tmp_path / "indsigt.json")
-    refused = staircase(family.url, "subject-access", "--relative", "1", "--out", out)
+    refused = family("subject-access", "--relative", "1", "--out", out, who="KV")
     assert refused.exit_code == 1 and "--force" in refused.stderr
     assert not (tmp_path / "indsigt.json").exists()
-    forced = staircase(family.url, "subject-access", "--relative", "1", "--out", out, "--force")
+    forced = family("subject-access", "--relative", "1", "--out", out, "--force", who="KV")
     assert forced.exit_code == 0, forced.stderr
     assert (tmp_path / "indsigt.html").read_text().startswith("<!DOCTYPE html>")

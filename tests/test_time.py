@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
 
+from home import NOW
 from staircase.cases.decide import accept, move
 from staircase.cases.followup import (
     acknowledge,
@@ -17,16 +17,9 @@ from staircase.cases.observe import Entry, log
 from staircase.cases.show import show_case
 from staircase.cases.tick import tick
 from staircase.db.models import Escalation, Proposal
-from staircase.db.store import session_scope
 from staircase.errors import InvalidInput, NotAllowed
-from tests.conftest import NOW
 
 DAY = timedelta(days=1)
-
-
-def rows(url: str, table: type) -> list:
-    with session_scope(url, write=False) as session:
-        return list(session.exec(select(table).order_by(table.id)).all())
 
 
 def kritik(home, when=NOW):
@@ -37,7 +30,7 @@ def test_unacknowledged_escalation_goes_to_the_area_leader_once(home) -> None:
     kritik(home, NOW - 4 * DAY)
     report = tick(home.as_("ADM"))
     assert [(e.to_role, e.to_unit) for e in report.escalated] == [("area_leader", "nord")]
-    first, second = rows(home.url, Escalation)
+    first, second = home.rows(Escalation)
     assert (first.status, second.escalated_from_id, second.status) == (
         "escalated",
         first.id,
@@ -45,7 +38,7 @@ def test_unacknowledged_escalation_goes_to_the_area_leader_once(home) -> None:
     )
     again = tick(home.as_("ADM"))
     assert not again.changed
-    assert len(rows(home.url, Escalation)) == 2
+    assert len(home.rows(Escalation)) == 2
 
 
 def test_escalation_beyond_the_top_stays_overdue(home) -> None:
@@ -63,7 +56,7 @@ def test_ack_by_the_addressee_closes_the_chain(home) -> None:
     with pytest.raises(NotAllowed):
         acknowledge(home.as_("AK"), 2)
     acknowledge(home.as_("LH"), 1, note="Ringer til datteren i dag")
-    assert [e.status for e in rows(home.url, Escalation)] == ["acknowledged", "acknowledged"]
+    assert [e.status for e in home.rows(Escalation)] == ["acknowledged", "acknowledged"]
     with pytest.raises(InvalidInput, match="already acknowledged"):
         acknowledge(home.as_("OL"), 2)
 
@@ -152,10 +145,10 @@ def test_overdue_actions_are_in_the_owners_inbox(home) -> None:
 
 def test_dry_run_writes_nothing(home) -> None:
     kritik(home, NOW - 4 * DAY)
-    before = (rows(home.url, Escalation), rows(home.url, Proposal))
+    before = (home.rows(Escalation), home.rows(Proposal))
     report = tick(home.as_("ADM"), dry_run=True)
     assert report.dry_run and report.escalated
-    assert (rows(home.url, Escalation), rows(home.url, Proposal)) == before
+    assert (home.rows(Escalation), home.rows(Proposal)) == before
 
 
 def test_old_indication_expires_and_withdraws_the_proposal(home) -> None:
