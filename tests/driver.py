@@ -13,15 +13,17 @@ the tests set, after ``conftest`` has removed the developer's), colour is off an
 fixed width. The clock is ``NOW`` unless a call says otherwise, so a test
 that gives no time still runs on the same moment every day of the year.
 Whole-process tests (subprocess, pexpect) take their environment from
-``Staircase.environ`` for the same reasons.
+``Staircase.environ`` for the same reasons, and run in ``AWAY``.
 """
 
 import json
 import os
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, inspect, text
@@ -33,6 +35,12 @@ from staircase.db.store import open_engine
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 """The moment every test runs at unless it says otherwise (10:00 in Copenhagen)."""
+
+AWAY = Path(tempfile.gettempdir())
+"""Where a whole-process test runs ``python``: outside the repository, so that
+``python -c``/``python -m staircase.cli`` imports the installed package, never the
+checkout's ``staircase/`` folder (which has no ``staircase.cli``: setuptools maps
+``cli/`` there only in an installed package)."""
 
 TEST_SETTINGS = frozenset({"STAIRCASE_TEST_PG", "STAIRCASE_REQUIRE_PG"})
 """The ``STAIRCASE_*`` variables that configure the test run, not the program under test."""

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from driver import AWAY
 from home import Home
 from staircase.admin.backup import backup
 from staircase.core import audit
@@ -122,6 +123,7 @@ def test_backup_while_another_process_logs_restores_every_committed_observation(
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, str(stop)],
         env=home.environ(who="AK"),
+        cwd=AWAY,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

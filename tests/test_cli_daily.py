@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from driver import AUDIT_LOG
+from driver import AUDIT_LOG, AWAY
 from home import Home
 from staircase.db.models import AuditEntry, Case, Observation, Staff
 
@@ -145,6 +145,7 @@ def test_debug_shows_the_traceback(home: Home) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "staircase.cli", "--debug", "log", "7", "kritik"],
         env=home.environ(who="AK"),
+        cwd=AWAY,
         capture_output=True,
         text=True,
         timeout=120,
@@ -199,6 +200,7 @@ def test_concurrent_loggers_never_see_database_locked(sqlite_home: Home) -> None
         subprocess.Popen(
             [sys.executable, "-c", script, str(case)],
             env=home.environ(who="AK"),
+            cwd=AWAY,
             stderr=subprocess.PIPE,
             text=True,
         )
@@ -230,6 +232,7 @@ def test_people_logging_on_the_same_case_at_once_raise_one_proposal(
         subprocess.Popen(
             [sys.executable, "-c", script, str(go)],
             env=home.environ(who="AK"),
+            cwd=AWAY,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

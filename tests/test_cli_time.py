@@ -6,7 +6,7 @@ import sys
 import pexpect
 import pytest
 
-from driver import AUDIT_LOG
+from driver import AUDIT_LOG, AWAY
 from home import Home
 from staircase.db.models import Escalation, Observation
 
@@ -55,6 +55,7 @@ def test_log_asks_on_a_terminal(home: Home) -> None:
         sys.executable,
         ["-m", "staircase.cli", "log", "1"],
         env=home.environ(who="AK"),
+        cwd=AWAY,
         encoding="utf-8",
         timeout=30,
     )

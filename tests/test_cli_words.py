@@ -9,7 +9,7 @@ import sys
 import pexpect
 import pytest
 
-from driver import NOW
+from driver import AWAY, NOW
 from home import Home
 from staircase.db.models import Action, Escalation, Observation, Proposal
 
@@ -129,6 +129,7 @@ def spawn(home: Home, *args: str) -> pexpect.spawn:
         sys.executable,
         ["-m", "staircase.cli", *args],
         env=home.environ(who="AK"),
+        cwd=AWAY,
         encoding="utf-8",
         timeout=30,
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from driver import AWAY
 from home import Home
 from staircase.admin.backup import backup
 from staircase.cli.app import app
@@ -115,7 +116,7 @@ def test_a_killed_backup_leaves_no_copy_for_long(sqlite_home: Home, tmp_path) ->
         "    s.write_bytes(b'a copy of everything')\n"
         "    os.kill(os.getpid(), 9)\n"
     )
-    killed = subprocess.run([sys.executable, "-c", script, str(folder)], check=False)
+    killed = subprocess.run([sys.executable, "-c", script, str(folder)], cwd=AWAY, check=False)
     assert killed.returncode == -signal.SIGKILL
     assert len(folder_listing(folder)) == 1
 

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from driver import Staircase
+from driver import AWAY, Staircase
 
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "psycopg", "transitions", "pydantic", "rich")
 
@@ -21,6 +21,7 @@ def test_help_does_not_import_the_database_layer() -> None:
     result = subprocess.run(
         [sys.executable, "-c", probe],
         env=Staircase().environ(),
+        cwd=AWAY,
         capture_output=True,
         text=True,
         check=True,
