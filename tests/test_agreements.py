@@ -7,26 +7,13 @@ Through the command line, then the database.
 import json
 
 from sqlmodel import select
-from typer.testing import CliRunner
 
-from staircase.cli.app import app
 from staircase.db.models import Agreement, AgreementBreach, AgreementReview, Observation
 from staircase.db.store import session_scope
 
 
-def run(home, *args: str, who: str = "AK", now: str = "2026-11-23 10:00"):
-    env = {
-        "STAIRCASE_DB": home.url,
-        "STAIRCASE_USER": who,
-        "STAIRCASE_NOW": now,
-        "NO_COLOR": "1",
-        "COLUMNS": "200",
-    }
-    return CliRunner().invoke(app, list(args), env=env)
-
-
 def agree(home, text: str = "Besøg aftales dagen før", review: str = "2026-12-15") -> int:
-    result = run(home, "--json", "agreement", "add", "1", text, "--review", review)
+    result = home("--json", "agreement", "add", "1", text, "--review", review, who="AK")
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)["id"]
 
@@ -38,30 +25,40 @@ def indicators(home) -> list[str]:
 
 def test_show_lists_the_agreements(home) -> None:
     agreement = agree(home)
-    shown = json.loads(run(home, "--json", "show", "1").stdout)
+    shown = json.loads(home("--json", "show", "1", who="AK").stdout)
     assert [
         (a["id"], a["text"], a["review_at"], a["status"], a["breaches"])
         for a in shown["agreements"]
     ] == [(agreement, "Besøg aftales dagen før", "2026-12-14T23:00:00Z", "active", [])]
-    printed = run(home, "show", "1").stdout
+    printed = home("show", "1", who="AK").stdout
     assert "Agreements" in printed and "Besøg aftales dagen før" in printed
 
 
 def test_each_breach_is_recorded_and_only_the_relatives_logs_aftaler_brudt(home) -> None:
     agreement = agree(home)
-    by_staff = run(
-        home, "--json", "agreement", "broken", str(agreement), "--by", "staff", "--note", "Glemte"
+    by_staff = home(
+        "--json",
+        "agreement",
+        "broken",
+        str(agreement),
+        "--by",
+        "staff",
+        "--note",
+        "Glemte",
+        who="AK",
     )
     assert by_staff.exit_code == 0, by_staff.stderr
     assert json.loads(by_staff.stdout)["logged"] is None
     assert indicators(home) == []
 
-    by_relative = run(home, "--json", "agreement", "broken", str(agreement), "--note", "Uanmeldt")
+    by_relative = home(
+        "--json", "agreement", "broken", str(agreement), "--note", "Uanmeldt", who="AK"
+    )
     assert by_relative.exit_code == 0, by_relative.stderr
     logged = json.loads(by_relative.stdout)["logged"]
     assert logged["case"]["indicated_step"] == "kompliceret"
-    by_both = run(
-        home, "agreement", "broken", str(agreement), "--by", "both", now="2026-11-24 10:00"
+    by_both = home(
+        "agreement", "broken", str(agreement), "--by", "both", now="2026-11-24 10:00", who="AK"
     )
     assert by_both.exit_code == 0, by_both.stderr
     assert "breach by both recorded (3 in all)" in by_both.stdout
@@ -76,7 +73,7 @@ def test_each_breach_is_recorded_and_only_the_relatives_logs_aftaler_brudt(home)
         ("relative", "Uanmeldt", observations[0]),
         ("both", None, observations[1]),
     ]
-    shown = json.loads(run(home, "--json", "show", "1").stdout)
+    shown = json.loads(home("--json", "show", "1", who="AK").stdout)
     assert [b["broken_by"] for b in shown["agreements"][0]["breaches"]] == [
         "staff",
         "relative",
@@ -86,7 +83,7 @@ def test_each_breach_is_recorded_and_only_the_relatives_logs_aftaler_brudt(home)
 
 def test_a_breach_by_nobody_known_writes_nothing(home) -> None:
     agreement = agree(home)
-    result = run(home, "agreement", "broken", str(agreement), "--by", "relativ")
+    result = home("agreement", "broken", str(agreement), "--by", "relativ", who="AK")
     assert result.exit_code == 1
     assert 'did you mean "relative"' in result.stderr
     with session_scope(home.url, write=False) as session:
@@ -96,23 +93,22 @@ def test_a_breach_by_nobody_known_writes_nothing(home) -> None:
 
 def test_an_agreement_can_be_ended_after_a_breach(home) -> None:
     agreement = agree(home)
-    assert run(home, "agreement", "broken", str(agreement)).exit_code == 0
-    ended = run(home, "--json", "agreement", "end", str(agreement), now="2026-11-25 10:00")
+    assert home("agreement", "broken", str(agreement), who="AK").exit_code == 0
+    ended = home("--json", "agreement", "end", str(agreement), now="2026-11-25 10:00", who="AK")
     assert ended.exit_code == 0, ended.stderr
     assert json.loads(ended.stdout)["status"] == "ended"
     with session_scope(home.url, write=False) as session:
         assert session.get(Agreement, agreement).status == "ended"
-    again = run(home, "agreement", "broken", str(agreement), now="2026-11-26 10:00")
+    again = home("agreement", "broken", str(agreement), now="2026-11-26 10:00", who="AK")
     assert again.exit_code == 1 and "already ended" in again.stderr
 
 
 def test_a_review_records_it_and_sets_the_next_date(home) -> None:
     agreement = agree(home, review="2026-12-01")
-    due = json.loads(run(home, "--json", "inbox", now="2026-12-02 09:00").stdout)["items"]
+    due = json.loads(home("--json", "inbox", now="2026-12-02 09:00", who="AK").stdout)["items"]
     assert [(i["kind"], i["id"]) for i in due] == [("agreement", agreement)]
 
-    reviewed = run(
-        home,
+    reviewed = home(
         "--json",
         "agreement",
         "review",
@@ -130,9 +126,11 @@ def test_a_review_records_it_and_sets_the_next_date(home) -> None:
         assert session.get(Agreement, agreement).review_at == review.next_review_at
     assert (review.by_staff, review.note) == ("LH", "Gennemgået med Maria; aftalen holder")
     assert review.next_review_at.isoformat() == "2027-02-28T23:00:00+00:00"
-    assert json.loads(run(home, "--json", "inbox", now="2026-12-03 09:00").stdout)["items"] == []
+    assert (
+        json.loads(home("--json", "inbox", now="2026-12-03 09:00", who="AK").stdout)["items"] == []
+    )
 
-    past = run(home, "agreement", "review", str(agreement), "--next", "2026-11-01")
+    past = home("agreement", "review", str(agreement), "--next", "2026-11-01", who="AK")
     assert past.exit_code == 1 and "in the future" in past.stderr
     with session_scope(home.url, write=False) as session:
         assert len(session.exec(select(AgreementReview)).all()) == 1

@@ -8,20 +8,13 @@ from contextlib import closing
 from pathlib import Path
 
 from sqlmodel import select
-from typer.testing import CliRunner
 
 from home import Home, build_home
 from staircase.admin.backup import backup
-from staircase.cli.app import app
 from staircase.core import audit
 from staircase.core.keys import key_path, read_key
 from staircase.db.models import AuditEntry
 from staircase.db.store import close_engine, session_scope
-
-
-def staircase(url: str, *args: str, who: str = "ADM"):
-    env = {"STAIRCASE_DB": url, "STAIRCASE_USER": who, "STAIRCASE_NOW": "-1m", "NO_COLOR": "1"}
-    return CliRunner().invoke(app, list(args), env=env)
 
 
 def database_file(home: Home) -> Path:
@@ -63,7 +56,7 @@ def test_the_key_lives_outside_the_database_readable_by_its_owner_only(sqlite_ho
 def test_rechaining_with_plain_sha256_is_caught(sqlite_home: Home) -> None:
     rechain(database_file(sqlite_home), audit.Chaining())
 
-    result = staircase(sqlite_home.url, "audit", "verify")
+    result = sqlite_home("audit", "verify")
 
     assert result.exit_code == 1
     assert "entry 1 was altered" in result.stderr
@@ -74,7 +67,7 @@ def test_the_forgers_script_is_right_when_it_has_the_key(sqlite_home: Home) -> N
     key = read_key(sqlite_home.url)
     rechain(database_file(sqlite_home), audit.Chaining(key.secret, key.keyed_from))
 
-    result = staircase(sqlite_home.url, "audit", "verify")
+    result = sqlite_home("audit", "verify")
 
     assert result.exit_code == 0, result.stderr
     assert "(checked with the key)" in result.stdout
@@ -85,8 +78,8 @@ def test_without_its_key_the_log_is_neither_checked_nor_extended(sqlite_home: Ho
     with session_scope(sqlite_home.url, write=False) as session:
         before = session.exec(select(AuditEntry.id)).all()
 
-    verify = staircase(sqlite_home.url, "audit", "verify")
-    logged = staircase(sqlite_home.url, "log", "1", "kritik", who="AK")
+    verify = sqlite_home("audit", "verify")
+    logged = sqlite_home("log", "1", "kritik", who="AK")
 
     assert (verify.exit_code, logged.exit_code) == (4, 4)
     assert "key" in verify.stderr and len(verify.stderr.strip().splitlines()) == 1
@@ -104,7 +97,7 @@ def test_a_backup_keyed_by_another_installation_is_not_restored(
     backup(other.as_("ADM"), copy)
     close_engine(other_url)
 
-    result = staircase(sqlite_home.url, "restore", "--yes", str(copy))
+    result = sqlite_home("restore", "--yes", str(copy))
 
     assert result.exit_code == 1
     assert "does not verify" in result.stderr

@@ -9,15 +9,11 @@ from sqlalchemy import func
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from driver import Staircase
 from home import Home
 from staircase.cli.app import app
 from staircase.db.models import Staff, Unit
 from staircase.db.store import session_scope
-
-
-def staircase(db: str, *args: str, who: str = "ADM"):
-    env = {"STAIRCASE_DB": db, "STAIRCASE_USER": who, "STAIRCASE_NOW": "-1m", "NO_COLOR": "1"}
-    return CliRunner().invoke(app, list(args), env=env)
 
 
 def one_line(result) -> str:
@@ -31,7 +27,7 @@ def test_a_file_that_is_not_a_database_is_exit_4(tmp_path: Path) -> None:
     text = tmp_path / "notes.txt"
     text.write_text("Maria ringede\n")
 
-    result = staircase(str(text), "show", "1")
+    result = Staircase(str(text))("show", "1")
 
     assert result.exit_code == 4
     assert "not a database" in one_line(result)
@@ -39,7 +35,7 @@ def test_a_file_that_is_not_a_database_is_exit_4(tmp_path: Path) -> None:
 
 
 def test_another_kind_of_database_url_is_exit_4() -> None:
-    result = staircase("mysql://root@localhost/staircase", "show", "1")
+    result = Staircase("mysql://root@localhost/staircase")("show", "1")
 
     assert result.exit_code == 4
     assert "SQLite and PostgreSQL, not mysql" in one_line(result)
@@ -52,7 +48,7 @@ def test_init_leaves_another_programs_sqlite_file_exactly_as_it_was(tmp_path: Pa
         connection.commit()
     before = foreign.read_bytes()
 
-    result = staircase(str(foreign), "init", "--admin", "ADM", "--name", "Anna")
+    result = Staircase(str(foreign))("init", "--admin", "ADM", "--name", "Anna")
 
     assert result.exit_code == 4
     assert "another program's SQLite database" in one_line(result)
@@ -65,7 +61,7 @@ def test_init_makes_an_existing_empty_file_owner_only(tmp_path: Path) -> None:
     db.touch(mode=0o644)
     db.chmod(0o644)
 
-    result = staircase(str(db), "init", "--admin", "ADM", "--name", "Anna")
+    result = Staircase(str(db))("init", "--admin", "ADM", "--name", "Anna")
 
     assert result.exit_code == 0, result.stderr
     assert db.stat().st_mode & 0o777 == 0o600
@@ -81,7 +77,7 @@ def test_init_makes_an_existing_empty_file_owner_only(tmp_path: Path) -> None:
     ],
 )
 def test_numbers_and_dates_out_of_range_are_one_line(home: Home, argv, words) -> None:
-    result = staircase(home.url, *argv, who="LH" if argv[0] != "purge" else "ADM")
+    result = home(*argv, who="LH" if argv[0] != "purge" else "ADM")
 
     assert result.exit_code == 1
     assert words in one_line(result)
@@ -94,10 +90,8 @@ def test_over_long_names_are_refused_alike_on_both_databases(home: Home) -> None
         units = session.exec(select(func.count()).select_from(Unit)).one()
         staff = session.exec(select(func.count()).select_from(Staff)).one()
 
-    unit = staircase(home.url, "unit", "add", "hus", "--name", long_name)
-    person = staircase(
-        home.url, "staff", "add", "A" * 30, "--name", "Ny", "--role", "staff", "--unit", "sol"
-    )
+    unit = home("unit", "add", "hus", "--name", long_name)
+    person = home("staff", "add", "A" * 30, "--name", "Ny", "--role", "staff", "--unit", "sol")
 
     assert (unit.exit_code, person.exit_code) == (1, 1)
     assert "too long: 270 characters, at most 200" in one_line(unit)
@@ -110,7 +104,7 @@ def test_over_long_names_are_refused_alike_on_both_databases(home: Home) -> None
 def test_a_note_with_a_terminal_escape_is_refused_and_never_echoed(home: Home) -> None:
     note = "ring\x1b[2J\x1b[31m igen"
 
-    result = staircase(home.url, "log", "1", "kritik", "--note", note, who="LH")
+    result = home("log", "1", "kritik", "--note", note, who="LH")
 
     assert result.exit_code == 1
     assert "control character" in one_line(result)
@@ -118,7 +112,7 @@ def test_a_note_with_a_terminal_escape_is_refused_and_never_echoed(home: Home) -
 
 
 def test_an_error_line_repeating_input_shows_escapes_inert(home: Home) -> None:
-    result = staircase(home.url, "case", "list", "--unit", "\x1b[2Jsol", who="LH")
+    result = home("case", "list", "--unit", "\x1b[2Jsol", who="LH")
 
     assert result.exit_code == 1
     assert "\\x1b[2Jsol" in one_line(result)
@@ -143,10 +137,10 @@ def test_text_stored_before_the_guard_is_shown_inert(sqlite_home: Home) -> None:
         connection.commit()
 
     shown = [
-        staircase(sqlite_home.url, "audit", "show"),
-        staircase(sqlite_home.url, "audit", "show", "--json"),
-        staircase(sqlite_home.url, "case", "list", who="LH"),
-        staircase(sqlite_home.url, "case", "list", "--json", who="LH"),
+        sqlite_home("audit", "show"),
+        sqlite_home("audit", "show", "--json"),
+        sqlite_home("case", "list", who="LH"),
+        sqlite_home("case", "list", "--json", who="LH"),
     ]
 
     for result in shown:

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import select
-from typer.testing import CliRunner
 
 from home import NOW
 from staircase.cases.close import close_case
@@ -18,7 +17,6 @@ from staircase.cases.decide import accept, move, reject
 from staircase.cases.observe import Entry, log
 from staircase.cases.register import NewCase, open_case
 from staircase.cases.tick import tick
-from staircase.cli.app import app
 from staircase.db.models import Action, Case, Escalation, Proposal, Transition
 from staircase.db.store import session_scope
 from staircase.errors import NotAllowed
@@ -43,18 +41,13 @@ def actions(url: str, case_id: int = 1) -> dict[str, str]:
     return {a.action: a.status for a in rows(url, Action, case_id)}
 
 
-def cli(home, *args: str, who: str, now: str = "2026-11-23 10:00"):
-    env = {"STAIRCASE_DB": home.url, "STAIRCASE_USER": who, "STAIRCASE_NOW": now, "NO_COLOR": "1"}
-    return CliRunner().invoke(app, list(args), env=env)
-
-
 # --- 3. The way down sticks -------------------------------------------------
 
 
 def test_a_leaders_move_down_stays_down(home) -> None:
     log(home.as_("AK", NOW - 20 * DAY), Entry(1, ("utilfredshed",)))
     assert step_of(home.url) == "mindre"
-    result = cli(home, "move", "1", "godt", "--reason", "Talt med datteren; det går godt", who="LH")
+    result = home("move", "1", "godt", "--reason", "Talt med datteren; det går godt", who="LH")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
         "case 1 moved to godt",
@@ -110,7 +103,7 @@ def test_an_accepted_proposal_down_stays_down(home) -> None:
 
 
 def test_a_staff_move_to_a_leader_only_step_becomes_a_proposal(home) -> None:
-    result = cli(home, "move", "1", "kompliceret", "--reason", "Truede en kollega", who="AK")
+    result = home("move", "1", "kompliceret", "--reason", "Truede en kollega", who="AK")
     assert result.exit_code == 0, result.stderr
     assert "proposal 1: case 1 godt → kompliceret waits for the unit's leader" in result.stdout
     assert step_of(home.url) == "godt"
@@ -125,7 +118,7 @@ def test_a_staff_move_to_a_leader_only_step_becomes_a_proposal(home) -> None:
         EscalationStatus.OPEN,
     )
     assert rows(home.url, Action) == [], "the step's actions wait for the step"
-    inbox = json.loads(cli(home, "--json", "inbox", who="LH").stdout)["items"]
+    inbox = json.loads(home("--json", "inbox", who="LH").stdout)["items"]
     assert {i["kind"]: i["what"] for i in inbox}["proposal"] == (
         "decide: the case stands on godt; proposed kompliceret (proposed by AK: Truede en kollega)"
     )
@@ -228,13 +221,13 @@ def test_tick_never_touches_a_closed_case(home) -> None:
 
 def test_inbox_and_assess_name_the_step_the_case_stands_on_and_the_one_proposed(home) -> None:
     log(home.as_("AK"), Entry(1, ("kritik",)))
-    inbox = json.loads(cli(home, "--json", "inbox", who="LH").stdout)["items"]
+    inbox = json.loads(home("--json", "inbox", who="LH").stdout)["items"]
     texts = {i["kind"]: i["what"] for i in inbox}
     assert texts["escalation"].startswith(
         "acknowledge: stoerre proposed; the case stands on mindre"
     )
     assert texts["proposal"] == "decide: the case stands on mindre; proposed stoerre"
-    assessed = json.loads(cli(home, "--json", "assess", who="LH").stdout)
+    assessed = json.loads(home("--json", "assess", who="LH").stdout)
     [escalation] = assessed["escalations"]
     assert (escalation["step"], escalation["case_step"]) == ("stoerre", "mindre")
 
@@ -287,19 +280,17 @@ def test_an_action_without_a_contact_person_goes_to_the_leader(home) -> None:
     log(home.as_("AK"), Entry(opened.id, ("utilfredshed",)))
     owners = {(a.owner_role, a.owner_id) for a in rows(home.url, Action, opened.id)}
     assert owners == {("unit_leader", None)}
-    inbox = json.loads(cli(home, "--json", "inbox", who="LH").stdout)["items"]
+    inbox = json.loads(home("--json", "inbox", who="LH").stdout)["items"]
     assert len([i for i in inbox if i["kind"] == "action"]) == 3
 
 
 def test_a_move_down_lists_the_open_higher_step_actions(home) -> None:
     move(home.as_("LH", NOW - DAY), 1, "stoerre", reason="Kritik af plejen")
-    result = cli(home, "move", "1", "mindre", "--reason", "Aftaler holder igen", who="LH")
+    result = home("move", "1", "mindre", "--reason", "Aftaler holder igen", who="LH")
     assert result.exit_code == 0, result.stderr
     assert "still open from a step the case has left" in result.stdout
     assert "Plan for håndtering" in result.stdout
-    data = json.loads(
-        cli(home, "--json", "move", "1", "godt", "--reason", "Godt igen", who="LH").stdout
-    )
+    data = json.loads(home("--json", "move", "1", "godt", "--reason", "Godt igen", who="LH").stdout)
     assert {a["action"] for a in data["left_open"]} == {
         "plan-haandtering",
         "konflikthaandtering",

@@ -12,11 +12,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
-from typer.testing import CliRunner
 
 from home import Home
 from quality_history import AGREEMENT, NAMES, NOTE, build_history, program
-from staircase.cli.app import app
 from staircase.core.keyfile import PSEUDONYM_KEY, key_path
 from staircase.db.models import AuditEntry
 from staircase.db.store import session_scope
@@ -30,15 +28,8 @@ def history(home: Home) -> Home:
     return home
 
 
-def staircase(url: str, *args: str, who: str = "KV"):
-    env = {"STAIRCASE_DB": url, "STAIRCASE_USER": who, "STAIRCASE_NOW": "2026-11-23 10:00"}
-    return CliRunner().invoke(app, list(args), env=env)
-
-
 def export(home: Home, out: Path, fmt: str, *more: str, who: str = "KV") -> dict:
-    result = staircase(
-        home.url, "--json", "export", "--format", fmt, "--out", str(out), *more, who=who
-    )
+    result = home("--json", "export", "--format", fmt, "--out", str(out), *more, who=who)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -122,9 +113,7 @@ def test_a_leader_asking_for_names_is_refused_with_exit_3_audited_and_nothing_wr
     history: Home, tmp_path: Path
 ) -> None:
     out = tmp_path / "named.jsonl"
-    result = staircase(
-        history.url, "export", "--format", "jsonl", "--out", str(out), "--with-names", who="LH"
-    )
+    result = history("export", "--format", "jsonl", "--out", str(out), "--with-names", who="LH")
     assert result.exit_code == 3
     assert not out.exists()
     entry = last_audit(history.url)
@@ -136,10 +125,9 @@ def test_a_leader_exports_only_their_units_and_the_period_asked_for(
 ) -> None:
     export(history, tmp_path / "lh", "csv", who="LH")
     assert {c["Enhed"] for c in read_csv(tmp_path / "lh", "sager")} == {"sol"}
-    refused = staircase(
-        history.url, "export", "--format", "csv", "--out", str(tmp_path / "x"), "--unit", "ege",
-        who="LH",
-    )  # fmt: skip
+    refused = history(
+        "export", "--format", "csv", "--out", str(tmp_path / "x"), "--unit", "ege", who="LH"
+    )
     assert refused.exit_code == 3 and not (tmp_path / "x").exists()
     export(history, tmp_path / "p", "csv", "--since", "2026-09-01", "--until", "2026-10-01")
     assert [o["Kendetegn (id)"] for o in read_csv(tmp_path / "p", "observationer")] == ["kritik"]
@@ -195,13 +183,13 @@ def test_an_existing_file_needs_force_and_a_refused_export_writes_nothing(
 ) -> None:
     out = tmp_path / "all.xlsx"
     out.write_text("mine")
-    again = staircase(history.url, "export", "--format", "xlsx", "--out", str(out))
+    again = history("export", "--format", "xlsx", "--out", str(out), who="KV")
     assert again.exit_code == 1 and "--force" in again.stderr
     assert out.read_text() == "mine"
     export(history, out, "xlsx", "--force")
     assert load_workbook(out).sheetnames[0] == "sager"
-    bad = staircase(history.url, "export", "--format", "csv", "--out", str(tmp_path / "c"),
-                    "--since", "2026-10-01", "--until", "2026-09-01")  # fmt: skip
+    bad = history("export", "--format", "csv", "--out", str(tmp_path / "c"),
+                  "--since", "2026-10-01", "--until", "2026-09-01", who="KV")  # fmt: skip
     assert bad.exit_code == 1 and not (tmp_path / "c").exists()
 
 
@@ -272,6 +260,6 @@ def test_an_installation_from_before_pseudonyms_gets_its_key_at_the_first_export
     export(sqlite_home, tmp_path / "second", "csv")
     assert read_csv(tmp_path / "first", "sager") == read_csv(tmp_path / "second", "sager")
     path.write_text("not hex\n")
-    damaged = staircase(sqlite_home.url, "export", "--format", "csv", "--out", str(tmp_path / "x"))
+    damaged = sqlite_home("export", "--format", "csv", "--out", str(tmp_path / "x"), who="KV")
     assert damaged.exit_code == 1 and "damaged" in damaged.stderr
     assert not (tmp_path / "x").exists()

@@ -9,21 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
-from typer.testing import CliRunner
 
 from home import NOW, Home
 from staircase.admin.directory import add_resident
 from staircase.cases.register import NewCase, open_case
-from staircase.cli.app import app
 from staircase.db.models import AuditEntry, Case, Observation, Proposal, Transition
 from staircase.db.store import session_scope
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-
-
-def staircase(url: str, *args: str, who: str = "LH"):
-    env = {"STAIRCASE_DB": url, "STAIRCASE_USER": who, "STAIRCASE_NOW": "2026-11-23 10:00"}
-    return CliRunner().invoke(app, list(args), env=env)
 
 
 def danish(hours_ago: int) -> str:
@@ -63,14 +56,14 @@ def test_one_bad_row_in_a_thousand_imports_nothing_and_names_its_line_then_the_f
     path = tmp_path / "observationer.csv"
     path.write_text(thousand_rows(bad_line=734), encoding="utf-8")
     before = counts(home.url)
-    refused = staircase(home.url, "import", str(path))
+    refused = home("import", str(path), who="LH")
     assert refused.exit_code == 1
     assert "1 of 1000 rows cannot be imported; nothing was imported" in refused.stderr
     assert 'line 734: unknown indicator "kritk" — did you mean "kritik"?' in refused.stderr
     assert counts(home.url) == before
 
     path.write_text(thousand_rows(), encoding="utf-8")
-    result = staircase(home.url, "--json", "import", str(path))
+    result = home("--json", "import", str(path), who="LH")
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert (report["observations"], report["cases"]) == (1000, [1])
@@ -97,7 +90,7 @@ def test_every_bad_row_is_reported_with_its_line_and_reason(home: Home, tmp_path
         f"1,utilfredshed,{danish(5)},telefon,note,for meget",
     ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    result = staircase(home.url, "import", str(path), "--dry-run")
+    result = home("import", str(path), "--dry-run", who="LH")
     assert result.exit_code == 1
     assert "7 of 8 rows cannot be imported" in result.stderr
     for line, words in [
@@ -126,7 +119,7 @@ def test_semicolons_bom_danish_headers_and_resident_with_relative_name_are_read(
         f"SOL-2;Søs;uklar-dialog;{(NOW - timedelta(days=2)).date().isoformat()};Møde;\r\n",
         encoding="utf-8-sig",
     )
-    result = staircase(home.url, "import", str(path))
+    result = home("import", str(path), who="LH")
     assert result.exit_code == 0, result.stderr
     with session_scope(home.url, write=False) as session:
         stored = session.exec(select(Observation).order_by(Observation.id)).all()
@@ -140,7 +133,7 @@ def test_semicolons_bom_danish_headers_and_resident_with_relative_name_are_read(
 def test_dry_run_checks_and_writes_nothing(home: Home, tmp_path: Path) -> None:
     path = tmp_path / "ok.csv"
     path.write_text(f"case,indicator,occurred_at\n1,kritik,{danish(2)}\n", encoding="utf-8")
-    result = staircase(home.url, "import", str(path), "--dry-run")
+    result = home("import", str(path), "--dry-run", who="LH")
     assert result.exit_code == 0, result.stderr
     assert "1 rows are fine (dry run, nothing imported)" in result.stdout
     assert counts(home.url) == (0, 0, 0, 0)
@@ -151,7 +144,7 @@ def test_a_leader_cannot_import_into_another_units_case(home: Home, tmp_path: Pa
     open_case(home.as_("ADM"), NewCase(resident_ref="EGE-1", relative_name="Jens", relation="søn"))
     path = tmp_path / "ege.csv"
     path.write_text(f"sag,kendetegn,tidspunkt\n1,kritik,{danish(2)}\n2,kritik,{danish(2)}\n")
-    result = staircase(home.url, "import", str(path))
+    result = home("import", str(path), who="LH")
     assert result.exit_code == 3
     assert "line 3: " in result.stderr and "line 2:" not in result.stderr
     assert counts(home.url)[0] == 0
@@ -171,7 +164,7 @@ def test_a_file_that_is_not_an_observation_table_is_refused_in_one_line(
 ) -> None:
     path = tmp_path / "x.csv"
     path.write_text(content, encoding="utf-8")
-    result = staircase(home.url, "import", str(path))
+    result = home("import", str(path), who="LH")
     assert result.exit_code == 1 and words in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert counts(home.url)[0] == 0

@@ -9,22 +9,9 @@ import json
 
 from sqlalchemy import inspect, text
 from sqlmodel import select
-from typer.testing import CliRunner
 
-from staircase.cli.app import app
 from staircase.db.models import Action, AuditDetail, AuditEntry, Case, CaseChange, Relative, Staff
 from staircase.db.store import open_engine, session_scope
-
-
-def run(home, *args: str, who: str = "ADM", now: str = "2026-11-23 10:00"):
-    env = {
-        "STAIRCASE_DB": home.url,
-        "STAIRCASE_USER": who,
-        "STAIRCASE_NOW": now,
-        "NO_COLOR": "1",
-        "COLUMNS": "200",
-    }
-    return CliRunner().invoke(app, list(args), env=env)
 
 
 def rows(home, table: type) -> list:
@@ -41,7 +28,7 @@ def snapshot(home) -> dict[str, int]:
 
 
 def open_case(home, *extra: str, who: str = "AK"):
-    return run(home, "--json", "case", "open", "--resident", "SOL-1", *extra, who=who)
+    return home("--json", "case", "open", "--resident", "SOL-1", *extra, who=who)
 
 
 def refused(result, *words: str) -> None:
@@ -63,7 +50,7 @@ def test_consent_is_never_assumed(home) -> None:
     assert [(a.action, a.owner_role, a.owner_id, a.status) for a in actions] == [
         ("afklar-samtykke", "unit_leader", None, "open")
     ]
-    inbox = json.loads(run(home, "--json", "inbox", who="LH").stdout)["items"]
+    inbox = json.loads(home("--json", "inbox", who="LH").stdout)["items"]
     assert ("action", actions[0].id, "Afklar samtykkegrundlaget") in {
         (i["kind"], i["id"], i["what"]) for i in inbox
     }
@@ -100,7 +87,7 @@ def test_a_bad_consent_writes_nothing(home) -> None:
 
 
 def test_a_resident_has_at_most_one_primary_relative(home) -> None:
-    run(home, "case", "edit", "1", "--primary", "--reason", "Datteren er den faste kontakt")
+    home("case", "edit", "1", "--primary", "--reason", "Datteren er den faste kontakt")
     before = snapshot(home)
     second = open_case(
         home, "--relative", "Peter Andersen", "--relation", "søn", "--consent", "named", "--primary"
@@ -113,11 +100,11 @@ def test_a_resident_has_at_most_one_primary_relative(home) -> None:
     )
     peter_id = json.loads(peter.stdout)["id"]
     refused(
-        run(home, "case", "edit", str(peter_id), "--primary", "--reason", "Skift", who="AK"),
+        home("case", "edit", str(peter_id), "--primary", "--reason", "Skift", who="AK"),
         "Maria Andersen (case 1)",
     )
-    run(home, "case", "edit", "1", "--no-primary", "--reason", "Maria flytter til Aalborg")
-    moved = run(home, "case", "edit", str(peter_id), "--primary", "--reason", "Peter overtager")
+    home("case", "edit", "1", "--no-primary", "--reason", "Maria flytter til Aalborg")
+    moved = home("case", "edit", str(peter_id), "--primary", "--reason", "Peter overtager")
     assert moved.exit_code == 0, moved.stderr
     primaries = [(c.id, c.primary) for c in rows(home, Case)]
     assert primaries == [(1, False), (peter_id, True)]
@@ -129,9 +116,8 @@ def test_an_existing_relative_name_asks_for_the_relative_id(home) -> None:
     refused(again, "relative 1 Maria Andersen (datter, SOL-1)", "--relative-id 1", "--new-relative")
     assert snapshot(home) == before
 
-    run(home, "resident", "add", "SOL-2", "--name", "Poul Andersen", "--unit", "sol")
-    same = run(
-        home,
+    home("resident", "add", "SOL-2", "--name", "Poul Andersen", "--unit", "sol")
+    same = home(
         "--json",
         "case",
         "open",
@@ -153,12 +139,12 @@ def test_an_existing_relative_name_asks_for_the_relative_id(home) -> None:
 
 def test_relatives_are_listed_and_found_and_the_search_is_audited(home) -> None:
     open_case(home, "--relative", "Søren Bæk", "--relation", "søn", "--consent", "named")
-    found = json.loads(run(home, "--json", "relative", "find", "soeren", who="AK").stdout)
+    found = json.loads(home("--json", "relative", "find", "soeren", who="AK").stdout)
     assert [(r["name"], r["residents"]) for r in found] == [("Søren Bæk", ["SOL-1"])]
-    everyone = json.loads(run(home, "--json", "relative", "list", who="AK").stdout)
+    everyone = json.loads(home("--json", "relative", "list", who="AK").stdout)
     assert [r["name"] for r in everyone] == ["Maria Andersen", "Søren Bæk"]
-    assert json.loads(run(home, "--json", "relative", "list", who="TN").stdout) == []
-    refused(run(home, "relative", "find", "  ", who="AK"), "part of a name")
+    assert json.loads(home("--json", "relative", "list", who="TN").stdout) == []
+    refused(home("relative", "find", "  ", who="AK"), "part of a name")
     with session_scope(home.url, write=False) as session:
         search = session.exec(
             select(AuditEntry, AuditDetail)
@@ -169,13 +155,10 @@ def test_relatives_are_listed_and_found_and_the_search_is_audited(home) -> None:
 
 
 def test_case_edit_keeps_the_change_in_the_history(home) -> None:
-    run(
-        home, "staff", "add", "SØ", "--name", "Søren Østergaard", "--role", "staff", "--unit", "sol"
-    )
+    home("staff", "add", "SØ", "--name", "Søren Østergaard", "--role", "staff", "--unit", "sol")
     pending = open_case(home, "--relative", "Jonas Andersen", "--relation", "barnebarn")
     case_id = json.loads(pending.stdout)["id"]
-    edited = run(
-        home,
+    edited = home(
         "--json",
         "case",
         "edit",
@@ -189,7 +172,7 @@ def test_case_edit_keeps_the_change_in_the_history(home) -> None:
         who="LH",
     )
     assert edited.exit_code == 0, edited.stderr
-    shown = json.loads(run(home, "--json", "show", str(case_id), who="AK").stdout)
+    shown = json.loads(home("--json", "show", str(case_id), who="AK").stdout)
     assert (shown["contact_id"], shown["consent"]) == ("SØ", "named")
     assert [
         (c["field"], c["old_value"], c["new_value"], c["by_staff"]) for c in shown["changes"]
@@ -206,20 +189,20 @@ def test_case_edit_keeps_the_change_in_the_history(home) -> None:
             )
         ).all()
     assert sorted(audited) == ["consent", "contact"]
-    printed = run(home, "show", str(case_id), who="AK").stdout
+    printed = home("show", str(case_id), who="AK").stdout
     assert "Changes" in printed and "Else bekræftede" in printed
 
 
 def test_case_edit_needs_a_reason_and_a_change(home) -> None:
     before = snapshot(home)
-    refused(run(home, "case", "edit", "1", "--contact", "AK", who="LH"), "--reason")
-    refused(run(home, "case", "edit", "1", "--reason", "Intet", who="LH"), "nothing to change")
+    refused(home("case", "edit", "1", "--contact", "AK", who="LH"), "--reason")
+    refused(home("case", "edit", "1", "--reason", "Intet", who="LH"), "nothing to change")
     refused(
-        run(home, "case", "edit", "1", "--contact", "AK", "--reason", "Samme", who="LH"),
+        home("case", "edit", "1", "--contact", "AK", "--reason", "Samme", who="LH"),
         "nothing was changed",
     )
     refused(
-        run(home, "case", "edit", "1", "--contact", "TN", "--reason", "Ny", who="LH"),
+        home("case", "edit", "1", "--contact", "TN", "--reason", "Ny", who="LH"),
         "does not work in unit sol",
     )
     assert snapshot(home) == before
@@ -227,8 +210,7 @@ def test_case_edit_needs_a_reason_and_a_change(home) -> None:
 
 
 def test_staff_edit_changes_role_units_and_email(home) -> None:
-    result = run(
-        home,
+    result = home(
         "--json",
         "staff",
         "edit",
@@ -247,19 +229,19 @@ def test_staff_edit_changes_role_units_and_email(home) -> None:
     with session_scope(home.url, write=False) as session:
         staff = session.get(Staff, "TN")
         assert (staff.role, staff.email) == ("leader", "tn@egebakken.dk")
-    assert run(home, "assess", "--unit", "sol", who="TN").exit_code == 0
+    assert home("assess", "--unit", "sol", who="TN").exit_code == 0
 
     before = snapshot(home)
-    refused(run(home, "staff", "edit", "TN", "--role", "boss"), 'unknown role "boss"')
-    refused(run(home, "staff", "edit", "ADM", "--role", "quality"), "only admin")
-    refused(run(home, "staff", "edit", "TN", "--unit", "nowhere"), 'no unit "nowhere"')
+    refused(home("staff", "edit", "TN", "--role", "boss"), 'unknown role "boss"')
+    refused(home("staff", "edit", "ADM", "--role", "quality"), "only admin")
+    refused(home("staff", "edit", "TN", "--unit", "nowhere"), 'no unit "nowhere"')
     assert snapshot(home) == before
 
 
 def test_leaving_a_unit_hands_over_what_was_owned_there(home) -> None:
-    run(home, "staff", "edit", "AK", "--unit", "sol", "--unit", "ege")
-    run(home, "log", "1", "utilfredshed", who="AK")
-    moved = run(home, "--json", "staff", "edit", "AK", "--unit", "ege")
+    home("staff", "edit", "AK", "--unit", "sol", "--unit", "ege")
+    home("log", "1", "utilfredshed", who="AK")
+    moved = home("--json", "staff", "edit", "AK", "--unit", "ege")
     assert moved.exit_code == 0, moved.stderr
     handed = json.loads(moved.stdout)["handed_over"]
     assert ("contact", 1, "LH") in {(h["kind"], h["id"], h["to"]) for h in handed}
@@ -276,16 +258,14 @@ def test_leaving_a_unit_hands_over_what_was_owned_there(home) -> None:
 
 
 def test_initials_may_hold_danish_letters(home) -> None:
-    added = run(
-        home, "staff", "add", "ÅB", "--name", "Åse Bøgh", "--role", "staff", "--unit", "sol"
-    )
+    added = home("staff", "add", "ÅB", "--name", "Åse Bøgh", "--role", "staff", "--unit", "sol")
     assert added.exit_code == 0, added.stderr
-    logged = run(home, "log", "1", "god-dialog", who="ÅB")
+    logged = home("log", "1", "god-dialog", who="ÅB")
     assert logged.exit_code == 0, logged.stderr
 
 
 def test_a_deactivated_person_cannot_act_and_owns_nothing_open(home) -> None:
-    run(home, "log", "1", "utilfredshed", who="AK")
+    home("log", "1", "utilfredshed", who="AK")
     with session_scope(home.url, write=False) as session:
         owned = [
             a.id
@@ -293,7 +273,7 @@ def test_a_deactivated_person_cannot_act_and_owns_nothing_open(home) -> None:
             if a.status == "open"
         ]
     assert owned
-    result = run(home, "--json", "staff", "deactivate", "AK", "--reason", "Fratrådt 30. november")
+    result = home("--json", "staff", "deactivate", "AK", "--reason", "Fratrådt 30. november")
     assert result.exit_code == 0, result.stderr
     handed = json.loads(result.stdout)["handed_over"]
     assert {(h["kind"], h["id"], h["to"]) for h in handed} == {
@@ -311,12 +291,12 @@ def test_a_deactivated_person_cannot_act_and_owns_nothing_open(home) -> None:
         assert session.exec(select(CaseChange.reason)).all() == ["AK left: Fratrådt 30. november"]
 
     before = snapshot(home)
-    refused(run(home, "log", "1", "god-dialog", who="AK"), "AK has left")
-    refused(run(home, "staff", "deactivate", "AK", "--reason", "Igen"), "has left")
+    refused(home("log", "1", "god-dialog", who="AK"), "AK has left")
+    refused(home("staff", "deactivate", "AK", "--reason", "Igen"), "has left")
     refused(
-        run(home, "case", "edit", "1", "--contact", "AK", "--reason", "Tilbage", who="LH"),
+        home("case", "edit", "1", "--contact", "AK", "--reason", "Tilbage", who="LH"),
         "AK has left",
     )
     assert snapshot(home) == before
-    listed = json.loads(run(home, "--json", "staff", "list").stdout)
+    listed = json.loads(home("--json", "staff", "list").stdout)
     assert [s["active"] for s in listed if s["id"] == "AK"] == [False]

@@ -12,20 +12,13 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from driver import AWAY
 from home import Home
 from staircase.admin.backup import backup
-from staircase.cli.app import app
 from staircase.db.store import close_engine
 
 NOW = "2026-11-23 10:00"
-
-
-def staircase(url: str, *args: str, who: str = "ADM", stdin: str | None = None):
-    env = {"STAIRCASE_DB": url, "STAIRCASE_USER": who, "STAIRCASE_NOW": NOW, "NO_COLOR": "1"}
-    return CliRunner().invoke(app, list(args), env=env, input=stdin)
 
 
 def live_path(home: Home) -> Path:
@@ -59,7 +52,7 @@ def test_backup_force_never_overwrites_the_live_database(sqlite_home: Home, tmp_
     live = live_path(sqlite_home)
     for how, path in ways_to_name_the_live_database(live, tmp_path).items():
         before = contents(live)
-        result = staircase(sqlite_home.url, "backup", str(path), "--force")
+        result = sqlite_home("backup", str(path), "--force")
         assert result.exit_code == 1, how
         assert "is the live database" in result.stderr, how
         assert len(result.stderr.strip().splitlines()) == 1
@@ -72,7 +65,7 @@ def test_backup_refuses_a_symlink_as_target(sqlite_home: Home, tmp_path) -> None
     link = tmp_path / "backup.db"
     link.symlink_to(elsewhere)
 
-    result = staircase(sqlite_home.url, "backup", str(link), "--force")
+    result = sqlite_home("backup", str(link), "--force")
 
     assert result.exit_code == 1
     assert "is a symbolic link" in result.stderr
@@ -86,9 +79,7 @@ def test_subject_access_never_replaces_the_live_database(sqlite_home: Home, tmp_
         if path.name == "link-to-db.json":
             path.symlink_to(live)
         before = contents(live)
-        result = staircase(
-            sqlite_home.url, "subject-access", "--relative", "1", "--out", str(path), "--force"
-        )
+        result = sqlite_home("subject-access", "--relative", "1", "--out", str(path), "--force")
         assert result.exit_code == 1, path
         assert contents(live) == before
     assert live.exists()
@@ -99,7 +90,7 @@ def test_a_failed_backup_leaves_no_file_behind(sqlite_home: Home, tmp_path) -> N
     target.parent.mkdir()
     before = folder_listing(target.parent)
 
-    refused = staircase(sqlite_home.url, "backup", str(target), who="LH")
+    refused = sqlite_home("backup", str(target), who="LH")
 
     assert refused.exit_code == 3
     assert folder_listing(target.parent) == before
@@ -120,7 +111,7 @@ def test_a_killed_backup_leaves_no_copy_for_long(sqlite_home: Home, tmp_path) ->
     assert killed.returncode == -signal.SIGKILL
     assert len(folder_listing(folder)) == 1
 
-    done = staircase(sqlite_home.url, "backup", str(folder / "copy.db"))
+    done = sqlite_home("backup", str(folder / "copy.db"))
 
     assert done.exit_code == 0, done.stderr
     assert folder_listing(folder) == ["copy.db"]
@@ -131,7 +122,7 @@ def test_restore_refuses_a_fifo_at_once(sqlite_home: Home, tmp_path) -> None:
     os.mkfifo(fifo)
     before = contents(live_path(sqlite_home))
 
-    result = staircase(sqlite_home.url, "restore", "--yes", str(fifo))
+    result = sqlite_home("restore", "--yes", str(fifo))
 
     assert result.exit_code == 1
     assert "is not a regular file" in result.stderr
@@ -157,7 +148,7 @@ def test_restore_refuses_objects_staircase_does_not_have(
         connection.commit()
     before = contents(live_path(sqlite_home))
 
-    result = staircase(sqlite_home.url, "restore", "--yes", str(copy))
+    result = sqlite_home("restore", "--yes", str(copy))
 
     assert result.exit_code == 1
     assert "staircase does not have" in result.stderr
@@ -167,11 +158,11 @@ def test_restore_refuses_objects_staircase_does_not_have(
 def test_restore_without_a_terminal_needs_yes(sqlite_home: Home, tmp_path) -> None:
     copy = tmp_path / "copy.db"
     backup(sqlite_home.as_("ADM"), copy)
-    staircase(sqlite_home.url, "log", "1", "kritik", who="AK")
+    sqlite_home("log", "1", "kritik", who="AK")
     close_engine(sqlite_home.url)
     before = contents(live_path(sqlite_home))
 
-    result = staircase(sqlite_home.url, "restore", str(copy), stdin="y\n")
+    result = sqlite_home("restore", str(copy), input="y\n")
 
     assert result.exit_code == 1
     assert "add --yes" in result.stderr
@@ -180,11 +171,11 @@ def test_restore_without_a_terminal_needs_yes(sqlite_home: Home, tmp_path) -> No
 
 def test_backup_then_restore_with_yes_round_trips(sqlite_home: Home, tmp_path) -> None:
     copy = tmp_path / "copy.db"
-    made = staircase(sqlite_home.url, "backup", str(copy))
+    made = sqlite_home("backup", str(copy))
     assert made.exit_code == 0, made.stderr
     assert oct(copy.stat().st_mode & 0o777) == "0o600"
 
-    restored = staircase(sqlite_home.url, "restore", "--yes", str(copy))
+    restored = sqlite_home("restore", "--yes", str(copy))
 
     assert restored.exit_code == 0, restored.stderr
     assert not [name for name in folder_listing(tmp_path) if "partial" in name]

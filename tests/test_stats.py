@@ -3,11 +3,9 @@
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from home import Home
 from quality_history import build_history
-from staircase.cli.app import app
 
 
 @pytest.fixture
@@ -16,19 +14,8 @@ def history(home: Home) -> Home:
     return home
 
 
-def staircase(url: str, *args: str, who: str = "KV"):
-    env = {
-        "STAIRCASE_DB": url,
-        "STAIRCASE_USER": who,
-        "STAIRCASE_NOW": "2026-11-23 10:00",
-        "NO_COLOR": "1",
-        "COLUMNS": "80",
-    }
-    return CliRunner().invoke(app, list(args), env=env)
-
-
 def stats(home: Home, *args: str, who: str = "KV") -> dict:
-    result = staircase(home.url, "--json", "stats", *args, who=who)
+    result = home("--json", "stats", *args, who=who, env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -65,12 +52,14 @@ def test_a_leader_sees_their_units_and_the_period_asked_for(history: Home) -> No
     assert {m["unit"] for m in data["months"]} == {"sol"}
     assert [m["month"] for m in data["months"]] == ["2026-09", "2026-10"]
     assert data["since"] == "2026-08-31T22:00:00Z"
-    refused = staircase(history.url, "stats", "--unit", "ege", who="LH")
+    refused = history("stats", "--unit", "ege", who="LH", env={"COLUMNS": "80"})
     assert refused.exit_code == 3
 
 
 def test_the_table_speaks_danish(history: Home) -> None:
-    result = staircase(history.url, "stats", "--unit", "sol", "--since", "2026-09-01")
+    result = history(
+        "stats", "--unit", "sol", "--since", "2026-09-01", who="KV", env={"COLUMNS": "80"}
+    )
     assert result.exit_code == 0, result.stderr
     assert "Samarbejde med større udfordringer" in result.stdout
     assert "0 / 0 / 1 / 0" in result.stdout
