@@ -62,9 +62,10 @@ def program_settings(environ: Mapping[str, str]) -> list[str]:
     return [name for name in environ if name.startswith("STAIRCASE_") and name not in TEST_SETTINGS]
 
 
-def when_text(when: datetime | str) -> str:
-    """``--now`` as the program reads it: an aware moment in ISO 8601, or a typed WHEN."""
-    return when if isinstance(when, str) else when.isoformat()
+def when_text(when: datetime | str | None) -> str | None:
+    """``--now`` as the program reads it: an aware moment in ISO 8601, or a typed WHEN;
+    None for the real time."""
+    return when if isinstance(when, str) or when is None else when.isoformat()
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,11 @@ class Run:
         return self.result.stderr
 
     @property
+    def exception(self) -> BaseException | None:
+        """What the command raised, if anything (``SystemExit`` for an ordinary exit)."""
+        return self.result.exception
+
+    @property
     def output(self) -> str:
         """Stdout and stderr interleaved, as on the terminal."""
         return self.result.output
@@ -102,8 +108,16 @@ class Run:
 class Staircase:
     """The ``staircase`` command against one database, and a handle on that database."""
 
-    def __init__(self, url: str | None = None, *, who: str = "ADM", now: datetime | str = NOW):
-        """``url`` None: no database at all, for the commands that need none (``rules``)."""
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        who: str | None = "ADM",
+        now: datetime | str | None = NOW,
+    ):
+        """``url`` None: no database at all, for the commands that need none (``rules``).
+        ``who`` None: nobody claimed, the account running it acts (identity tests);
+        ``now`` None: the real time (tests of the clock's limits)."""
         self.url = url
         self.who = who
         self.now = now

@@ -1,15 +1,11 @@
 """What a leader's assess calls new (§1.2, issue 10 item 9): events since their last look."""
 
-import json
 from datetime import timedelta
-
-from typer.testing import CliRunner
 
 from home import NOW
 from staircase.cases.assess import assess
 from staircase.cases.decide import move
 from staircase.cases.observe import Entry, log
-from staircase.cli.app import app
 
 DAY = timedelta(days=1)
 
@@ -20,15 +16,11 @@ def changed(home, who: str = "LH", when=NOW) -> list[int]:
 
 def test_a_first_assess_is_an_overview(home) -> None:
     log(home.as_("AK", NOW - 2 * DAY), Entry(1, ("utilfredshed",)))
-    env = {"STAIRCASE_DB": home.url, "STAIRCASE_USER": "LH", "NO_COLOR": "1"}
-    first = CliRunner().invoke(app, ["assess"], env={**env, "STAIRCASE_NOW": "2026-11-23 10:00"})
+    first = home("assess", who="LH", now="2026-11-23 10:00")
     assert first.exit_code == 0, first.stderr
     assert "Your first assess" in first.stdout
     assert "Overview: cases off the bottom step" in first.stdout
-    second = CliRunner().invoke(
-        app, ["--json", "assess"], env={**env, "STAIRCASE_NOW": "2026-11-23 11:00"}
-    )
-    data = json.loads(second.stdout)
+    data = home.json("assess", who="LH", now="2026-11-23 11:00")
     assert data["first"] is False
     assert [c["changed"] for c in data["cases"]] == [False]
 

@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
-from typer.testing import CliRunner
 
 from driver import Staircase
 from home import Home
-from staircase.cli.app import app
 from staircase.db.models import Staff, Unit
 from staircase.db.store import session_scope
+from staircase.errors import DatabaseProblem
 
 
 def one_line(result) -> str:
@@ -123,9 +122,9 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     text = tmp_path / "notes.txt"
     text.write_text("x")
 
-    result = CliRunner().invoke(app, ["--db", str(text), "--debug", "show", "1"])
+    result = Staircase()("--db", str(text), "--debug", "show", "1")
 
-    assert result.exception is not None and not isinstance(result.exception, SystemExit)
+    assert isinstance(result.exception, DatabaseProblem), repr(result.exception)
 
 
 def test_text_stored_before_the_guard_is_shown_inert(sqlite_home: Home) -> None:

@@ -7,10 +7,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from home import Home
-from staircase.cli.app import app
 from staircase.cpr import find_cpr
 from staircase.db.store import close_engine
 
@@ -138,7 +136,6 @@ def test_every_spelling_is_refused_by_every_guarded_command(
     sqlite_home: Home, tmp_path: Path, command: str
 ) -> None:
     who = "LH" if command.split()[0] in ("log", "ack", "move", "agreement") else "ADM"
-    env = {"STAIRCASE_DB": sqlite_home.url, "STAIRCASE_USER": who, "STAIRCASE_NOW": "-1m"}
     files = tmp_path / "out"
     files.mkdir()
     live = Path(sqlite_home.url.removeprefix("sqlite:///"))
@@ -146,7 +143,7 @@ def test_every_spelling_is_refused_by_every_guarded_command(
     before = everything(live)
 
     for spelling in SPELLINGS:
-        result = CliRunner().invoke(app, GUARDED[command](spelling, files), env=env)
+        result = sqlite_home(*GUARDED[command](spelling, files), who=who)
         assert result.exit_code == 1, (spelling, result.stderr or result.output)
         assert "CPR number" in result.stderr, (spelling, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, spelling

@@ -10,11 +10,10 @@ import pytest
 from sqlalchemy import func, update
 from sqlalchemy.engine import make_url
 from sqlmodel import select
-from typer.testing import CliRunner
 
+from driver import Staircase
 from home import NOW, Home, clock_at
 from staircase.admin.directory import add_staff, add_unit, init
-from staircase.cli.app import app
 from staircase.core.work import Request
 from staircase.db.models import AuditEntry, Observation, Staff, Unit
 from staircase.db.store import session_scope
@@ -35,8 +34,10 @@ def account(url: str) -> str:
     return ME if parsed.get_backend_name() == "sqlite" else parsed.username
 
 
-def staircase(url: str, *args: str, env: dict | None = None):
-    return CliRunner().invoke(app, list(args), env={"STAIRCASE_DB": url, **(env or {})})
+def by_account(url: str) -> Staircase:
+    """The command line as the account running it, at the real time: nobody is claimed
+    (no ``STAIRCASE_USER``) and no clock is set (no ``STAIRCASE_NOW``)."""
+    return Staircase(url, who=None, now=None)
 
 
 def count(url: str, table) -> int:
@@ -53,7 +54,7 @@ def test_init_binds_its_admin_to_the_account_that_ran_it(office: str) -> None:
     with session_scope(office, write=False) as session:
         assert session.get(Staff, "ADM").login == account(office)
 
-    result = staircase(office, "unit", "add", "sol", "--name", "Solhaven")
+    result = by_account(office)("unit", "add", "sol", "--name", "Solhaven")
 
     assert result.exit_code == 0, result.stderr
     assert last_entry(office).actor == "ADM"
@@ -66,8 +67,8 @@ def test_as_naming_someone_else_is_refused_and_audited(office: str) -> None:
     add_staff(real, initials="LH", name="Lise Holm", role="leader", units=["sol"], login="lise")
     staff = count(office, Staff)
 
-    result = staircase(
-        office, "--as", "LH", "staff", "add", "EVIL", "--name", "E", "--role", "admin"
+    result = by_account(office)(
+        "--as", "LH", "staff", "add", "EVIL", "--name", "E", "--role", "admin"
     )
 
     assert result.exit_code == 3
@@ -80,14 +81,14 @@ def test_as_naming_someone_else_is_refused_and_audited(office: str) -> None:
 def test_staircase_user_cannot_claim_another_person_either(office: str) -> None:
     units = count(office, Unit)
 
-    result = staircase(office, "unit", "add", "x", "--name", "X", env={"STAIRCASE_USER": "KV"})
+    result = by_account(office)("unit", "add", "x", "--name", "X", env={"STAIRCASE_USER": "KV"})
 
     assert result.exit_code == 3
     assert count(office, Unit) == units
 
 
 def test_init_on_a_database_with_people_never_adds_an_admin(office: str) -> None:
-    result = staircase(office, "init", "--admin", "MAL", "--name", "Mallory")
+    result = by_account(office)("init", "--admin", "MAL", "--name", "Mallory")
 
     assert result.exit_code == 3
     assert "never adds an admin" in result.stderr
@@ -96,26 +97,26 @@ def test_init_on_a_database_with_people_never_adds_an_admin(office: str) -> None
 
 
 def test_init_cannot_turn_a_database_into_a_shared_terminal(office: str) -> None:
-    result = staircase(office, "init", "--admin", "ADM", "--name", "Anna", "--shared-terminal")
+    result = by_account(office)("init", "--admin", "ADM", "--name", "Anna", "--shared-terminal")
 
     assert result.exit_code == 1
-    assert staircase(office, "--as", "KV", "unit", "list").exit_code != 0
+    assert by_account(office)("--as", "KV", "unit", "list").exit_code != 0
 
 
 def test_a_deactivated_person_cannot_act(office: str) -> None:
     with session_scope(office, write=True) as session:
         session.execute(update(Staff).where(Staff.id == "ADM").values(active=False))
 
-    result = staircase(office, "unit", "list")
+    result = by_account(office)("unit", "list")
 
     assert result.exit_code == 3
     assert "deactivated" in result.stderr
 
 
 def test_now_later_than_real_time_is_refused_for_writes_on_a_live_database(office: str) -> None:
-    ahead = staircase(office, "--now", "+2d", "unit", "add", "sol", "--name", "Solhaven")
-    behind = staircase(office, "--now", "-1h", "unit", "add", "ege", "--name", "Egebakken")
-    reading = staircase(office, "--now", "+2d", "unit", "list")
+    ahead = by_account(office)("--now", "+2d", "unit", "add", "sol", "--name", "Solhaven")
+    behind = by_account(office)("--now", "-1h", "unit", "add", "ege", "--name", "Egebakken")
+    reading = by_account(office)("--now", "+2d", "unit", "list")
 
     assert ahead.exit_code == 3
     assert "--now is later than the real time" in ahead.stderr
@@ -126,7 +127,7 @@ def test_now_later_than_real_time_is_refused_for_writes_on_a_live_database(offic
 
 
 def test_on_a_shared_terminal_as_is_trusted_and_every_entry_is_marked(home: Home) -> None:
-    result = staircase(home.url, "--as", "LH", "show", "1")
+    result = by_account(home.url)("--as", "LH", "show", "1")
 
     assert result.exit_code == 0, result.stderr
     entry = last_entry(home.url)
@@ -135,7 +136,7 @@ def test_on_a_shared_terminal_as_is_trusted_and_every_entry_is_marked(home: Home
 
 def test_no_observation_is_stored_as_logged_in_the_future(home: Home) -> None:
     env = {"STAIRCASE_USER": "AK"}
-    result = staircase(home.url, "--now", "+3d", "log", "1", "kritik", "--at", "-1d", env=env)
+    result = by_account(home.url)("--now", "+3d", "log", "1", "kritik", "--at", "-1d", env=env)
     assert result.exit_code == 0, result.stderr
 
     with session_scope(home.url, write=False) as session:

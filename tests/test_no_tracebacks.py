@@ -14,10 +14,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from home import Home
-from staircase.cli.app import app
 from staircase.db.store import close_engine
 
 BAD_VALUES = [
@@ -138,12 +136,11 @@ def test_no_command_shows_a_traceback(
     monkeypatch.chdir(tmp_path)
     value = hostile_files.get(value, value)
     argv = [value if part == "{}" else part for part in template]
-    env = {"STAIRCASE_DB": sqlite_home.url, "STAIRCASE_USER": who, "STAIRCASE_NOW": "-1m"}
     live = Path(sqlite_home.url.removeprefix("sqlite:///"))
     close_engine(sqlite_home.url)
     before = tables_but_audit(live)
 
-    result = CliRunner().invoke(app, argv, env=env)
+    result = sqlite_home(*argv, who=who).result
 
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         argv,

@@ -1,18 +1,15 @@
 """The HTML report (``export --format html``, §7.2): self-contained, charts as inline
 SVG, pseudonymised, and printed to A4 by a real headless browser with nothing cut."""
 
-import json
 import re
 import stat
 import subprocess
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from home import Home
 from quality_history import AGREEMENT, NAMES, NOTE, build_history, program
-from staircase.cli.app import app
 from staircase.domain.pack import load_pack
 
 OFFLINE = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=socks5://127.0.0.1:9"]
@@ -29,11 +26,7 @@ def report(home: Home, tmp_path: Path) -> Path:
 
 
 def export_html(home: Home, out: Path, *more: str) -> dict:
-    env = {"STAIRCASE_DB": home.url, "STAIRCASE_USER": "KV", "STAIRCASE_NOW": "2026-11-23 10:00"}
-    args = ["--json", "export", "--format", "html", "--out", str(out), *more]
-    result = CliRunner().invoke(app, args, env=env)
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+    return home.json("export", "--format", "html", "--out", str(out), *more, who="KV")
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
