@@ -93,7 +93,9 @@ class StepMachine:
         self.machine.add_model(decision, initial=current)
         try:
             event = self.machine.events.get(trigger)
-            fired = trigger in self.machine.get_triggers(current) and event.trigger(decision)
+            fired = trigger in self.machine.get_triggers(current) and bool(
+                event and event.trigger(decision)
+            )
         except MachineError:
             fired = False
         finally:
