@@ -3,7 +3,7 @@
 import typer
 
 from staircase import __version__
-from staircase.cli import audit, backup, daily, demo, directory, followup, privacy
+from staircase.cli import audit, backup, bench, daily, demo, directory, followup, privacy
 from staircase.cli.boundary import BoundaryGroup
 from staircase.cli.context import Options
 from staircase.cli.rules import rules_app
@@ -41,6 +41,7 @@ app.command("restore")(backup.restore)
 app.add_typer(audit.audit_app, name="audit")
 app.command("subject-access")(privacy.subject_access)
 app.command("purge")(privacy.purge)
+app.command("bench")(bench.bench)
 
 
 def _version(value: bool) -> None:
