@@ -75,6 +75,8 @@ def _shared() -> ModuleType | None:
     if not SHARED.is_file():
         return None
     spec = importlib.util.spec_from_file_location("staircase_shared_floor", SHARED)
+    if spec is None or spec.loader is None:
+        return None
     module = importlib.util.module_from_spec(spec)
     argv, sys.argv = sys.argv, [str(SHARED)]
     try:

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -61,13 +62,25 @@ class Site:
     floor: Path
     snapshot: Path | None = None
 
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None on PostgreSQL."""
+        url = make_url(self.url)
+        return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+
+    def save(self, snapshot: Path) -> None:
+        """Keep a copy of the built state (SQLite: the file, its WAL checkpointed on close)."""
+        close_engine(self.url)
+        if self.path is not None:
+            shutil.copyfile(self.path, snapshot)
+            self.snapshot = snapshot
+
     def restore(self) -> None:
-        """Back to the state the build left (SQLite); PostgreSQL has no cheap copy,
-        so there a "first run" is measured once."""
-        if self.snapshot is None:
+        """Back to the state the build left; PostgreSQL has no cheap copy (see ``twice``)."""
+        if self.snapshot is None or self.path is None:
             return
         close_engine(self.url)
-        path = Path(make_url(self.url).database)
+        path = self.path
         for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             leftover.unlink(missing_ok=True)
         shutil.copyfile(self.snapshot, path)
@@ -125,19 +138,17 @@ class Bench:
         started = time.perf_counter()
         synth.build(site.url, shape, site.floor, self.progress)
         seconds = time.perf_counter() - started
-        close_engine(site.url)
-        if make_url(site.url).get_backend_name() == "sqlite":
-            site.snapshot = self.work / f"{name}.snapshot"
-            shutil.copyfile(make_url(site.url).database, site.snapshot)
+        site.save(self.work / f"{name}.snapshot")
         return site, seconds, floor_seconds
 
     def close(self) -> None:
         """Let go of every connection; drop the PostgreSQL schemas unless ``--keep``."""
         for site in self.sites:
             close_engine(site.url)
-        if not self.schemas or self.settings.keep is not None:
+        server = self.settings.db
+        if not self.schemas or server is None or self.settings.keep is not None:
             return
-        with create_engine(self.settings.db, isolation_level="AUTOCOMMIT").connect() as connection:
+        with create_engine(server, isolation_level="AUTOCOMMIT").connect() as connection:
             for schema in self.schemas:
                 connection.execute(text(f'drop schema "{schema}" cascade'))
 
@@ -147,65 +158,51 @@ class Bench:
         self, site: Site, argv: list[str], theirs: Callable[[], Sample]
     ) -> tuple[Figure, Figure, Figure]:
         """A command's first run (from the built state) and its second, each turn about
-        with the floor: (first, second, floor)."""
-        firsts, seconds, floors = [], [], []
-        for _ in range(self.settings.repeats):
+        with the floor: (first, second, floor). Without a snapshot to go back to
+        (PostgreSQL) only the very first run is a first run; later ones count as seconds."""
+        firsts: list[Sample] = []
+        seconds: list[Sample] = []
+        floors: list[Sample] = []
+        for repeat in range(self.settings.repeats):
             site.restore()
-            firsts.append(run(argv))
+            fresh = repeat == 0 or site.snapshot is not None
+            (firsts if fresh else seconds).append(run(argv))
             floors.append(theirs())
             seconds.append(run(argv))
             floors.append(theirs())
         return median(firsts), median(seconds), median(floors)
 
-    def assess_and_tick(self, site: Site) -> tuple[list[BenchRow], Figure, Figure]:
-        """assess (text and --json) and tick over all cases, first and second run."""
+    def floor_assess(self, site: Site) -> Callable[[], Sample]:
+        return partial(run, floor.assess_command(site.floor))
 
-        def floor_assess() -> Sample:
-            return run(floor.assess_command(site.floor))
-
+    def assess(self, site: Site) -> tuple[list[BenchRow], Figure, Figure]:
+        """assess --all, text and --json, first and second run; returns the rows and
+        the text first run's figures with its floor's (for the memory rows)."""
         rows: list[BenchRow] = []
-        text_first = None
+        figures = {}
         for label, extra in (("assess --all", ()), ("assess --all --json", ("--json",))):
             self.step(label)
-            first, second, base = self.twice(
-                site, self.staircase(site, synth.QUALITY, "assess", "--all", *extra), floor_assess
-            )
-            text_first = text_first or (first, base)
-            for run_name, figure in (("1st run", first), ("2nd run", second)):
-                rows.append(
-                    measured(
-                        f"{label}, {run_name}",
-                        staircase=figure.seconds,
-                        floor=base.seconds,
-                        floor_is=FLOOR_ASSESS,
-                        budget=AT_MOST_FLOOR,
-                        runs=figure.runs,
-                    )
-                )
-        rows.append(self.recompute(site, floor_assess))
-        self.step("tick")
-        first, second, base = self.twice(
-            site, self.staircase(site, synth.ADMIN, "tick"), floor_assess
-        )
-        for run_name, figure in (("1st run", first), ("2nd run", second)):
-            rows.append(
-                measured(
-                    f"tick, {run_name}",
-                    staircase=figure.seconds,
-                    floor=base.seconds,
-                    floor_is=FLOOR_ASSESS,
-                    budget=TWICE_FLOOR,
-                    runs=figure.runs,
-                )
-            )
-        return rows, *text_first
+            argv = self.staircase(site, synth.QUALITY, "assess", "--all", *extra)
+            figures[label] = self.twice(site, argv, self.floor_assess(site))
+            rows += _first_and_second(label, *figures[label], budget=AT_MOST_FLOOR)
+        first, _second, base = figures["assess --all"]
+        return rows, first, base
 
-    def recompute(self, site: Site, floor_assess: Callable[[], Sample]) -> BenchRow:
+    def tick(self, site: Site) -> list[BenchRow]:
+        """tick over all cases: the first run after the build, then one with nothing new."""
+        self.step("tick")
+        argv = self.staircase(site, synth.ADMIN, "tick")
+        return _first_and_second(
+            "tick", *self.twice(site, argv, self.floor_assess(site)), budget=TWICE_FLOOR
+        )
+
+    def recompute(self, site: Site) -> BenchRow:
         """A forced full recompute (``assess --recompute``), once the program has one."""
         help_text = subprocess.run(
             staircase_command("assess", "--help"), capture_output=True, text=True, check=True
         ).stdout
         operation = "assess --all --json --recompute"
+        floor_assess = self.floor_assess(site)
         if "--recompute" not in help_text:
             base = median([floor_assess()])
             return not_built(
@@ -282,7 +279,7 @@ class Bench:
                 "bench",
             )
             figures[name] = alternate(
-                lambda argv=argv: run(argv), lambda: run(import_floor), self.settings.repeats
+                partial(run, argv), partial(run, import_floor), self.settings.repeats
             )
         rows = [
             measured(
@@ -324,9 +321,7 @@ class Bench:
             runs=ours.runs,
         )
 
-    def memory(
-        self, tenth: Site, full: tuple[Figure, Figure], shape: synth.Shape
-    ) -> list[BenchRow]:
+    def memory(self, tenth: Site, big: Figure, big_floor: Figure) -> list[BenchRow]:
         """Peak memory of assess (text, first run) at a tenth and at the full size (§8)."""
         self.step("assess at a tenth of the size")
         small, _second, small_floor = self.twice(
@@ -334,7 +329,6 @@ class Bench:
             self.staircase(tenth, synth.QUALITY, "assess", "--all"),
             lambda: run(floor.assess_command(tenth.floor)),
         )
-        big, big_floor = full
         rows = [
             measured(
                 f"assess RSS, {n:,} obs.",
@@ -346,8 +340,8 @@ class Bench:
                 runs=ours.runs,
             )
             for n, ours, base in (
-                (shape.tenth().observations, small, small_floor),
-                (shape.observations, big, big_floor),
+                (self.shape.tenth().observations, small, small_floor),
+                (self.shape.observations, big, big_floor),
             )
         ]
         rows.append(
@@ -394,11 +388,13 @@ def run_bench(settings: Settings, progress: Progress) -> BenchReport:
             full, build_seconds, floor_seconds = bench.build("full", shape)
             tenth, _, _ = bench.build("tenth", shape.tenth())
             empty, _, _ = bench.build("empty", synth.Shape(1, 0))
-            rows, *assess_text = bench.assess_and_tick(full)
+            rows, text_first, floor_first = bench.assess(full)
+            rows.append(bench.recompute(full))
+            rows += bench.tick(full)
             rows += bench.export_and_import(full)
             rows += bench.log(empty, full)
             rows.append(bench.help())
-            rows += bench.memory(tenth, tuple(assess_text), shape)
+            rows += bench.memory(tenth, text_first, floor_first)
         finally:
             bench.close()
     return BenchReport(
@@ -416,3 +412,19 @@ def run_bench(settings: Settings, progress: Progress) -> BenchReport:
         machine=Machine.here(),
         rows=rows,
     )
+
+
+def _first_and_second(
+    label: str, first: Figure, second: Figure, base: Figure, *, budget: Budget
+) -> list[BenchRow]:
+    return [
+        measured(
+            f"{label}, {run_name}",
+            staircase=figure.seconds,
+            floor=base.seconds,
+            floor_is=FLOOR_ASSESS,
+            budget=budget,
+            runs=figure.runs,
+        )
+        for run_name, figure in (("1st run", first), ("2nd run", second))
+    ]
