@@ -119,3 +119,28 @@ def test_the_command_line_refuses_an_existing_database(tmp_path):
     )
     assert result.exit_code == 1
     assert "builds new databases only" in result.output
+
+
+def test_a_built_database_takes_new_rows(db_url, tmp_path):
+    """After the bulk load (ids given), the next case and observation get fresh ids,
+    on PostgreSQL too (its sequences must be moved past the given ids)."""
+    from staircase.cases.observe import Entry, log
+    from staircase.cases.register import NewCase, open_case
+    from staircase.clock import Clock
+    from staircase.core.work import Request
+
+    shape = synth.Shape(20, 200)
+    floor_db = tmp_path / "floor.db"
+    floor.build(floor_db, shape.cases, list(floor.rows(shape.cases, shape.observations)))
+    counts = synth.build(db_url, shape, floor_db, lambda done, total, what: None)
+    assert counts["observation"] == 200 and counts["case"] == 20
+
+    def as_(who: str) -> Request:
+        return Request(url=db_url, clock=Clock.fixed(synth.NOW), user=who)
+
+    logged = log(as_(synth.contact_of(0, shape)), Entry(1, ("naervaer",), note="bench"))
+    assert logged.observations == [201]
+    opened = open_case(
+        as_(synth.ADMIN), NewCase(resident_ref="R0000000", relative_name="Ny Ven", relation="ven")
+    )
+    assert opened.id == 21

@@ -8,6 +8,7 @@ child ever seen).
 """
 
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -84,10 +85,20 @@ def run(argv: Sequence[str]) -> Sample:
         seconds, rss_kib, code = launched.stdout.split() or ("0", "0", launched.returncode)
         if launched.returncode != 0 or int(code) != 0:
             err.seek(0)
-            lines = err.read().decode(errors="replace").strip().splitlines() or ["(no output)"]
             shown = " ".join(a if len(a) < 80 else a[:77] + "..." for a in argv[:8])
-            raise BenchFailed(f"`{shown}` failed with exit {code}: {lines[-1]}")
+            why = _reason(err.read().decode(errors="replace"))
+            raise BenchFailed(f"`{shown}` failed with exit {code}: {why}")
     return Sample(float(seconds), int(rss_kib) / 1024)
+
+
+def _reason(stderr: str) -> str:
+    """The line of a failed command's output that says why: its own one-line error, else
+    the exception of a traceback, else the last line."""
+    lines = [line for line in stderr.strip().splitlines() if line.strip()] or ["(no output)"]
+    for line in reversed(lines):
+        if line.startswith("staircase:") or re.match(r"[\w.]+(Error|Exception)\b", line):
+            return line
+    return lines[-1]
 
 
 def median(samples: Sequence[Sample]) -> Figure:

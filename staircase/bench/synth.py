@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, text
 from sqlmodel import Session
 
 from staircase.admin.directory import init
@@ -138,6 +138,7 @@ def build(url: str, shape: Shape, floor_db, progress: Progress) -> dict[str, int
         moved = [c for c in range(shape.cases) if steps.get(c, 1) > 1]
         put(Transition, _transitions(shape, moved, steps, arrived, ladder, pack.version), 0)
         put(Observation, _observations(shape), shape.observations)
+        _continue_numbering(session, (Resident, Relative, Case, Observation))
         event = audit.Event(
             ADMIN, "bench.build", subject=" ".join(f"{k}={v}" for k, v in counts.items())
         )
@@ -153,6 +154,20 @@ def _insert(session: Session, table: Table, rows: Iterable[dict], total: int, pr
         done += len(chunk)
         progress(done, max(total, done), f"writing {table.name}")
     return done
+
+
+def _continue_numbering(session: Session, models) -> None:
+    """The rows above were given their ids; PostgreSQL's sequences must go on after
+    them, or the next ``log`` or ``case open`` collides (SQLite's AUTOINCREMENT follows
+    given ids by itself)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__tablename__
+        session.execute(
+            text(f"select setval(pg_get_serial_sequence(:table, 'id'), max(id)) from \"{table}\""),
+            {"table": f'"{table}"'},
+        )
 
 
 def _units(shape: Shape) -> Iterator[dict]:
