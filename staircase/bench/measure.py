@@ -13,7 +13,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,10 +86,35 @@ def run(argv: Sequence[str]) -> Sample:
         seconds, rss_kib, code = launched.stdout.split() or ("0", "0", launched.returncode)
         if launched.returncode != 0 or int(code) != 0:
             err.seek(0)
-            shown = " ".join(a if len(a) < 80 else a[:77] + "..." for a in argv[:8])
             why = _reason(err.read().decode(errors="replace"))
-            raise BenchFailed(f"`{shown}` failed with exit {code}: {why}")
+            raise BenchFailed(f"`{_shown(argv)}` failed with exit {code}: {why}")
     return Sample(float(seconds), int(rss_kib) / 1024)
+
+
+@contextmanager
+def running(argv: Sequence[str]) -> Iterator[None]:
+    """A process left running in the background while the caller measures another;
+    waited for at the end, and a failure of it stops the bench like any other."""
+    with tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env=child_environment(),
+        )
+        try:
+            yield
+        finally:
+            code = child.wait()
+        if code != 0:
+            err.seek(0)
+            why = _reason(err.read().decode(errors="replace"))
+            raise BenchFailed(f"`{_shown(argv)}` failed with exit {code}: {why}")
+
+
+def _shown(argv: Sequence[str]) -> str:
+    return " ".join(a if len(a) < 80 else a[:77] + "..." for a in argv[:8])
 
 
 def _reason(stderr: str) -> str:
