@@ -117,11 +117,12 @@ def test_the_command_line_refuses_an_existing_database(tmp_path):
 
     taken = tmp_path / "taken.db"
     taken.write_bytes(b"")
-    result = CliRunner().invoke(
-        app, ["bench", "--cases", "10", "--observations", "10", "--db", f"sqlite:///{taken}"]
-    )
-    assert result.exit_code == 1
-    assert "builds new databases only" in result.output
+    for given in (f"sqlite:///{taken}", str(taken)):
+        result = CliRunner().invoke(
+            app, ["bench", "--cases", "10", "--observations", "10", "--db", given]
+        )
+        assert result.exit_code == 1
+        assert "builds new databases only" in result.output
 
 
 def test_a_built_database_takes_new_rows(db_url, tmp_path):

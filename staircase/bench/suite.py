@@ -34,7 +34,7 @@ from staircase.bench.measure import (
 )
 from staircase.bench.report import BenchReport, BenchRow, Budget, Machine, measured, not_built
 from staircase.clock import iso_utc
-from staircase.db.store import close_engine
+from staircase.db.store import close_engine, database_url
 from staircase.errors import BenchFailed, InvalidInput
 
 Progress = synth.Progress
@@ -121,7 +121,7 @@ class Bench:
         given = self.settings.db
         if given is None:
             return f"sqlite:///{self.work / f'{name}.db'}"
-        url = make_url(given)
+        url = make_url(database_url(given))
         if url.get_backend_name() == "sqlite":
             path = Path(url.database or "").expanduser().resolve()
             target = path if name == "full" else path.with_name(f"{path.stem}-{name}{path.suffix}")
@@ -129,7 +129,7 @@ class Bench:
                 raise InvalidInput(f"{target} exists; the bench builds new databases only")
             return f"sqlite:///{target}"
         schema = f"bench_{uuid.uuid4().hex[:8]}_{name}"
-        with create_engine(given, isolation_level="AUTOCOMMIT").connect() as connection:
+        with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
             connection.execute(text(f'create schema "{schema}"'))
         self.schemas.append(schema)
         options = {"options": f"-csearch_path={schema}"}
