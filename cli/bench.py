@@ -46,7 +46,8 @@ def print_report(report) -> None:
     machine = report.machine
     out.print(
         f"staircase bench: {report.cases:,} cases, {report.observations:,} observations, "
-        f"{report.units} units in {report.areas} areas, {report.residents:,} residents, "
+        f"{report.units} units in {report.areas} area{'s' if report.areas > 1 else ''}, "
+        f"{report.residents:,} residents, "
         f"{report.staff:,} staff; {report.database}; medians of {report.repeats}",
         markup=False,
     )
