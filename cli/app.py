@@ -3,7 +3,17 @@
 import typer
 
 from staircase import __version__
-from staircase.cli import audit, backup, daily, demo, directory, followup, privacy, quality
+from staircase.cli import (
+    audit,
+    backup,
+    bench,
+    daily,
+    demo,
+    directory,
+    followup,
+    privacy,
+    quality,
+)
 from staircase.cli.boundary import BoundaryGroup
 from staircase.cli.context import Options
 from staircase.cli.rules import rules_app
@@ -45,6 +55,7 @@ app.command("purge")(privacy.purge)
 app.command("export")(quality.export)
 app.command("import")(quality.import_)
 app.command("stats")(quality.stats)
+app.command("bench")(bench.bench)
 
 
 def _version(value: bool) -> None:

@@ -50,7 +50,9 @@ class BoundaryGroup(TyperGroup):
         except StaircaseError as error:
             if _debugging(ctx):
                 raise
-            _fail(str(error), error.exit_status)
+            # The library's own message may list lines on purpose (every bad row of
+            # an import); what it repeats of the input is still made inert.
+            _fail(str(error), error.exit_status, one_line=False)
         except Exception as error:  # the net of the module doc: §9 promises no traceback
             if _debugging(ctx):
                 raise
@@ -88,6 +90,6 @@ def inert(text: str, *, one_line: bool = True) -> str:
     return pattern.sub(lambda match: ascii(match[0])[1:-1], text)
 
 
-def _fail(line: str, status: ExitStatus) -> None:
-    typer.echo(f"staircase: {inert(line)}", err=True)
+def _fail(line: str, status: ExitStatus, *, one_line: bool = True) -> None:
+    typer.echo(f"staircase: {inert(line, one_line=one_line)}", err=True)
     raise Exit(int(status))

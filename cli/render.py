@@ -125,17 +125,25 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
 
 
 @contextmanager
-def progress(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr fed by ``advance(done, total)``; silent off a terminal (cron)."""
+def progress(description: str) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr fed by ``advance(done, total)``; silent off a terminal (cron).
+
+    Work in stages passes what it is doing now as a third argument, which
+    replaces the description; a total of 0 shows a stage of unknown length.
+    """
     from rich.progress import Progress
 
     err = err_console()
     if not err.is_terminal:
-        yield lambda done, total: None
+        yield lambda *_: None
         return
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task(description, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+        def advance(done: int, total: int, stage: str | None = None) -> None:
+            bar.update(task, completed=done, total=total or None, description=stage or description)
+
+        yield advance
 
 
 def staircase_panel(

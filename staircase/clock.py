@@ -131,11 +131,11 @@ class Clock:
     @property
     def ahead(self) -> bool:
         """Whether the clock was set later than the real time (beyond ``SKEW``)."""
-        return self.now > self.real_now + SKEW
+        return self.now > (self.real_now or self.now) + SKEW
 
     def logged_at(self) -> datetime:
         """When something is recorded as logged: the clock, but never after the real time."""
-        return min(self.now, self.real_now)
+        return min(self.now, self.real_now or self.now)
 
 
 def parse_when(text: str, *, clock: Clock) -> datetime:
@@ -194,10 +194,12 @@ def _read_date_time(typed: str, text: str, clock: Clock) -> datetime | None:
     match = _DATE_TIME.fullmatch(typed)
     if match is None:
         return None
-    parts = [int(match[key] or 0) for key in ("y", "mo", "d", "h", "mi", "s")]
+    year, month, day, hour, minute, second = (
+        int(match[key] or 0) for key in ("y", "mo", "d", "h", "mi", "s")
+    )
     micro = int((match["frac"] or "0").ljust(6, "0"))
     try:
-        naive = datetime(*parts, micro)
+        naive = datetime(year, month, day, hour, minute, second, micro)
         zone = _offset(match["offset"])
     except ValueError:
         raise _unreadable(text) from None

@@ -72,3 +72,7 @@ class DatabaseProblem(StaircaseError):
     """Locked past the timeout, a newer schema, an unreachable server."""
 
     exit_status = ExitStatus.DATABASE
+
+
+class BenchFailed(StaircaseError):
+    """A command the benchmark ran failed: the figures would be meaningless (§8)."""

@@ -195,13 +195,7 @@ def arrive(
     order = policy_order(pack, move.to_step, rules=move.by_rule or (), evidence=move.evidence)
     if order is not None and not escalated:
         decided = move.by_staff is not None and leads(work, case)
-        pending = work.session.exec(
-            select(Escalation).where(
-                Escalation.case_id == case.id,
-                Escalation.step == move.to_step,
-                Escalation.status == EscalationStatus.OPEN,
-            )
-        ).all()
+        pending = open_escalations(work.session, case.id, move.to_step)
         for escalation in pending if decided else ():
             acknowledge_chain(work, escalation, note=f"the case was moved to {move.to_step}")
             work.audit("escalation.ack", case_id=case.id, subject=str(escalation.id))
@@ -218,6 +212,16 @@ def arrive(
         if action is not None:
             arrival.actions.append(action)
     return arrival
+
+
+def open_escalations(session: Session, case_id: int, step: str | None = None) -> list[Escalation]:
+    """The case's escalations still waiting for acknowledgement, for one step or all."""
+    query = select(Escalation).where(
+        Escalation.case_id == case_id, Escalation.status == EscalationStatus.OPEN
+    )
+    if step is not None:
+        query = query.where(Escalation.step == step)
+    return list(session.exec(query).all())
 
 
 def policy_order(
@@ -445,11 +449,7 @@ def close_escalations_not_at_issue(
     closed case) every open escalation closes.
     """
     at_issue = set() if reason else steps_at_issue(work.session, case)
-    stale = work.session.exec(
-        select(Escalation).where(
-            Escalation.case_id == case.id, Escalation.status == EscalationStatus.OPEN
-        )
-    ).all()
+    stale = open_escalations(work.session, case.id)
     closed = []
     for escalation in stale:
         if escalation.step in at_issue:

@@ -13,11 +13,11 @@ from staircase.cases.show import action_view, case_view, escalation_view, propos
 from staircase.core.lookup import get_open_case, pack_for, require_reason
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
-from staircase.db.models import Case, Escalation, Proposal, Transition
+from staircase.db.models import Case, Proposal, Transition
 from staircase.domain.machine import machine_for
 from staircase.domain.pack import Pack
 from staircase.errors import InvalidInput, NotFound
-from staircase.kinds import Direction, EscalationStatus, ProposalStatus
+from staircase.kinds import Direction, ProposalStatus
 from staircase.views import DecisionView, EscalationView
 
 
@@ -89,13 +89,7 @@ def _decide(
     )
     if proposal.direction != Direction.UP:
         return []
-    raised_with = work.session.exec(
-        select(Escalation).where(
-            Escalation.case_id == proposal.case_id,
-            Escalation.step == proposal.to_step,
-            Escalation.status == EscalationStatus.OPEN,
-        )
-    ).all()
+    raised_with = consequences.open_escalations(work.session, proposal.case_id, proposal.to_step)
     note = f"proposal {proposal.id} {status}"
     for escalation in raised_with:
         consequences.acknowledge_chain(work, escalation, note=note)
@@ -187,10 +181,4 @@ def _propose(work: Work, case: Case, pack: Pack, target: str, why: str) -> Decis
 
 def _escalated_steps(work: Work, case: Case) -> set[str]:
     """The steps an open escalation of the case is about."""
-    return set(
-        work.session.exec(
-            select(Escalation.step).where(
-                Escalation.case_id == case.id, Escalation.status == EscalationStatus.OPEN
-            )
-        ).all()
-    )
+    return {e.step for e in consequences.open_escalations(work.session, case.id)}

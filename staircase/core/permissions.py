@@ -128,9 +128,10 @@ COMMANDS: dict[str, str | None] = {
     "export": "export",
     "import": "import",
     "stats": "stats",
+    "bench": None,
 }
 """Every command and the action its role is checked for; None where no
-personal data is touched (rule packs, the demo's own database) or where the
-command sets the database up before anyone exists (init, db upgrade, which
-need the database's own credentials). A test fails when a command is added
-without an entry here."""
+personal data is touched (rule packs, the demo's and the bench's own
+databases) or where the command sets the database up before anyone exists
+(init, db upgrade, which need the database's own credentials). A test fails
+when a command is added without an entry here."""

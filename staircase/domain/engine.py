@@ -116,7 +116,9 @@ def evaluate(
         (f for f in facts if not f.retracted and f.at <= now), key=lambda f: (f.at, f.observation)
     )
     indicated, why, fired = _indication(pack, live, now, tz)
-    auto_to, proposal, basis = None, None, frozenset()
+    auto_to: str | None = None
+    proposal: ProposedMove | None = None
+    basis: frozenset[int] = frozenset()
     if pack.rank(indicated) > pack.rank(state.step):
         auto_to, proposal, basis = _upward(pack, state, live, now, tz, indicated, _evidence(why))
     if auto_to is None and proposal is None:

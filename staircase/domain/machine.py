@@ -40,7 +40,8 @@ class StepMachine:
 
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
-        self.states = StrEnum("Steps", {s.id: s.id for s in pack.ladder})
+        # A functional enum: its members are the pack's, known only at run time.
+        self.states = StrEnum("Steps", {s.id: s.id for s in pack.ladder})  # type: ignore[misc]
         self.machine = Machine(
             model=None,
             states=list(self.states),
@@ -91,7 +92,10 @@ class StepMachine:
         decision = Decision(state=current, by_leader=by_leader)
         self.machine.add_model(decision, initial=current)
         try:
-            fired = trigger in self.machine.get_triggers(current) and decision.trigger(trigger)
+            event = self.machine.events.get(trigger)
+            fired = trigger in self.machine.get_triggers(current) and bool(
+                event and event.trigger(decision)
+            )
         except MachineError:
             fired = False
         finally:
