@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from driver import AWAY, Staircase
 from staircase.bench import floor, synth
 from staircase.bench.suite import Settings, run_bench
 
@@ -102,6 +103,7 @@ def test_the_floor_is_floor_py_draw_for_draw(bench):
     _report, work, _stages = bench
     out = subprocess.run(
         [sys.executable, str(floor.SHARED), str(CASES), str(OBSERVATIONS)],
+        cwd=AWAY,
         capture_output=True,
         text=True,
         check=True,
@@ -111,16 +113,10 @@ def test_the_floor_is_floor_py_draw_for_draw(bench):
 
 
 def test_the_command_line_refuses_an_existing_database(tmp_path):
-    from typer.testing import CliRunner
-
-    from staircase.cli.app import app
-
     taken = tmp_path / "taken.db"
     taken.write_bytes(b"")
     for given in (f"sqlite:///{taken}", str(taken)):
-        result = CliRunner().invoke(
-            app, ["bench", "--cases", "10", "--observations", "10", "--db", given]
-        )
+        result = Staircase()("bench", "--cases", "10", "--observations", "10", "--db", given)
         assert result.exit_code == 1
         assert "builds new databases only" in result.output
 
