@@ -118,7 +118,13 @@ def build(url: str, shape: Shape, floor_db, progress: Progress) -> dict[str, int
     ``floor_db`` is the floor's database built from the same draws: its
     assess query gives each case's step.
     """
-    init(url, admin=ADMIN, name="Bench administrator", clock=Clock.fixed(OPENED), shared_terminal=True)
+    init(
+        url,
+        admin=ADMIN,
+        name="Bench administrator",
+        clock=Clock.fixed(OPENED),
+        shared_terminal=True,
+    )
     pack = load_pack(None)
     ladder = {step.rank: step.id for step in pack.ladder}
     steps = floor.indicated(floor_db)
