@@ -19,8 +19,10 @@ def set_setting(request: Request, *, key: str, value: str) -> dict[str, str]:
     refuse_cpr(value, field=f"the setting {key}")
     if len(value) > _MAX_VALUE:
         raise InvalidInput(f"the setting {key} is longer than {_MAX_VALUE} characters")
-    if key == RETENTION_DAYS and value and not (
-        value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_RETENTION_DAYS
+    if (
+        key == RETENTION_DAYS
+        and value
+        and not (value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_RETENTION_DAYS)
     ):
         raise InvalidInput(f"{key} is a number of days from 1 to {MAX_RETENTION_DAYS}")
     with transaction(request, "settings.set") as work:

@@ -30,7 +30,8 @@ table { width: 100%; table-layout: fixed; border-collapse: collapse; margin: .5r
         font-size: .85rem; }
 th, td { border: 1px solid #ccc; padding: .25rem .4rem; text-align: left; vertical-align: top;
          word-wrap: break-word; overflow-wrap: anywhere; white-space: normal; }
-th { background: #f3f3f3; } table.record th { width: 30%; } .none { color: #666; }
+th { background: #f3f3f3; } table.record th { width: 30%; } th.text { width: 35%; }
+.none { color: #666; }
 tr { break-inside: avoid; }
 @media print { body { margin: 0; max-width: none; } }
 """
@@ -129,6 +130,9 @@ _AUDIT = {
     "assess": "sagen indgik i lederens overblik",
     "tick": "tidsfrister blev kontrolleret",
 }
+
+_TEXT = frozenset({"Note", "Begrundelse", "Aftale"})
+"""Columns of free text, given the room in a fixed-layout table."""
 
 Cell = Callable[[Mapping[str, Any]], Any]
 
@@ -286,7 +290,13 @@ class _Letter:
                     ("Fra trin", lambda r: n(r["from_step"])),
                     ("Til trin", lambda r: n(r["to_step"])),
                     ("Af", lambda r: r["by_staff"] or "reglerne"),
-                    ("Begrundelse", lambda r: r["reason"]),
+                    # A rule's own reason names rule ids: say in words what it means.
+                    (
+                        "Begrundelse",
+                        lambda r: (
+                            r["reason"] if r["by_staff"] else "ud fra de noterede observationer"
+                        ),
+                    ),
                 ),
             ),
             (
@@ -399,7 +409,12 @@ class _Letter:
         if not rows:
             return '<p class="none">Ingen.</p>'
         row_dicts = [r if isinstance(r, Mapping) else r.model_dump() for r in rows]
-        head = "".join(f"<th>{escape(label)}</th>" for label, _ in columns)
+        head = "".join(
+            f'<th class="text">{escape(label)}</th>'
+            if label in _TEXT
+            else f"<th>{escape(label)}</th>"
+            for label, _ in columns
+        )
         body = "".join(
             "<tr>" + "".join(f"<td>{_esc(cell(r))}</td>" for _, cell in columns) + "</tr>"
             for r in row_dicts
