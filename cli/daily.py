@@ -148,6 +148,7 @@ def assess(
         render.print_model(result)
     else:
         screens.print_assessment(result)
+    render.skipped_units(result.skipped_units)
 
 
 def accept(

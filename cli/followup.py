@@ -27,6 +27,7 @@ def tick(
         report = run_tick(request(ctx), dry_run=dry_run, progress=advance)
     if wants_json(ctx, json):
         render.print_model(report)
+        render.skipped_units(report.skipped_units)
         return
     out = render.console()
     verb = "would" if dry_run else "did"
@@ -47,6 +48,7 @@ def tick(
         out.print(f"  {report.actions} actions created")
     if not report.changed:
         out.print(f"nothing to do: tick {verb} not change anything")
+    render.skipped_units(report.skipped_units)
 
 
 def ack(

@@ -8,6 +8,12 @@ from staircase.cli import render
 from staircase.cli.context import request, wants_json
 from staircase.cli.options import JsonOutput
 
+settings_app = typer.Typer(
+    help="The installation's settings: the controller named in subject-access letters, "
+    "the retention period.",
+    no_args_is_help=True,
+)
+
 
 def subject_access(
     ctx: typer.Context,
@@ -67,3 +73,36 @@ def purge(
         return
     counts = ", ".join(f"{table} {n}" for table, n in report.deleted.items() if n)
     out.print(f"{verb} rows: {counts}", soft_wrap=True, markup=False)
+
+
+@settings_app.command("set")
+def settings_set(
+    ctx: typer.Context,
+    key: str = typer.Argument(
+        ..., help="controller, controller_contact, dpo_contact or retention_days."
+    ),
+    value: str = typer.Argument(..., help='The value; "" removes the setting.'),
+    json: JsonOutput = False,
+) -> None:
+    """Set one setting (admin), e.g. settings set controller "Aarhus Kommune, …"; audited."""
+    from staircase.admin.settings import set_setting
+
+    _print_settings(ctx, json, set_setting(request(ctx), key=key, value=value))
+
+
+@settings_app.command("show")
+def settings_show(ctx: typer.Context, json: JsonOutput = False) -> None:
+    """The settings that are set, and what each is for."""
+    from staircase.admin.settings import show_settings
+
+    _print_settings(ctx, json, show_settings(request(ctx)))
+
+
+def _print_settings(ctx: typer.Context, json: bool, settings: dict[str, str]) -> None:
+    from staircase.core.settings import PUBLIC
+
+    if wants_json(ctx, json):
+        render.print_json(settings)
+        return
+    rows = [[key, settings.get(key, "(not set)"), about] for key, about in PUBLIC.items()]
+    render.table("settings", ["setting", "value", "what for"], rows)

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from staircase.clock import iso_utc
+from staircase.errors import ExitStatus
 from staircase.kinds import Addressee
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType
 
     from staircase.domain.pack import Escalation, Pack, Rule, Step
+    from staircase.views import SkippedUnit
 
 ROLES = {
     Addressee.CONTACT: "kontaktpersonen",
@@ -50,6 +52,18 @@ def err_console() -> "Console":
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def skipped_units(skipped: "Sequence[SkippedUnit]") -> None:
+    """Units that tick or assess left out because their rule pack cannot be
+    loaded: one line each on stderr, then exit 1 (issue 11). The other units
+    were served and their work is kept; the status makes cron (or a script)
+    tell someone, since the skipped unit's cases go unwatched until fixed."""
+    if not skipped:
+        return
+    for unit in skipped:
+        err_console().print(unit.problem, markup=False, soft_wrap=True)
+    raise typer.Exit(ExitStatus.BAD_INPUT)
 
 
 def print_json(data: Any) -> None:

@@ -310,11 +310,22 @@ class AssessedCase(View):
     changed: bool
 
 
+class SkippedUnit(View):
+    """A unit left out of ``tick`` or ``assess`` because its rule pack cannot
+    be loaded; every other unit was served (issue 11). ``problem`` says what
+    is wrong and how to fix it."""
+
+    unit_id: str
+    pack: str
+    problem: str
+
+
 class Assessment(View):
     """The leader's view (§1.2, §10.4).
 
     ``first`` marks a person's first assess: there is no "since last time"
     yet, so ``changed`` marks the cases off the bottom step, as an overview.
+    ``skipped_units`` are units whose pack cannot be loaded: not assessed.
     """
 
     units: list[str]
@@ -325,6 +336,7 @@ class Assessment(View):
     actions_overdue: list[ActionView]
     steps: dict[str, int]
     total: int
+    skipped_units: list[SkippedUnit] = []
 
 
 class InboxItem(View):

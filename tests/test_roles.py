@@ -77,6 +77,8 @@ SAMPLES: dict[str, list[str]] = {
     "audit show": ["audit", "show", "--case", "1"],
     "subject-access": ["subject-access", "--relative", "1", "--out", "indsigt"],
     "purge": ["purge", "--dry-run"],
+    "settings set": ["settings", "set", "controller", "Aarhus Kommune"],
+    "settings show": ["settings", "show"],
     "export": ["export", "--format", "jsonl", "--out", "export.jsonl"],
     "import": ["import", "observationer.csv", "--dry-run"],
     "stats": ["stats", "--unit", "sol"],

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, insert, union
 from sqlmodel import Session, col, select
 
 from staircase.cases.show import action_view, escalation_view, proposal_view, why_view
-from staircase.core.lookup import visible_units
+from staircase.core.lookup import unit_packs, visible_units
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
     Action,
@@ -33,10 +33,9 @@ from staircase.db.models import (
     Relative,
     Resident,
     Transition,
-    Unit,
 )
 from staircase.domain.engine import CaseState, Fact, evaluate
-from staircase.domain.pack import Pack, load_pack
+from staircase.domain.pack import Pack
 from staircase.errors import NotAllowed
 from staircase.kinds import ActionStatus, EscalationStatus, ProposalStatus, Role
 from staircase.views import AssessedCase, Assessment
@@ -47,15 +46,17 @@ def assess(request: Request, *, unit: str | None = None, all_units: bool = False
     with transaction(request, "assess") as work:
         if all_units and work.actor.role not in (Role.QUALITY, Role.ADMIN):
             raise NotAllowed("assess --all: only quality and admin read across all units")
-        units = None if all_units else visible_units(work, unit, "assess")
-        packs = _packs(work.session, units)
+        asked = None if all_units else visible_units(work, unit, "assess")
+        packs, skipped = unit_packs(work.session, asked)
+        # A unit whose pack cannot be loaded is left out and reported (issue 11).
+        units = asked if not skipped else sorted(packs)
         last = _last_assess(work)
         changed = _changed_since(work.session, units, last) if last else None
         cases = list(_assessed_cases(work, units, packs, changed))
         _remember(work, cases)
         for case in cases:
             work.audit("case.read", case_id=case.id, subject="assess")
-        work.audit("assess", subject="units=" + (",".join(units) if units is not None else "*"))
+        work.audit("assess", subject="units=" + (",".join(asked) if asked is not None else "*"))
         steps = {step.id: 0 for pack in packs.values() for step in pack.ladder}
         for case in cases:
             steps[case.step] = steps.get(case.step, 0) + 1
@@ -68,14 +69,8 @@ def assess(request: Request, *, unit: str | None = None, all_units: bool = False
             actions_overdue=_overdue_actions(work, units, packs),
             steps=steps,
             total=len(cases),
+            skipped_units=skipped,
         )
-
-
-def _packs(session: Session, units: list[str] | None) -> dict[str, Pack]:
-    query = select(Unit.id, Unit.pack)
-    if units is not None:
-        query = query.where(col(Unit.id).in_(units))
-    return {unit_id: load_pack(pack) for unit_id, pack in session.exec(query).all()}
 
 
 def _in_units(query, column, units: list[str] | None):

@@ -18,12 +18,12 @@ from sqlmodel import Session, col, select
 
 from staircase.cases import consequences
 from staircase.cases.show import escalation_view, proposal_view
+from staircase.core.lookup import unit_packs
 from staircase.core.notify import Delivery
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import Case, Escalation, Observation, Proposal, Unit
-from staircase.domain.pack import load_pack
 from staircase.kinds import Addressee, EscalationStatus, ProposalStatus
-from staircase.views import EscalationView, ProposalView
+from staircase.views import EscalationView, ProposalView, SkippedUnit
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) as cases are evaluated, for a progress bar."""
@@ -41,6 +41,7 @@ class TickReport(BaseModel):
     escalated: list[EscalationView] = []
     closed: list[EscalationView] = []
     actions: int = 0
+    skipped_units: list[SkippedUnit] = []
     mail: Delivery | None = None
 
     @computed_field
@@ -65,7 +66,7 @@ def tick(
     with transaction(request, "tick", dry_run=dry_run) as work:
         _one_tick_at_a_time(work.session)
         work.send_mail = not dry_run
-        candidates = _candidates(work)
+        candidates = _candidates(work, report)
         for done, case in enumerate(candidates, start=1):
             result = consequences.reevaluate(work, case)
             if result.moved:
@@ -99,15 +100,18 @@ def _one_tick_at_a_time(session: Session) -> None:
 _TICK_LOCK = 7_146_202
 
 
-def _candidates(work: Work) -> list[Case]:
+def _candidates(work: Work, report: TickReport) -> list[Case]:
     """The open cases time can change: not on the bottom step, with an open
     proposal, or with an observation inside some rule's window.
 
     A case on the bottom step with nothing recent and nothing open cannot
-    change by time alone, so tick leaves the quiet majority unread.
+    change by time alone, so tick leaves the quiet majority unread. Cases of
+    a unit whose pack cannot be loaded are left out and the unit reported
+    (issue 11); their overdue escalations still go up, which needs no pack.
     """
     session = work.session
-    packs = [load_pack(p) for p in session.exec(select(Unit.pack).distinct()).all()]
+    by_unit, report.skipped_units = unit_packs(session)
+    packs = list(by_unit.values())
     bottoms = {p.bottom.id for p in packs}
     widest = max((r.when.within_days for p in packs for r in p.rules), default=0)
     recent = select(Observation.case_id).where(
@@ -118,6 +122,8 @@ def _candidates(work: Work) -> list[Case]:
         col(Case.closed_at).is_(None),
         col(Case.step).not_in(bottoms) | col(Case.id).in_(recent) | col(Case.id).in_(pending),
     )
+    if report.skipped_units:
+        query = query.where(col(Case.unit_id).in_(list(by_unit)))
     return list(session.exec(query.order_by(Case.id)).all())
 
 

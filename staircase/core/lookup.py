@@ -5,7 +5,7 @@ change, a decision without a reason: each is said the same way whichever
 command ran into it.
 """
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Work
@@ -15,6 +15,7 @@ from staircase.domain.pack import Pack, load_pack
 from staircase.errors import InvalidInput, NotFound
 from staircase.kinds import Role
 from staircase.text import did_you_mean
+from staircase.views import SkippedUnit
 
 
 def get_case(session: Session, case_id: int) -> Case:
@@ -43,6 +44,32 @@ def pack_for(session: Session, case: Case) -> Pack:
     """The pack of the case's unit (§4.4: a unit uses one pack)."""
     unit = session.get(Unit, case.unit_id)
     return load_pack(unit.pack if unit else None)
+
+
+def unit_packs(
+    session: Session, units: list[str] | None = None
+) -> tuple[dict[str, Pack], list[SkippedUnit]]:
+    """The pack of each unit (all units, or those named), and the units whose
+    pack cannot be loaded — a file removed or broken after ``unit add``.
+
+    Work across units (tick, assess) serves the others and reports these,
+    so one bad unit never stops every other (issue 11).
+    """
+    query = select(Unit.id, Unit.pack).order_by(Unit.id)
+    if units is not None:
+        query = query.where(col(Unit.id).in_(units))
+    packs: dict[str, Pack] = {}
+    skipped: list[SkippedUnit] = []
+    for unit_id, pack_ref in session.exec(query).all():
+        try:
+            packs[unit_id] = load_pack(pack_ref)
+        except InvalidInput as err:
+            problem = (
+                f"unit {unit_id} skipped: its rule pack {pack_ref} cannot be loaded ({err}); "
+                f"restore or fix the pack (check it with `staircase rules check FILE`)"
+            )
+            skipped.append(SkippedUnit(unit_id=unit_id, pack=pack_ref, problem=problem))
+    return packs, skipped
 
 
 def get_unit(session: Session, unit_id: str) -> Unit:

@@ -392,6 +392,8 @@ def _load_path(path: Path) -> Pack:
         raise PackError(path.name, "", "not UTF-8 text; save the file as UTF-8") from None
     except RecursionError:
         raise PackError(path.name, "", "nested too deeply to be a rule pack") from None
+    except OSError as err:
+        raise PackError(path.name, "", f"cannot be read ({err.strerror})") from None
     return parse_pack(data, source=path.name)
 
 

@@ -3,11 +3,14 @@
 GDPR art. 15(4): a subject's copy must not adversely affect the rights of
 others. Staff are shown by their role (the CJEU, C-579/21 Pankki S: the
 subject learns when and why their data was consulted, not which employee
-did it); other relatives and residents by what they are to the case. The
-subject's own name stays. Free text is searched for the full names of the
-people around the case, their first and last names as written
+did it); other relatives and residents by what they are. Every person the
+installation knows is redacted, not only those around the subject's cases:
+a note may name another family. The subject's own name stays, and so does
+the case's contact person, whom the relative knows by name (§6.4). Free
+text is searched for full names, first and last names as written
 (capitalised), and staff initials — a best effort, since a note may refer
-to someone in words no list can know.
+to someone in words no list can know. Labels are Danish, in brackets in
+free text, so a reader sees where a name was taken out.
 """
 
 import re
@@ -16,14 +19,14 @@ from collections.abc import Iterable
 from staircase.kinds import Role
 
 ROLE_LABELS = {
-    Role.STAFF: "medarbejder (staff)",
-    Role.LEADER: "leder (leader)",
-    Role.QUALITY: "kvalitet (quality)",
-    Role.ADMIN: "administrator (admin)",
+    Role.STAFF: "medarbejder",
+    Role.LEADER: "leder",
+    Role.QUALITY: "kvalitetsmedarbejder",
+    Role.ADMIN: "administrator",
 }
-RELATIVE_LABEL = "pårørende (relative)"
-RESIDENT_LABEL = "beboer (resident)"
-UNKNOWN_LABEL = "ukendt (unknown)"
+RELATIVE_LABEL = "pårørende"
+RESIDENT_LABEL = "beboer"
+UNKNOWN_LABEL = "ukendt"
 
 _MIN_PART = 3
 """Shorter name parts (``Bo``, ``Li``) are too often ordinary words to redact alone."""
@@ -37,22 +40,30 @@ class Redactor:
         *,
         staff: dict[str, tuple[str, str]],
         others: Iterable[tuple[str, str]],
-        keep: str,
+        keep: Iterable[str],
+        keep_staff: Iterable[str] = (),
     ) -> None:
         """``staff``: initials → (name, role); ``others``: (name, label) pairs;
-        ``keep``: the subject's own name, never redacted."""
+        ``keep``: names never redacted (the subject's); ``keep_staff``: initials
+        of staff whose name, name parts and initials stay (the contact person)."""
         self._roles = {i: ROLE_LABELS.get(role, role) for i, (_, role) in staff.items()}
-        people = [(name, self._roles[i]) for i, (name, _) in staff.items()] + list(others)
-        keep = keep.casefold()
-        own = set(keep.split())
-        full = {n.casefold(): label for n, label in people if n.strip() and n.casefold() != keep}
+        kept_staff = set(keep_staff)
+        keep = {name.casefold() for name in keep} | {
+            staff[i][0].casefold() for i in kept_staff if i in staff
+        }
+        own = {part for name in keep for part in name.split()}
+        people = [(name, f"[{self._roles[i]}]") for i, (name, _) in staff.items()]
+        people += [(name, f"[{label}]") for name, label in others]
+        full = {
+            n.casefold(): label for n, label in people if n.strip() and n.casefold() not in keep
+        }
         parts = {
             part: label
             for name, label in people
             for part in name.split()
             if len(part) >= _MIN_PART and part.casefold() not in own
         }
-        parts |= self._roles
+        parts |= {i: f"[{label}]" for i, label in self._roles.items() if i not in kept_staff}
         self._full, self._full_re = full, _alternation(full, re.IGNORECASE)
         self._parts, self._parts_re = parts, _alternation(parts, 0)
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from staircase.core.settings import MAX_RETENTION_DAYS, RETENTION_DAYS
 from staircase.core.work import Request, transaction
 from staircase.db.models import (
     Action,
@@ -43,9 +44,6 @@ from staircase.views import Time, View
 
 DEFAULT_RETENTION_DAYS = 1826
 """Five years, unless the ``retention_days`` setting says otherwise."""
-MAX_RETENTION_DAYS = 36_500
-"""A hundred years: longer is a typo (and beyond what a date can count back)."""
-RETENTION_KEY = "retention_days"
 _CHUNK = 500
 """Ids per ``IN (…)``: well inside SQLite's and PostgreSQL's parameter limits."""
 
@@ -115,7 +113,7 @@ def purge(request: Request, *, dry_run: bool = False, older_than: int | None = N
 
 def retention_days(session: Session) -> int:
     """The configured retention period: the ``retention_days`` setting, else five years."""
-    row = session.get(Setting, RETENTION_KEY)
+    row = session.get(Setting, RETENTION_DAYS)
     if row is None:
         return DEFAULT_RETENTION_DAYS
     try:
@@ -124,7 +122,7 @@ def retention_days(session: Session) -> int:
         days = 0
     if not 1 <= days <= MAX_RETENTION_DAYS:
         raise InvalidInput(
-            f'the setting {RETENTION_KEY} is "{row.value}", not a number of days; '
+            f'the setting {RETENTION_DAYS} is "{row.value}", not a number of days; '
             "fix it, or give --older-than DAYS"
         )
     return days

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel, col, func, select
+from sqlmodel import Session, SQLModel, func, select
 
 from staircase.core.lookup import get_resident
+from staircase.core.settings import read_settings
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
     Action,
@@ -33,10 +34,13 @@ from staircase.db.models import (
     Resident,
     Staff,
     Transition,
+    Unit,
 )
+from staircase.domain.pack import BUILT_IN_ACTIONS, PackError, load_pack
 from staircase.errors import InvalidInput, NotFound
 from staircase.files import private_file, safe_target
 from staircase.privacy.redact import RELATIVE_LABEL, RESIDENT_LABEL, Redactor
+from staircase.privacy.retention import retention_days
 from staircase.views import Time, View
 
 STAFF_COLUMNS = frozenset(
@@ -116,6 +120,18 @@ class SubjectAccess(View):
     history: list[HistoryEntry]
 
 
+@dataclass(frozen=True)
+class LetterFacts:
+    """What the HTML letter says beyond the data: the installation's settings
+    (controller, contacts), the retention period, and the pack's Danish names
+    for the ids stored on the cases (steps, indicators, actions)."""
+
+    settings: dict[str, str]
+    retention_days: int
+    names: dict[str, str]
+    units: dict[str, str]
+
+
 class SubjectAccessReport(View):
     """What ``subject-access`` wrote."""
 
@@ -138,7 +154,7 @@ def export_subject(
         transaction(request, "subject.access", write=False) as work,
     ):
         access = gather(work, subject)
-        _write(access, json_partial, html_partial)
+        _write(access, letter_facts(work.session), json_partial, html_partial)
         for case in access.cases:
             work.audit("case.read", case_id=case.case["id"], subject="subject-access")
         work.audit("subject.access", subject=subject.key, detail=str(json_path))
@@ -156,7 +172,7 @@ def gather(work: Work, subject: Subject) -> SubjectAccess:
     """The subject's record, cases and history, with other people redacted."""
     session = work.session
     person, cases = _person_and_cases(session, subject)
-    redactor = _redactor(session, cases, keep=person.name)
+    redactor = _redactor(session, cases, subject=person)
     own_resident = subject.resident_ref is not None
     return SubjectAccess(
         subject=subject.key,
@@ -180,18 +196,34 @@ def _person_and_cases(session: Session, subject: Subject) -> tuple[SQLModel, lis
     return person, list(session.exec(select(Case).where(where).order_by(Case.id)).all())
 
 
-def _redactor(session: Session, cases: list[Case], *, keep: str) -> Redactor:
-    """Staff, and the residents and relatives around the subject's cases."""
+def _redactor(session: Session, cases: list[Case], *, subject: Relative | Resident) -> Redactor:
+    """Every staff member, resident and relative the installation knows (§6.4),
+    except the subject and the contact persons of the subject's cases."""
     staff = {s.id: (s.name, s.role) for s in session.exec(select(Staff)).all()}
-    resident_ids = {c.resident_id for c in cases}
-    residents = session.exec(select(Resident.name).where(col(Resident.id).in_(resident_ids))).all()
-    relatives = session.exec(
-        select(Relative.name)
-        .join(Case, col(Case.relative_id) == Relative.id)
-        .where(col(Case.resident_id).in_(resident_ids))
-    ).all()
+    residents = session.exec(select(Resident.name)).all()
+    relatives = session.exec(select(Relative.name)).all()
     others = [(n, RESIDENT_LABEL) for n in residents] + [(n, RELATIVE_LABEL) for n in relatives]
-    return Redactor(staff=staff, others=others, keep=keep)
+    contacts = {c.contact_id for c in cases if c.contact_id is not None}
+    return Redactor(staff=staff, others=others, keep=[subject.name], keep_staff=contacts)
+
+
+def letter_facts(session: Session) -> LetterFacts:
+    """The settings, retention period and Danish names the letter needs."""
+    names = {a: n.da for a, n in BUILT_IN_ACTIONS.items()}
+    units = dict(session.exec(select(Unit.id, Unit.name)).all())
+    for pack_id in session.exec(select(Unit.pack).distinct()).all():
+        try:
+            pack = load_pack(pack_id)
+        except PackError:
+            continue  # the letter shows that unit's ids; subject access must not fail on it
+        for item in (*pack.steps, *pack.indicators, *pack.actions):
+            names.setdefault(item.id, item.name.da)
+    return LetterFacts(
+        settings=read_settings(session),
+        retention_days=retention_days(session),
+        names=names,
+        units=units,
+    )
 
 
 def _case(session: Session, case: Case, redactor: Redactor, *, own_resident: bool) -> SubjectCase:
@@ -202,6 +234,7 @@ def _case(session: Session, case: Case, redactor: Redactor, *, own_resident: boo
         "resident": resident.name if own_resident else RESIDENT_LABEL,
         "relative": RELATIVE_LABEL if own_resident else relative.name,
         "relation": relative.relation,
+        "contact": _contact_name(session, case),
     }
     rows = {
         name: [_row(r, redactor) for r in _rows(session, table, case.id)]
@@ -218,6 +251,12 @@ def _case(session: Session, case: Case, redactor: Redactor, *, own_resident: boo
         )
     }
     return SubjectCase(case=summary, history=_case_history(session, case.id, redactor), **rows)
+
+
+def _contact_name(session: Session, case: Case) -> str | None:
+    """The contact person by name: the relative knows them (§6.4)."""
+    contact = session.get(Staff, case.contact_id) if case.contact_id else None
+    return contact.name if contact else None
 
 
 def _rows(session: Session, table: type, case_id: int) -> list:
@@ -307,10 +346,10 @@ def _paths(out: str | os.PathLike, *, live: Path | None) -> tuple[Path, Path]:
     return safe_target(json_path, live=live), safe_target(out.with_suffix(".html"), live=live)
 
 
-def _write(access: SubjectAccess, json_path: Path, html_path: Path) -> None:
+def _write(access: SubjectAccess, facts: LetterFacts, json_path: Path, html_path: Path) -> None:
     """Write both files (scratch files, owner-only, that become the report on success)."""
     from staircase.privacy.letter import render_html
 
     data = json.dumps(access.model_dump(mode="json"), ensure_ascii=False, indent=2)
     json_path.write_text(data + "\n", encoding="utf-8")
-    html_path.write_text(render_html(access), encoding="utf-8")
+    html_path.write_text(render_html(access, facts), encoding="utf-8")
