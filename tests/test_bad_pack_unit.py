@@ -9,17 +9,15 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from typer.testing import CliRunner
 
+from home import NOW, Home
 from staircase.admin.directory import add_resident
 from staircase.cases.assess import assess
 from staircase.cases.observe import Entry, log
 from staircase.cases.register import NewCase, open_case
 from staircase.cases.tick import tick
-from staircase.cli.app import app
 from staircase.db.models import AuditEntry, Unit
 from staircase.db.store import session_scope
-from tests.conftest import NOW, Home
 
 
 @pytest.fixture(params=["broken", "removed"])
@@ -45,11 +43,6 @@ def bad_pack(
     return home
 
 
-def run(home: Home, *args: str, who: str):
-    env = {"STAIRCASE_DB": home.url, "STAIRCASE_USER": who, "STAIRCASE_NOW": "2026-11-23 10:00"}
-    return CliRunner().invoke(app, list(args), env=env)
-
-
 def test_tick_serves_the_other_units_and_reports_the_bad_one(bad_pack: Home) -> None:
     report = tick(bad_pack.as_("ADM"))
     assert report.cases_checked == 1
@@ -59,7 +52,7 @@ def test_tick_serves_the_other_units_and_reports_the_bad_one(bad_pack: Home) -> 
         last = session.exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
         assert (last.action, last.outcome) == ("tick", "ok")
 
-    result = run(bad_pack, "tick", who="ADM")
+    result = bad_pack("tick", who="ADM")
     assert result.exit_code == 1
     assert "tick checked 1 cases" in result.stdout
     [line] = result.stderr.strip().splitlines()
@@ -67,7 +60,7 @@ def test_tick_serves_the_other_units_and_reports_the_bad_one(bad_pack: Home) -> 
     assert "staircase rules check" in line
     assert "Traceback" not in result.output
 
-    as_json = run(bad_pack, "tick", "--json", who="ADM")
+    as_json = bad_pack("tick", "--json", who="ADM")
     assert as_json.exit_code == 1
     assert [s["unit_id"] for s in json.loads(as_json.stdout)["skipped_units"]] == ["ege"]
 
@@ -78,7 +71,7 @@ def test_assess_all_serves_the_other_units_and_reports_the_bad_one(bad_pack: Hom
     assert "ege" not in assessment.units
     assert [s.unit_id for s in assessment.skipped_units] == ["ege"]
 
-    result = run(bad_pack, "assess", "--all", "--json", who="KV")
+    result = bad_pack("assess", "--all", "--json", who="KV")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert [c["id"] for c in data["cases"]] == [1]
@@ -87,6 +80,6 @@ def test_assess_all_serves_the_other_units_and_reports_the_bad_one(bad_pack: Hom
 
 
 def test_a_leader_of_a_good_unit_is_not_troubled(bad_pack: Home) -> None:
-    result = run(bad_pack, "assess", who="LH")
+    result = bad_pack("assess", who="LH")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""

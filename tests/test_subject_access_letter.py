@@ -12,15 +12,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from home import NOW, Home
 from staircase.admin.directory import add_resident
 from staircase.admin.settings import set_setting
 from staircase.cases.observe import Entry, log
 from staircase.cases.register import NewCase, open_case
-from staircase.cli.app import app
 from staircase.errors import InvalidInput
-from tests.conftest import NOW, Home
 
 LONG_NOTE = (
     "Maria ringede om aftenen og fortalte i detaljer om besøget, om maden, om tøjvasken, "
@@ -56,9 +54,7 @@ def furnish(home: Home) -> Home:
 
 
 def export(home: Home, out: Path) -> tuple[str, str]:
-    env = {"STAIRCASE_DB": home.url, "STAIRCASE_USER": "KV", "STAIRCASE_NOW": "2026-11-23 10:00"}
-    args = ["subject-access", "--relative", "1", "--out", str(out)]
-    result = CliRunner().invoke(app, args, env=env)
+    result = home("subject-access", "--relative", "1", "--out", str(out), who="KV")
     assert result.exit_code == 0, result.stderr
     return (
         out.with_suffix(".json").read_text(encoding="utf-8"),
@@ -117,11 +113,9 @@ def test_settings_are_checked_and_shown(letter_home: Home) -> None:
         set_setting(admin, key="audit_head", value="x")
     with pytest.raises(InvalidInput, match="number of days"):
         set_setting(admin, key="retention_days", value="tusind")
-    env = {"STAIRCASE_DB": letter_home.url, "STAIRCASE_USER": "KV"}
-    shown = CliRunner().invoke(app, ["settings", "show", "--json"], env=env)
-    assert shown.exit_code == 0, shown.stderr
-    assert json.loads(shown.stdout) == {"controller": CONTROLLER, "retention_days": "3650"}
-    refused = CliRunner().invoke(app, ["settings", "set", "controller", "x"], env=env)
+    shown = letter_home.json("settings", "show", who="KV")
+    assert shown == {"controller": CONTROLLER, "retention_days": "3650"}
+    refused = letter_home("settings", "set", "controller", "x", who="KV")
     assert refused.exit_code == 3
 
 
