@@ -40,6 +40,7 @@ from staircase.db.models import (
 )
 from staircase.db.store import session_scope
 from staircase.domain.pack import load_pack
+from staircase.text import key
 
 Progress = Callable[[int, int, str], None]
 """Called with (done, total, what) as the work goes on, for a progress bar."""
@@ -215,9 +216,11 @@ def _residents(shape: Shape) -> Iterator[dict]:
 def _relatives(shape: Shape) -> Iterator[dict]:
     for c in range(shape.cases):
         relation = RELATIONS[c % len(RELATIONS)]
+        name = f"Pårørende {c + 1}"
         yield {
             "id": c + 1,
-            "name": f"Pårørende {c + 1}",
+            "name": name,
+            "name_key": key(name),
             "relation": relation,
             "contact": None,
             "is_child": False,
