@@ -9,6 +9,7 @@ child ever seen).
 
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,11 +40,16 @@ class Figure:
 
 
 def staircase_command(*args: str) -> list[str]:
-    """``staircase ARGS`` as a user starts it: the installed console script when there is one."""
-    script = Path(sys.executable).with_name("staircase")
-    if script.is_file():
-        return [str(script), *args]
-    return [sys.executable, "-c", "from staircase.cli.app import main; main()", *args]
+    """``staircase ARGS`` as a user starts it: the installed console script.
+
+    The bench measures the command a user runs, so it runs nothing else: without
+    the script (beside this interpreter or on ``PATH``) there is nothing to measure.
+    """
+    beside = Path(sys.executable).with_name("staircase")
+    script = str(beside) if beside.is_file() else shutil.which("staircase")
+    if script is None:
+        raise BenchFailed("the staircase command is not installed; `pip install .` first")
+    return [script, *args]
 
 
 def child_environment() -> dict[str, str]:
@@ -57,11 +63,14 @@ import os, sys, time
 quiet = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
          (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
 start = time.perf_counter()
-pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=quiet)
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ, file_actions=quiet)
 _pid, status, usage = os.wait4(pid, 0)
-print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+seconds, code = time.perf_counter() - start, os.waitstatus_to_exitcode(status)
+with open(sys.argv[1], "w") as result:
+    result.write(f"{seconds} {usage.ru_maxrss} {code}")
 """
-"""Starts the measured command and reports its wall time, peak RSS (KiB) and exit status.
+"""Starts the measured command and writes its wall time, peak RSS (KiB) and exit status
+to the file named first (the measured command's own output goes nowhere).
 
 A child records as its peak the resident set of the process it was spawned
 from (Linux keeps the spawning memory's high-water mark at ``exec``), so a
@@ -73,17 +82,18 @@ weighs what it uses.
 
 def run(argv: Sequence[str]) -> Sample:
     """Run one process to its end; a failure stops the bench with the child's last line."""
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as folder:
+        figures = Path(folder) / "figures"
         launched = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", LAUNCHER, *argv],
+            [sys.executable, "-I", "-S", "-c", LAUNCHER, str(figures), *argv],
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
             stderr=err,
             env=child_environment(),
             check=False,
-            text=True,
         )
-        seconds, rss_kib, code = launched.stdout.split() or ("0", "0", launched.returncode)
+        written = figures.read_text().split() if figures.exists() else []
+        seconds, rss_kib, code = written or ("0", "0", launched.returncode)
         if launched.returncode != 0 or int(code) != 0:
             err.seek(0)
             why = _reason(err.read().decode(errors="replace"))
