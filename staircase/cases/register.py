@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from staircase.cases import consequences
 from staircase.cases.show import case_view
-from staircase.clock import due_after
 from staircase.core.lookup import (
     get_open_case,
     get_resident,
     get_unit,
+    pack_for,
     require_reason,
     visible_units,
 )
@@ -39,8 +40,6 @@ recorded as not clarified, and its contact person (else the unit's leader)
 gets an action to clarify it: the relative often calls before anyone knows
 whether the resident named them, and refusing the case would only make
 staff guess "named" — the silent assumption the policies warn against."""
-
-CLARIFY_CONSENT_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -229,17 +228,9 @@ def _refuse_second_primary(
 
 def _clarify_consent(work: Work, case: Case) -> None:
     """An action to clarify the consent basis, for the contact person, else the unit's leader."""
-    action = Action(
-        case_id=case.id,
-        action=CLARIFY_CONSENT,
-        owner_role="contact" if case.contact_id else "unit_leader",
-        owner_id=case.contact_id,
-        created_at=work.now,
-        due_at=due_after(work.now, CLARIFY_CONSENT_DAYS, work.clock.tz),
+    consequences.create_action(
+        work, case, pack_for(work.session, case), CLARIFY_CONSENT, rules=(), evidence=()
     )
-    work.session.add(action)
-    work.session.flush()
-    work.audit("action.create", case_id=case.id, subject=f"{action.id}:{action.action}")
 
 
 def _check_contact(session: Session, initials: str, unit_id: str) -> None:

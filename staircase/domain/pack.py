@@ -45,15 +45,6 @@ class Names(_Strict):
     en: str
 
 
-CLARIFY_CONSENT = "afklar-samtykke"
-BUILT_IN_ACTIONS = {
-    CLARIFY_CONSENT: Names(da="Afklar samtykkegrundlaget", en="Clarify the consent basis"),
-}
-"""Actions the program itself raises, whatever the pack: a case opened
-without a clarified consent basis must have it clarified (§2). They are
-not the staircase's responses, so they are not the pack's to define."""
-
-
 class Escalation(_Strict):
     """Who is told when a case reaches a step or a rule fires (§3.4).
 
@@ -81,6 +72,21 @@ class Action(_Strict):
     due_days: int = Field(default=7, ge=0)
     work_environment: bool = False
     supersede: tuple[Id, ...] = ()
+
+
+CLARIFY_CONSENT = "afklar-samtykke"
+BUILT_IN_ACTIONS = {
+    CLARIFY_CONSENT: Action(
+        id=CLARIFY_CONSENT,
+        name=Names(da="Afklar samtykkegrundlaget", en="Clarify the consent basis"),
+        owner=Addressee.CONTACT,
+        due_days=7,
+    ),
+}
+"""Actions the program itself raises, whatever the pack: a case opened
+without a clarified consent basis must have it clarified (§2). They are
+not the staircase's responses, so they are not the pack's to define; every
+pack knows them (``Pack.action``)."""
 
 
 class Step(_Strict):
@@ -310,20 +316,19 @@ class Pack(_Strict):
         return indicator.name.da if indicator else indicator_id
 
     def action(self, action_id: str) -> Action:
-        return self._actions[action_id]
+        """An action of this pack or of the program's own (``BUILT_IN_ACTIONS``)."""
+        return self._actions.get(action_id) or BUILT_IN_ACTIONS[action_id]
 
     def supersedes(self, action_id: str) -> tuple[str, ...]:
-        """The actions this one replaces; none for the program's own actions
-        (``BUILT_IN_ACTIONS``) or one a newer pack dropped."""
-        spec = self._actions.get(action_id)
-        return spec.supersede if spec else ()
+        """The actions this one replaces; none for one a newer pack dropped."""
+        return self.action(action_id).supersede if self.knows_action(action_id) else ()
+
+    def knows_action(self, action_id: str) -> bool:
+        return action_id in self._actions or action_id in BUILT_IN_ACTIONS
 
     def action_name(self, action_id: str) -> str:
         """The Danish label of an action; the id itself if a newer pack dropped it."""
-        if action_id in self._actions:
-            return self._actions[action_id].name.da
-        built_in = BUILT_IN_ACTIONS.get(action_id)
-        return built_in.da if built_in else action_id
+        return self.action(action_id).name.da if self.knows_action(action_id) else action_id
 
     def holds(self, step_id: str) -> tuple[Rule, ...]:
         """The ``hold`` rules that, while they fire, keep a case on this step from

@@ -209,7 +209,7 @@ def _redactor(session: Session, cases: list[Case], *, subject: Relative | Reside
 
 def letter_facts(session: Session) -> LetterFacts:
     """The settings, retention period and Danish names the letter needs."""
-    names = {a: n.da for a, n in BUILT_IN_ACTIONS.items()}
+    names = {a: spec.name.da for a, spec in BUILT_IN_ACTIONS.items()}
     units = dict(session.exec(select(Unit.id, Unit.name)).all())
     for pack_id in session.exec(select(Unit.pack).distinct()).all():
         try:
