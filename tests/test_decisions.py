@@ -65,6 +65,15 @@ def test_a_leaders_move_down_stays_down(home) -> None:
     assert step_of(home.url) == "godt"
 
 
+def test_after_a_move_down_the_case_reads_as_the_leader_left_it(home) -> None:
+    """The set-aside evidence indicates nothing: ``show`` must not tell the next
+    shift that a case the leader moved to godt is "indicated større"."""
+    log(home.as_("AK", NOW - 3 * DAY), Entry(1, ("kritik",)))
+    move(home.as_("LH", NOW - DAY), 1, "godt", reason="Afklaret på et møde")
+    shown = home.json("show", "1", who="LH")
+    assert (shown["step"], shown["indicated_step"], shown["why"]) == ("godt", "godt", [])
+
+
 def test_a_new_observation_after_a_move_down_raises_the_case_on_its_own(home) -> None:
     for days_ago, indicator in ((20, "uklar-dialog"), (10, "utilfredshed")):
         log(home.as_("AK", NOW - days_ago * DAY), Entry(1, (indicator,)))

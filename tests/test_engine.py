@@ -238,7 +238,8 @@ def test_other_kompliceret_indicators_give_the_step_policy_without_work_environm
         ("area_leader",),
     )
     assert not set(WORK_ENVIRONMENT) & set(evaluation.actions)
-    assert evaluation.actions == ("tydelig-rollefordeling", "klare-rammer", "eksterne-parter")
+    # Due now: mindre's, where the rules move the case; kompliceret's come with a yes.
+    assert evaluation.actions == ("hurtig-reaktion", "tydelig-plan", "dokumentation")
 
 
 # §3.5.4: godt indicators never raise a case; they count as calm.
@@ -305,7 +306,14 @@ def test_criticism_moves_a_good_case_to_mindre_and_proposes_stoerre() -> None:
         (),
     )
     assert escalation.rules == ("signal-stoerre",)
-    assert evaluation.actions == ("plan-haandtering", "konflikthaandtering", "oevrige-fagligheder")
+    assert evaluation.actions == ("hurtig-reaktion", "tydelig-plan", "dokumentation")
+
+
+def test_a_case_only_proposed_up_is_given_no_actions_of_the_proposed_step() -> None:
+    """§3.4: actions come when the case arrives on a step, so a rejection leaves none."""
+    evaluation = run(facts(("kritik", ago(1))), "mindre", calm_floor=ago(5))
+    assert evaluation.proposal.to_step == "stoerre"
+    assert evaluation.actions == ()
 
 
 def test_criticism_on_a_mindre_case_is_only_a_proposal() -> None:

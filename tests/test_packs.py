@@ -147,3 +147,28 @@ def test_pack_test_names_are_danish_with_danish_letters() -> None:
     names = [t.name for t in load_pack().tests]
     assert [n for n in names if any(w in n.lower() for w in ("oe", "aa", "loefter"))] == []
     assert any("ø" in n for n in names) and any("å" in n for n in names)
+
+
+@pytest.mark.parametrize("pack_id", SHIPPED)
+def test_every_supersede_is_tested_by_an_embedded_test(pack_id: str) -> None:
+    """A replaced action that no test notices could come back unseen (§3.4, §4.2)."""
+    replacing = [a["id"] for a in _shipped(pack_id)["actions"] if a.get("supersede")]
+    for action_id in replacing:
+        data = _shipped(pack_id)
+        del next(a for a in data["actions"] if a["id"] == action_id)["supersede"]
+        results = run_pack_tests(parse_pack(data, source="edited.toml"))
+        assert any(not r.passed for r in results), f"{action_id} without supersede passes"
+
+
+def test_a_step_only_proposed_brings_no_actions_until_accepted() -> None:
+    """A pack test claiming større's actions for a case only proposed there now fails,
+    and says which actions the case really holds (§3.4: a rejection leaves none behind)."""
+    pack = _with_test(
+        "Kritik foreslår større og eskalerer til lederen inden 3 dage",
+        actions=["plan-haandtering", "konflikthaandtering", "oevrige-fagligheder"],
+    )
+    (failed,) = [r for r in run_pack_tests(pack) if not r.passed]
+    assert failed.failures == (
+        "actions: expected {konflikthaandtering, oevrige-fagligheder, plan-haandtering}, "
+        "got {dokumentation, hurtig-reaktion, tydelig-plan}",
+    )

@@ -488,7 +488,7 @@ def create_action(
             )
         ).all()
     )
-    if action_id in open_ids or any(action_id in pack.supersedes(a) for a in open_ids):
+    if pack.covered(action_id, open_ids):
         return None
     owner = spec.owner
     if owner == Addressee.CONTACT and case.contact_id is None:

@@ -20,7 +20,7 @@ from staircase.db.models import (
     Resident,
     Transition,
 )
-from staircase.domain.engine import CaseState, Evaluation, evaluate
+from staircase.domain.engine import Evaluation, evaluate
 from staircase.domain.pack import Pack
 from staircase.views import (
     ActionView,
@@ -49,15 +49,16 @@ def show_case(request: Request, case_id: int) -> CaseView:
 def case_view(work: Work, case: Case, evaluation: Evaluation | None = None) -> CaseView:
     """Build the view of a case inside an open unit of work.
 
-    The view shows only what the observations indicate and why, which does
-    not depend on the case's step; a caller that has just re-evaluated the
-    case passes that evaluation instead of paying for a second one.
+    The indication reads the case as the rules do, with what people have
+    ruled on (a move down sets earlier evidence aside); a caller that has
+    just re-evaluated the case passes that evaluation instead of paying for
+    a second one.
     """
     session = work.session
     pack = pack_for(session, case)
     if evaluation is None:
         facts = consequences.facts(session, case.id)
-        evaluation = evaluate(pack, facts, CaseState(step=case.step), work.now)
+        evaluation = evaluate(pack, facts, consequences.case_state(session, case), work.now)
     resident = session.get(Resident, case.resident_id)
     relative = session.get(Relative, case.relative_id)
     return CaseView(

@@ -72,6 +72,7 @@ class Evaluation:
     proposal: ProposedMove | None = None
     escalations: tuple[EscalationOrder, ...] = ()
     actions: tuple[str, ...] = ()
+    """The actions due now; a proposed step's come when a person accepts it."""
     fired: tuple[Reason, ...] = field(default=(), repr=False)
     basis: frozenset[int] = frozenset()
     """The observations an automatic move or a proposal up rests on."""
@@ -107,13 +108,20 @@ def evaluate(
 ) -> Evaluation:
     """Evaluate one case at ``now``; ``tz`` is where a rule's calendar days are counted.
 
-    Observations after ``now`` and retracted ones do not count. Godt
+    Observations after ``now``, retracted ones and those set aside by a move
+    down do not count: after a leader's step down to godt the case reads
+    godt, not "indicated større" on evidence the leader has weighed. Godt
     indicators never raise a case: no rule of a well-formed pack names them,
     and they count as calm for a step down. A way up the evidence supports
     comes first; only a case the rules do not raise may be proposed down.
     """
     live = sorted(
-        (f for f in facts if not f.retracted and f.at <= now), key=lambda f: (f.at, f.observation)
+        (
+            f
+            for f in facts
+            if not f.retracted and f.at <= now and f.observation not in state.set_aside
+        ),
+        key=lambda f: (f.at, f.observation),
     )
     indicated, why, fired = _indication(pack, live, now, tz)
     auto_to: str | None = None
@@ -132,7 +140,7 @@ def evaluate(
         auto_to=auto_to,
         proposal=proposal,
         escalations=_escalations(pack, indicated, why, fired),
-        actions=_actions(pack, indicated, fired),
+        actions=_actions(pack, auto_to, fired),
         fired=fired,
         basis=basis,
     )
@@ -195,12 +203,6 @@ def _upward(
     indicate on their own still counts — an undone kritik must not keep a
     later utilfredshed from moving the case to mindre.
     """
-    if state.set_aside:
-        live = [f for f in live if f.observation not in state.set_aside]
-        indicated, why, _ = _indication(pack, live, now, tz)
-        evidence = _evidence(why)
-        if pack.rank(indicated) <= pack.rank(state.step):
-            return None, None, frozenset()
     if evidence <= state.dismissed:
         fresh = [f for f in live if f.observation not in state.dismissed]
         indicated, why, _ = _indication(pack, fresh, now, tz)
@@ -286,10 +288,14 @@ def _merge(a: EscalationOrder, b: EscalationOrder) -> EscalationOrder:
     )
 
 
-def _actions(pack: Pack, indicated: str, fired: tuple[Reason, ...]) -> tuple[str, ...]:
-    """The indicated step's responses (none while all is well) and every fired rule's."""
-    step = pack.get_step(indicated)
-    wanted = list(step.actions) if step.rank > pack.bottom.rank else []
+def _actions(pack: Pack, auto_to: str | None, fired: tuple[Reason, ...]) -> tuple[str, ...]:
+    """The actions due now: the responses of the step the rules move the case up to, and
+    every fired rule's (work environment at once, §3.4).
+
+    A step only proposed brings its responses when a person accepts it: a
+    rejected proposal must leave no actions behind.
+    """
+    wanted = list(pack.get_step(auto_to).actions) if auto_to else []
     for reason in fired:
         rule = pack.get_rule(reason.rule)
         wanted.extend(rule.then.actions)

@@ -174,6 +174,9 @@ class Expectation(_Strict):
     escalations: tuple[Addressee, ...] | None = None
     escalation_due_days: int | None = None
     actions: tuple[str, ...] | None = None
+    """The case's open actions afterwards (those of a starting step above the bottom included)."""
+    actions_if_accepted: tuple[str, ...] | None = None
+    """Its open actions if a person accepts the proposal, replaced ones gone (§3.4)."""
     why: tuple[str, ...] | None = None
 
 
@@ -322,6 +325,14 @@ class Pack(_Strict):
     def supersedes(self, action_id: str) -> tuple[str, ...]:
         """The actions this one replaces; none for one a newer pack dropped."""
         return self.action(action_id).supersede if self.knows_action(action_id) else ()
+
+    def covered(self, action_id: str, open_ids: Iterable[str]) -> bool:
+        """Whether ``action_id`` is open already, or replaced by an open action (§3.4).
+
+        A case on større holds the plan for handling, so a new mindre
+        observation must not bring back the clear plan it replaced.
+        """
+        return any(a == action_id or action_id in self.supersedes(a) for a in open_ids)
 
     def knows_action(self, action_id: str) -> bool:
         return action_id in self._actions or action_id in BUILT_IN_ACTIONS

@@ -7,6 +7,7 @@ Each test runs the same ``evaluate`` and the same state machine that cases
 go through, so a passing test is evidence about production, not a model of it.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +19,7 @@ from staircase.errors import NotAllowed
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 """Tests date their observations as days before this fixed moment, never the real clock."""
 
-_SETS = ("escalations", "actions", "why")
+_SETS = ("escalations", "actions", "actions_if_accepted", "why")
 """Expectations compared as sets: the order a pack lists them in carries no meaning."""
 
 
@@ -73,15 +74,35 @@ def _observed(pack: Pack, start: str, evaluation: Evaluation) -> dict[str, objec
     """What happened, keyed like ``Expectation`` so the two compare field by field."""
     orders = evaluation.escalations
     deadlines = [o.acknowledge_days for o in orders if o.acknowledge_days is not None]
+    held = _arrive(pack, set(), pack.get_step(start).actions if start != pack.bottom.id else ())
+    now_open = _arrive(pack, held, evaluation.actions)
+    proposal = evaluation.proposal
+    accepted = (
+        _arrive(pack, now_open, pack.get_step(proposal.to_step).actions)
+        if proposal and pack.rank(proposal.to_step) > pack.rank(start)
+        else now_open
+    )
     return {
         "indicated": evaluation.indicated,
         "step": _after_auto_move(pack, start, evaluation.auto_to),
         "proposal": evaluation.proposal.to_step if evaluation.proposal else "none",
         "escalations": {role for o in orders for role in (o.to, *o.inform)},
         "escalation_due_days": min(deadlines, default=None),
-        "actions": set(evaluation.actions),
+        "actions": now_open,
+        "actions_if_accepted": accepted,
         "why": {reason.rule for reason in evaluation.why},
     }
+
+
+def _arrive(pack: Pack, open_ids: set[str], arriving: Iterable[str]) -> set[str]:
+    """The open actions once ``arriving`` are created, as a real case's would be (§3.4):
+    one already open, or replaced by an open one, is not created again; a new one
+    closes those it supersedes."""
+    result = set(open_ids)
+    for action_id in arriving:
+        if not pack.covered(action_id, result):
+            result = (result - set(pack.supersedes(action_id))) | {action_id}
+    return result
 
 
 def _after_auto_move(pack: Pack, start: str, auto_to: str | None) -> str:
