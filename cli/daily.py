@@ -7,7 +7,8 @@ import typer
 
 from staircase.cli import render, screens
 from staircase.cli.context import request, wants_json
-from staircase.cli.options import CaseId, JsonOutput, ProposalId, Reason
+from staircase.cli.options import CaseId, JsonOutput, ProposalId, Reason, when_help
+from staircase.i18n import _
 
 if TYPE_CHECKING:
     from staircase.errors import AmbiguousIndicator
@@ -17,9 +18,13 @@ def log(
     ctx: typer.Context,
     case: CaseId,
     indicators: list[str] = typer.Argument(None, help="Indicator ids, Danish names or aliases."),
-    at: str | None = typer.Option(None, "--at", help="When it happened: '-2h', 'i går 14:00' …"),
+    at: str | None = typer.Option(
+        None, "--at", metavar="WHEN", help=when_help(_("When it happened (default: now)."))
+    ),
     channel: str | None = typer.Option(
-        None, "--channel", help="telefon, besoeg, mail, moede, andet."
+        None,
+        "--channel",
+        help=_("How it came about: telefon, besøg, mail, møde or andet (ø may be typed oe or o)."),
     ),
     note: str | None = typer.Option(None, "--note", help="A short note (no CPR numbers)."),
     retracts: int | None = typer.Option(None, "--retracts", help="Withdraw observation OBS."),

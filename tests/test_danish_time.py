@@ -1,4 +1,5 @@
-"""Danish time (issue 12.3, §7.5): the forms staff type, and times written as they read them.
+"""Danish time (issue 12.3, §7.5): the forms staff type, and times written as they read them,
+in the library and through the command line.
 
 Every test runs on the Monday 2026-11-23, 10:00 in Copenhagen, and in the
 language it names; the language in use is put back afterwards.
@@ -13,8 +14,11 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from driver import AUDIT_LOG, Staircase
+from home import Home
 from staircase import i18n
-from staircase.clock import FORMS, Clock, for_person, not_in_future, parse_when
+from staircase.clock import FORMS, Clock, for_person, forms, not_in_future, parse_when
+from staircase.db.models import Observation
 from staircase.errors import InvalidInput
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -176,3 +180,74 @@ def test_every_written_time_reads_back_as_itself(
         with speaking(language):
             written = for_person(exact, clock)
         assert parse_when(written, clock=clock) == exact, written
+
+
+# Through the command line, as staff type it (the driver's clock is NOW).
+
+
+def test_log_reads_a_danish_time_and_show_writes_it_back(home: Home) -> None:
+    logged = home("log", "1", "utilfredshed", "--at", "i går kl. 14", who="AK")
+    assert logged.exit_code == 0, logged.stderr
+    [observation] = home.rows(Observation)
+    assert observation.occurred_at.replace(tzinfo=UTC) == utc(2026, 11, 22, 13, 0)
+    danish = home("show", "1", who="AK", env={"STAIRCASE_LANG": "da"})
+    english = home("show", "1", who="AK", env={"STAIRCASE_LANG": "en"})
+    assert "i går 14:00" in danish.stdout
+    assert "yesterday 14:00" in english.stdout
+    assert home.json("show", "1", who="AK")["observations"][0]["occurred_at"] == (
+        "2026-11-22T13:00:00Z"
+    )
+
+
+def test_an_agreement_reviewed_om_2_uger_is_due_then(home: Home) -> None:
+    added = home.json("agreement", "add", "1", "Ring før besøg", "--review", "om 2 uger", who="AK")
+    assert added["review_at"] == "2026-12-07T09:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("da", 'staircase: kan ikke læse tidspunktet "31.11 14:00": skriv fx "21.11.2026 14:30"'),
+        ("en", 'staircase: cannot read the time "31.11 14:00": use e.g. "21.11.2026 14:30"'),
+    ],
+)
+def test_an_impossible_time_is_one_line_in_the_language_spoken_and_writes_nothing(
+    home: Home, lang: str, line: str
+) -> None:
+    before = home.contents(leave_out=AUDIT_LOG)
+    result = home(
+        "log", "1", "kritik", "--at", "31.11 14:00", who="AK", env={"STAIRCASE_LANG": lang}
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    [refusal] = result.stderr.splitlines()
+    assert refusal.startswith(line)
+    assert home.contents(leave_out=AUDIT_LOG) == before
+
+
+def test_an_observation_tomorrow_is_refused_in_danish(home: Home) -> None:
+    result = home("log", "1", "kritik", "--at", "i morgen", who="AK", env={"STAIRCASE_LANG": "da"})
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "staircase: tidspunktet for observationen, i morgen 00:00, ligger i fremtiden "
+        "(nu er det i dag 10:00); angiv et tidligere tidspunkt med --at\n"
+    )
+    assert home.rows(Observation) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("--help",),
+        ("log", "--help"),
+        ("export", "--help"),
+        ("stats", "--help"),
+        ("audit", "show", "--help"),
+        ("agreement", "add", "--help"),
+        ("agreement", "review", "--help"),
+    ],
+)
+def test_every_when_option_lists_the_forms_in_its_help(command: tuple[str, ...]) -> None:
+    shown = Staircase()(*command, env={"STAIRCASE_LANG": "en"})
+    assert shown.exit_code == 0, shown.output
+    assert f"Accepted forms: {forms()}." in " ".join(shown.stdout.split())
