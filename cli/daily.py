@@ -117,8 +117,8 @@ def _ask_indicators(req, case: int, numbered: list[str]) -> tuple[str, ...]:
         answer = _answer(_("Kendetegn (numbers or names, separated by commas)"))
         parts = [part.strip() for part in answer.split(",") if part.strip()]
         chosen = [_one_indicator(req, case, numbered, part) for part in parts]
-        known = tuple(indicator for indicator in chosen if indicator)
-        if known:
+        known = tuple(dict.fromkeys(indicator for indicator in chosen if indicator))
+        if known:  # each once: "5" and "utilfredshed" are one observation, not two
             return known
         _say(_("name at least one kendetegn, by its number or its name"))
 
@@ -281,12 +281,15 @@ def _ask_until(question: str, read: Callable[[str], T], *, default: str = "") ->
 
 
 def _answer(question: str, *, default: str = "") -> str:
-    """One line typed at the terminal (``default`` if nothing); the end of input logs nothing."""
+    """One line typed at the terminal (``default`` if nothing); the end of input logs nothing.
+
+    A question ends in "? ", anything else in ": ", as a person writes them."""
     from rich.text import Text
 
     from staircase.errors import InvalidInput
 
-    shown = Text(f"{question} [{default}]: " if default else f"{question}: ")
+    asked = f"{question} [{default}]" if default else question
+    shown = Text(f"{asked} " if asked.endswith("?") else f"{asked}: ")
     try:
         return render.console().input(shown).strip() or default
     except EOFError:

@@ -73,7 +73,7 @@ def test_it_names_the_family_and_lists_the_kendetegn_by_step_from_godt_up(home: 
 def test_a_wrong_answer_is_asked_again_and_nothing_typed_is_lost(home: Home) -> None:
     child = prompt(home)
     child.expect("Kendetegn")
-    child.sendline("utilfredshed, 99, uklr dialog")
+    child.sendline("utilfredshed, 99, uklr dialog, 5")  # 5 is utilfredshed again
     child.expect("der er intet nummer 99 på listen: vælg fra 1 til 12")
     child.expect('I stedet for "99"')
     child.sendline("6")
