@@ -2,7 +2,7 @@
 
 import typer
 
-from staircase import __version__
+from staircase import __version__, i18n
 from staircase.cli import (
     audit,
     backup,
@@ -16,7 +16,9 @@ from staircase.cli import (
 )
 from staircase.cli.boundary import BoundaryGroup
 from staircase.cli.context import Options
+from staircase.cli.options import when_help
 from staircase.cli.rules import rules_app
+from staircase.i18n import _
 
 app = typer.Typer(
     cls=BoundaryGroup,
@@ -75,15 +77,23 @@ def root(
         None, "--as", envvar="STAIRCASE_USER", help="Act as this staff member (initials)."
     ),
     now: str | None = typer.Option(
-        None, "--now", envvar="STAIRCASE_NOW", help="The clock's now, e.g. '2026-11-21 14:30'."
+        None,
+        "--now",
+        envvar="STAIRCASE_NOW",
+        metavar="WHEN",
+        help=when_help(_("The clock's now, to replay a day or show a demo.")),
     ),
     json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    lang: str | None = typer.Option(
+        None, "--lang", envvar="STAIRCASE_LANG", help=_("Language: da (default) or en.")
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version."
     ),
 ) -> None:
     """Track the collaboration with residents' relatives on the samarbejdstrappe."""
+    i18n.use(i18n.choose(lang))
     ctx.obj = Options(db=db, user=user, now=now, json=json, debug=debug)
 
 

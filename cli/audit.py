@@ -6,7 +6,8 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
-from staircase.cli.options import JsonOutput
+from staircase.cli.options import JsonOutput, when_help
+from staircase.i18n import _
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -40,7 +41,7 @@ def show(
     case: int | None = typer.Option(None, "--case", help="Only entries about this case."),
     person: str | None = typer.Option(None, "--person", help="Only entries by these initials."),
     since: str | None = typer.Option(
-        None, "--since", help="Only entries recorded since WHEN, e.g. -7d or 2026-11-01."
+        None, "--since", metavar="WHEN", help=when_help(_("Only entries recorded since then."))
     ),
     json: JsonOutput = False,
 ) -> None:

@@ -2,8 +2,12 @@
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from staircase.clock import Clock
 
 
 @dataclass
@@ -30,20 +34,30 @@ def wants_json(ctx: typer.Context, local: bool) -> bool:
     return local or options(ctx).json
 
 
+def clock(ctx: typer.Context) -> "Clock":
+    """This invocation's clock (``--now`` or the real time), made once, so every time a
+    command reads and every time it shows ("i dag 14:30") count from the same now."""
+    from staircase.clock import Clock
+
+    meta = ctx.find_root().meta
+    if "staircase.clock" not in meta:
+        given = options(ctx).now
+        meta["staircase.clock"] = Clock.at(given) if given else Clock.real()
+    return meta["staircase.clock"]
+
+
 def request(ctx: typer.Context):
     """The library's Request for this invocation: database, clock and acting person.
 
     Imported here, not at the top, so that ``--help`` never loads the
     database layer (§8).
     """
-    from staircase.clock import Clock
     from staircase.core.notify import MailSettings
     from staircase.core.work import Request
     from staircase.db.store import database_url
 
     given = options(ctx)
-    clock = Clock.at(given.now) if given.now else Clock.real()
     mail = MailSettings.parse(
         os.environ.get("STAIRCASE_SMTP"), os.environ.get("STAIRCASE_MAIL_FROM")
     )
-    return Request(url=database_url(given.db), clock=clock, user=given.user, mail=mail)
+    return Request(url=database_url(given.db), clock=clock(ctx), user=given.user, mail=mail)

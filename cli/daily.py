@@ -1,25 +1,33 @@
 """Daily work (§10.4): log, show, assess, and the decisions that follow."""
 
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
 from staircase.cli import render, screens
 from staircase.cli.context import request, wants_json
-from staircase.cli.options import CaseId, JsonOutput, ProposalId, Reason
+from staircase.cli.options import CaseId, JsonOutput, ProposalId, Reason, when_help
+from staircase.i18n import _, pgettext
 
 if TYPE_CHECKING:
     from staircase.errors import AmbiguousIndicator
+
+T = TypeVar("T")
 
 
 def log(
     ctx: typer.Context,
     case: CaseId,
     indicators: list[str] = typer.Argument(None, help="Indicator ids, Danish names or aliases."),
-    at: str | None = typer.Option(None, "--at", help="When it happened: '-2h', 'i går 14:00' …"),
+    at: str | None = typer.Option(
+        None, "--at", metavar="WHEN", help=when_help(_("When it happened (default: now)."))
+    ),
     channel: str | None = typer.Option(
-        None, "--channel", help="telefon, besoeg, mail, moede, andet."
+        None,
+        "--channel",
+        help=_("How it came about: telefon, besøg, mail, møde or andet (ø may be typed oe or o)."),
     ),
     note: str | None = typer.Option(None, "--note", help="A short note (no CPR numbers)."),
     retracts: int | None = typer.Option(None, "--retracts", help="Withdraw observation OBS."),
@@ -28,7 +36,8 @@ def log(
     ),
     json: JsonOutput = False,
 ) -> None:
-    """Log what you observed; with no indicator on a terminal, asks for it.
+    """Log what you observed; with no indicator on a terminal, asks for it, then when,
+    how and a note, checking each answer as it is given.
 
     On a terminal it also asks which kendetegn a word that fits several
     meant, and to confirm one of the top step or of the work environment.
@@ -39,47 +48,161 @@ def log(
     req = request(ctx)
     given = tuple(indicators or ())
     at_terminal = sys.stdin.isatty()
-    if not given and retracts is None and at_terminal:
-        given, channel, note = _ask(req, case, channel, note)
+    asked = not given and retracts is None and at_terminal
+    if asked:
+        given, at, channel, note = _ask(req, case, at=at, channel=channel, note=note)
     if given and at_terminal:
         given = _settle(req, case, given, confirm=not yes)
     entry = Entry(case, given, at=at, channel=channel, note=note, retracts=retracts)
     result = run_log(req, entry)
     if wants_json(ctx, json):
         render.print_model(result)
-    else:
-        screens.print_log(result)
+        return
+    screens.print_log(result)
+    if asked:
+        _recap(result)
 
 
-def _ask(req, case: int, channel: str | None, note: str | None):
-    """The short interactive prompt: indicators by step, channel, note."""
-    from rich.prompt import Prompt
+def _ask(
+    req, case: int, *, at: str | None, channel: str | None, note: str | None
+) -> tuple[tuple[str, ...], str | None, str | None, str | None]:
+    """The short interactive prompt: whose case, the kendetegn by step, when, channel, note.
 
-    from staircase.cases.observe import CHANNELS, log_menu
+    Each answer is checked as it is given and only it is asked again when
+    refused, so nothing typed before a mistake is lost; options given on the
+    command line are not asked for.
+    """
+    from staircase.cases.observe import CHANNELS, channel_name, log_menu
 
     menu = log_menu(req, case)
-    out = render.console()
-    numbered: list[str] = []
-    for step_name, options in menu:
-        out.print(f"[bold]{step_name}[/bold]")
-        for indicator_id, name in options:
-            numbered.append(indicator_id)
-            out.print(f"  {len(numbered):>2}. {name} [dim]({indicator_id})[/dim]")
-    picked = Prompt.ask("Kendetegn (numre eller navne, adskilt af komma)")
-    chosen = tuple(
-        numbered[int(p) - 1] if p.strip().isdigit() and 0 < int(p) <= len(numbered) else p.strip()
-        for p in picked.split(",")
-        if p.strip()
+    _show_menu(menu)
+    numbered = [indicator for step in menu.steps for indicator, _name in step.indicators]
+    chosen = _ask_indicators(req, case, numbered)
+    if at is None:
+        example = '"i går kl. 14", "for 2 timer siden", "-2h"'
+        question = _("When ({examples})").format(examples=example)
+        at = _ask_until(question, _when(req), default=pgettext("when", "now"))
+    if channel is None:
+        choices = ", ".join(f"{n}. {channel_name(c)}" for n, c in enumerate(CHANNELS, start=1))
+        question = _("Channel ({choices})").format(choices=choices)
+        channel = _ask_until(question, _channel, default=channel_name("andet"))
+    if note is None:
+        note = _ask_until(_("Note (optional, no CPR numbers)"), _note) or None
+    return chosen, at, channel, note
+
+
+def _show_menu(menu) -> None:
+    """The family the log is for, then the kendetegn numbered by step from godt upwards."""
+    family = _("Case {case}: {relative} ({relation}), relative of {resident}")
+    _say(
+        family.format(
+            case=menu.case_id,
+            relative=menu.relative,
+            relation=menu.relation,
+            resident=menu.resident,
+        )
     )
-    channel = channel or Prompt.ask("Kanal", choices=list(CHANNELS), default="andet")
-    note = note if note is not None else (Prompt.ask("Note (valgfri)", default="") or None)
-    return chosen, channel, note
+    out = render.console()
+    number = 0
+    for step in menu.steps:
+        out.print(step.name, style="bold", markup=False, highlight=False)
+        for indicator, name in step.indicators:
+            number += 1
+            out.print(f"  {number:>2}. {name} ({indicator})", markup=False, highlight=False)
+
+
+def _ask_indicators(req, case: int, numbered: list[str]) -> tuple[str, ...]:
+    """The kendetegn, by numbers or names separated by commas, until at least one is known."""
+    while True:
+        answer = _answer(_("Kendetegn (numbers or names, separated by commas)"))
+        parts = [part.strip() for part in answer.split(",") if part.strip()]
+        chosen = [_one_indicator(req, case, numbered, part) for part in parts]
+        known = tuple(dict.fromkeys(indicator for indicator in chosen if indicator))
+        if known:  # each once: "5" and "utilfredshed" are one observation, not two
+            return known
+        _say(_("name at least one kendetegn, by its number or its name"))
+
+
+def _one_indicator(req, case: int, numbered: list[str], typed: str) -> str | None:
+    """The kendetegn one typed part names, asking again for that part alone while it
+    names none; None when the person leaves it out."""
+    from staircase.errors import AmbiguousIndicator, InvalidInput
+
+    while typed:
+        try:
+            return _indicator(req, case, numbered, typed)
+        except AmbiguousIndicator as unclear:
+            try:
+                return _which(unclear)
+            except InvalidInput:  # "none of them": the word is asked for again
+                pass
+        except InvalidInput as refused:
+            _say(str(refused))
+        typed = _answer(
+            _('Instead of "{word}" (number or name; nothing leaves it out)').format(word=typed)
+        )
+    return None
+
+
+def _indicator(req, case: int, numbered: list[str], typed: str) -> str:
+    """The kendetegn a number on the list or a name, id or alias names."""
+    from staircase.cases.observe import identify
+    from staircase.errors import InvalidInput
+
+    if not typed.isdigit():
+        return identify(req, case, (typed,))[0].id
+    if 1 <= int(typed) <= len(numbered):
+        return numbered[int(typed) - 1]
+    raise InvalidInput(
+        _("there is no number {number} on the list: choose from 1 to {last}").format(
+            number=typed, last=len(numbered)
+        )
+    )
+
+
+def _when(req) -> Callable[[str], str]:
+    """A check of a typed time: readable, and not ahead of the clock; nothing means now."""
+    from staircase.cases.observe import observed_at
+
+    def check(typed: str) -> str:
+        observed_at(typed, req.clock)
+        return typed
+
+    return check
+
+
+def _channel(typed: str) -> str:
+    """A channel by its number in the question, or as typed (besøg, besoeg, møde …)."""
+    from staircase.cases.observe import CHANNELS, channel_id
+
+    if typed.strip().isdigit() and 1 <= int(typed) <= len(CHANNELS):
+        return CHANNELS[int(typed) - 1]
+    return channel_id(typed)
+
+
+def _note(typed: str) -> str:
+    """A note, refused on the spot if it holds a CPR number."""
+    from staircase.cpr import refuse_cpr
+
+    refuse_cpr(typed, field="the note")
+    return typed
+
+
+def _recap(result) -> None:
+    """After a prompt: the channel and the time recorded, in words, so a slip is seen."""
+    from staircase.cases.observe import channel_name
+
+    created = set(result.observations)
+    logged = [o for o in result.case.observations if o.id in created]
+    if logged:
+        line = _("Channel: {channel} · time: {when}").format(
+            channel=channel_name(logged[0].channel), when=render.local_time(logged[0].occurred_at)
+        )
+        render.console().print(line, markup=False, highlight=False)
 
 
 def _settle(req, case: int, words: tuple[str, ...], *, confirm: bool) -> tuple[str, ...]:
     """At a terminal: which kendetegn each word meant, and a yes to the weighty ones (§3.5.0)."""
-    from rich.prompt import Confirm
-
     from staircase.cases.observe import identify
     from staircase.errors import AmbiguousIndicator, InvalidInput
 
@@ -92,35 +215,90 @@ def _settle(req, case: int, words: tuple[str, ...], *, confirm: bool) -> tuple[s
             settled[settled.index(unclear.word)] = _which(unclear)
     weighty = [i for i in named if i.confirm]
     if confirm and weighty:
+        work_environment = _("work environment")
         labels = ", ".join(
-            f"{i.name} ({i.step}{', arbejdsmiljø' if i.work_environment else ''})" for i in weighty
+            f"{i.name} ({i.step}{', ' + work_environment if i.work_environment else ''})"
+            for i in weighty
         )
-        render.console().print(
-            f"{labels}: ledelsen får besked med det samme.", markup=False, highlight=False
-        )
-        if not Confirm.ask(f"Registrér det på sag {case}?"):
-            raise InvalidInput("nothing logged: not confirmed")
+        _say(_("{names}: leadership is told at once.").format(names=labels))
+        if not _ask_until(_("Log it on case {case}? [y/n]").format(case=case), _yes):
+            raise InvalidInput(_("nothing logged: not confirmed"))
     return tuple(i.id for i in named)
+
+
+_YES = frozenset({"j", "ja", "y", "yes"})
+_NO = frozenset({"n", "nej", "no"})
+
+
+def _yes(typed: str) -> bool:
+    """Yes or no, in Danish or English."""
+    from staircase.errors import InvalidInput
+
+    answer = typed.strip().lower()
+    if answer in _YES | _NO:
+        return answer in _YES
+    raise InvalidInput(_('answer "ja" or "nej"'))
 
 
 def _which(unclear: "AmbiguousIndicator") -> str:
     """Ask which of the kendetegn a typed word fits was meant; 0 logs nothing."""
-    from rich.prompt import Prompt
+    from staircase.errors import InvalidInput
+
+    several = len(unclear.candidates) > 1
+    fits = (
+        _('"{word}" fits several kendetegn:')
+        if several
+        else _('"{word}" is only part of a kendetegn:')
+    )
+    _say(fits.format(word=unclear.word))
+    for number, (indicator_id, name) in enumerate(unclear.candidates, start=1):
+        _say(f"  {number}. {name} ({indicator_id})")
+    _say(f"  0. {_('none of them')}")
+    last = len(unclear.candidates)
+
+    def number(typed: str) -> int:
+        if typed.strip().isdigit() and int(typed) <= last:
+            return int(typed)
+        raise InvalidInput(_("choose a number from 0 to {last}").format(last=last))
+
+    picked = _ask_until(_("Which one?"), number)
+    if not picked:
+        nothing = _('nothing logged: "{word}" named no kendetegn')
+        raise InvalidInput(nothing.format(word=unclear.word))
+    return unclear.candidates[picked - 1][0]
+
+
+def _ask_until(question: str, read: Callable[[str], T], *, default: str = "") -> T:
+    """Ask until ``read`` takes the answer; a refusal is shown as its one line and the
+    same question asked again."""
+    from staircase.errors import InvalidInput
+
+    while True:
+        try:
+            return read(_answer(question, default=default))
+        except InvalidInput as refused:
+            _say(str(refused))
+
+
+def _answer(question: str, *, default: str = "") -> str:
+    """One line typed at the terminal (``default`` if nothing); the end of input logs nothing.
+
+    A question ends in "? ", anything else in ": ", as a person writes them."""
+    from rich.text import Text
 
     from staircase.errors import InvalidInput
 
-    out = render.console()
-    several = len(unclear.candidates) > 1
-    fits = "passer på flere kendetegn" if several else "er kun en del af et kendetegn"
-    out.print(f'"{unclear.word}" {fits}:', markup=False, highlight=False)
-    for number, (indicator_id, name) in enumerate(unclear.candidates, start=1):
-        out.print(f"  {number}. {name} ({indicator_id})", markup=False, highlight=False)
-    out.print("  0. ingen af dem", markup=False, highlight=False)
-    numbers = [str(n) for n in range(len(unclear.candidates) + 1)]
-    picked = int(Prompt.ask("Hvilket?", choices=numbers, show_choices=False))
-    if not picked:
-        raise InvalidInput(f'nothing logged: "{unclear.word}" named no kendetegn')
-    return unclear.candidates[picked - 1][0]
+    asked = f"{question} [{default}]" if default else question
+    shown = Text(f"{asked} " if asked.endswith("?") else f"{asked}: ")
+    try:
+        return render.console().input(shown).strip() or default
+    except EOFError:
+        raise InvalidInput(_("nothing logged: the questions were left unanswered")) from None
+
+
+def _say(line: str) -> None:
+    """A line of the prompt's conversation, printed as it is (no rich markup)."""
+    render.console().print(line, markup=False, highlight=False)
 
 
 def show(ctx: typer.Context, case: CaseId, json: JsonOutput = False) -> None:

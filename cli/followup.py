@@ -4,7 +4,16 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
-from staircase.cli.options import ActionId, AgreementId, CaseId, EscalationId, JsonOutput, Reason
+from staircase.cli.options import (
+    ActionId,
+    AgreementId,
+    CaseId,
+    EscalationId,
+    JsonOutput,
+    Reason,
+    when_help,
+)
+from staircase.i18n import _
 from staircase.kinds import ActionStatus
 
 action_app = typer.Typer(
@@ -97,7 +106,9 @@ def agreement_add(
     ctx: typer.Context,
     case: CaseId,
     text: str = typer.Argument(..., help="What was agreed."),
-    review: str | None = typer.Option(None, "--review", help="When to review it, e.g. 2027-01-15."),
+    review: str | None = typer.Option(
+        None, "--review", metavar="WHEN", help=when_help(_("When to review it."))
+    ),
     json: JsonOutput = False,
 ) -> None:
     """Record an agreement with the relative."""
@@ -138,7 +149,7 @@ def agreement_review(
     ctx: typer.Context,
     agreement: AgreementId,
     next_review: str | None = typer.Option(
-        None, "--next", help="When to review it again, e.g. 2027-03-01 or 'om 2 uger'."
+        None, "--next", metavar="WHEN", help=when_help(_("When to review it again."))
     ),
     note: str | None = typer.Option(None, "--note", help="What came of the review."),
     json: JsonOutput = False,

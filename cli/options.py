@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 
+from staircase.clock import forms
 from staircase.errors import NotFound
+from staircase.i18n import _
 
 ID_MAX = 2**63 - 1
 
@@ -23,6 +25,12 @@ def _in_range(what: str) -> Callable[[int], int]:
         return value
 
     return check
+
+
+def when_help(what: str) -> str:
+    """The help of an option that takes a WHEN: what it is for, then every form it reads,
+    so nobody has to guess whether ``21.11`` or ``i går kl. 14`` will do (§10.2)."""
+    return _("{what} Accepted forms: {forms}.").format(what=what, forms=forms())
 
 
 def _id(what: str) -> typer.models.ArgumentInfo:

@@ -7,7 +7,8 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
-from staircase.cli.options import JsonOutput
+from staircase.cli.options import JsonOutput, when_help
+from staircase.i18n import _
 
 
 class ExportFormat(StrEnum):
@@ -23,8 +24,10 @@ class ExportFormat(StrEnum):
 Units = typer.Option(
     None, "--unit", help="Only this unit (repeat for more); default: every unit you may read."
 )
-Since = typer.Option(None, "--since", metavar="WHEN", help="From this time (e.g. 2026-01-01).")
-Until = typer.Option(None, "--until", metavar="WHEN", help="Up to this time (not included).")
+Since = typer.Option(None, "--since", metavar="WHEN", help=when_help(_("From this time.")))
+Until = typer.Option(
+    None, "--until", metavar="WHEN", help=when_help(_("Up to this time (not included)."))
+)
 
 
 def export(

@@ -91,12 +91,17 @@ def _json_default(value: Any) -> Any:
 
 
 def local_time(moment: datetime | None) -> str:
-    """A stored time as people read it: local time (Europe/Copenhagen unless configured)."""
+    """A stored time as people read it (§7.5): ``i dag 14:30``, ``23. nov. 2026 14:30``,
+    local time (Europe/Copenhagen unless configured) named from this invocation's now."""
     if moment is None:
         return ""
-    from staircase.clock import format_local, resolve_tz
+    import click
 
-    return format_local(moment, resolve_tz())
+    from staircase.cli.context import clock
+    from staircase.clock import Clock, for_person
+
+    ctx = click.get_current_context(silent=True)
+    return for_person(moment, clock(ctx) if ctx else Clock.real())
 
 
 def print_model(model: Any) -> None:

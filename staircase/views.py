@@ -262,6 +262,28 @@ class IndicatorView(View):
     confirm: bool
 
 
+class MenuStep(View):
+    """One step of the log prompt's list: its name and its kendetegn as ``(id, name)``."""
+
+    id: str
+    name: str
+    indicators: list[tuple[str, str]]
+
+
+class LogMenu(View):
+    """What the log prompt shows before it asks: whose case it is, and what may be logged.
+
+    The family is named so that a tired finger on the wrong case number is
+    noticed before anything is written.
+    """
+
+    case_id: int
+    resident: str
+    relative: str
+    relation: str
+    steps: list[MenuStep]
+
+
 class DecisionView(View):
     """What a person's decision did (accept, reject, move, close).
 

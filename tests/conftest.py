@@ -19,6 +19,7 @@ import pytest
 from databases import Keys, Refill, Server, closing_engine, sqlite_copy
 from driver import program_settings
 from home import Home, build_home
+from staircase import i18n
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -38,6 +39,15 @@ def _config_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
         yield
+
+
+@pytest.fixture(autouse=True)
+def _language_as_before() -> Iterator[None]:
+    """A command run in-process sets the language for the whole process (``--lang``):
+    each test starts in the language the one before it started in, whatever it ran."""
+    before = i18n.language()
+    yield
+    i18n.use(before)
 
 
 @pytest.fixture(scope="session")

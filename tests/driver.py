@@ -52,9 +52,16 @@ database's audit key is (``conftest`` removes the developer's own at the start).
 AUDIT_LOG = ("audit", "audit_detail", "setting")
 """The audit log's tables, the head among the settings: a refusal writes there and only there."""
 
-TERMINAL = {"NO_COLOR": "1", "FORCE_COLOR": None, "COLUMNS": "200", "LINES": "40"}
-"""A terminal every machine agrees on: no colour, and wide enough that no line a test reads
-is wrapped (rich reads both per call); a test about wrapping sets its own COLUMNS."""
+TERMINAL = {
+    "NO_COLOR": "1",
+    "FORCE_COLOR": None,
+    "COLUMNS": "200",
+    "LINES": "40",
+    **dict.fromkeys(("LC_ALL", "LC_MESSAGES", "LANG"), None),
+}
+"""A terminal every machine agrees on: no colour, wide enough that no line a test reads
+is wrapped (rich reads both per call; a test about wrapping sets its own COLUMNS), and
+no locale, so the program speaks its default, Danish, unless a test sets STAIRCASE_LANG."""
 
 
 def program_settings(environ: Mapping[str, str]) -> list[str]:

@@ -54,18 +54,20 @@ def test_log_asks_on_a_terminal(home: Home) -> None:
     child = pexpect.spawn(
         sys.executable,
         ["-m", "staircase.cli", "log", "1"],
-        env=home.environ(who="AK"),
+        env={**home.environ(who="AK"), "STAIRCASE_LANG": "da"},
         cwd=AWAY,
         encoding="utf-8",
         timeout=30,
     )
     child.expect("Kendetegn")
-    child.sendline("utilfredshed, 1")
+    child.sendline("utilfredshed, 10")
+    child.expect("Hvornår")
+    child.sendline("")
     child.expect("Kanal")
     child.sendline("telefon")
     child.expect("Note")
     child.sendline("Ringede om vasketøjet")
-    child.expect("Registrér det på sag 1")  # 1 is manglende-dialog: kompliceret asks first
+    child.expect("Registrér det på sag 1")  # 10 is manglende-dialog: kompliceret asks first
     child.sendline("y")
     child.expect(pexpect.EOF)
     child.close()

@@ -128,7 +128,7 @@ def spawn(home: Home, *args: str) -> pexpect.spawn:
     return pexpect.spawn(
         sys.executable,
         ["-m", "staircase.cli", *args],
-        env=home.environ(who="AK"),
+        env={**home.environ(who="AK"), "STAIRCASE_LANG": "da"},
         cwd=AWAY,
         encoding="utf-8",
         timeout=30,
@@ -162,7 +162,7 @@ def test_a_terminal_asks_before_logging_violence_and_a_no_writes_nothing(home: H
     child.expect(r"Trusler, vold og chikane mod personale \(kompliceret, arbejdsmiljø\)")
     child.expect("Registrér det på sag 1")
     child.sendline("n")
-    child.expect("staircase: nothing logged: not confirmed")
+    child.expect("staircase: intet registreret: ikke bekræftet")
     assert finished(child) == 1
     assert logged(home) == []
     assert nothing_followed(home)

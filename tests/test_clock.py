@@ -133,7 +133,6 @@ def test_wall_times_follow_the_clock_time_zone() -> None:
         "i går 14",
         "-2x",
         "2h",
-        "-99999999999d",
         "",
         "   ",
     ],
@@ -219,8 +218,8 @@ def test_a_future_time_is_refused_in_local_time() -> None:
     with pytest.raises(InvalidInput) as refused:
         not_in_future(utc(2026, 11, 24, 9, 0), clock=CLOCK)
     assert str(refused.value) == (
-        "the observation time 2026-11-24 10:00 is in the future "
-        "(now is 2026-11-23 10:00); give a past time with --at"
+        "the observation time tomorrow 10:00 is in the future "
+        "(now is today 10:00); give a past time with --at"
     )
 
 

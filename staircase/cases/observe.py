@@ -14,20 +14,30 @@ from sqlmodel import select
 
 from staircase.cases import consequences
 from staircase.cases.show import action_view, case_view, escalation_view, proposal_view
-from staircase.clock import not_in_future, parse_when
+from staircase.clock import Clock, not_in_future, parse_when
 from staircase.core.lookup import get_case, get_open_case, pack_for
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.guard import guard_bulk
-from staircase.db.models import Case, Observation
+from staircase.db.models import Case, Observation, Relative, Resident
 from staircase.domain.pack import Indicator, Pack
 from staircase.errors import InvalidInput, NotFound
+from staircase.i18n import pgettext
 from staircase.text import did_you_mean, key
-from staircase.views import IndicatorView, LogResult
+from staircase.views import IndicatorView, LogMenu, LogResult, MenuStep
 
 CHANNELS = ("telefon", "besoeg", "mail", "moede", "andet")
 """How the observation came about (§2); typed with or without ø (besøg, møde)."""
+
+_CHANNEL_WORDS = {
+    "telefon": ("phone", "tlf"),
+    "besoeg": ("visit",),
+    "mail": ("e-mail", "email"),
+    "moede": ("meeting",),
+    "andet": ("other",),
+}
+"""What else staff type for a channel: the English word, the usual abbreviation."""
 
 
 @dataclass(frozen=True)
@@ -43,16 +53,38 @@ class Entry:
 
 
 def channel_id(text: str | None) -> str:
-    """A channel as typed (``besøg``, ``Møde``) to its id."""
+    """A channel as typed (``besøg``, ``Møde``, ``moede``, ``visit``) to its id."""
     if text is None:
         return "andet"
-    by_key = {key(channel): channel for channel in CHANNELS}
+    by_key = {
+        key(word): channel
+        for channel, words in _CHANNEL_WORDS.items()
+        for word in (channel, *words)
+    }
     if key(text) in by_key:
         return by_key[key(text)]
     raise InvalidInput(
         f'unknown channel "{text}"{did_you_mean(text, list(CHANNELS))} '
         f"(one of {', '.join(CHANNELS)})"
     )
+
+
+def channel_name(channel: str) -> str:
+    """A channel's id as a person reads it, in the language in use: ``besøg``, ``visit``."""
+    names = {
+        "telefon": pgettext("channel", "phone"),
+        "besoeg": pgettext("channel", "visit"),
+        "mail": pgettext("channel", "mail"),
+        "moede": pgettext("channel", "meeting"),
+        "andet": pgettext("channel", "other"),
+    }
+    return names.get(channel, channel)
+
+
+def observed_at(text: str | None, clock: Clock) -> datetime:
+    """When a typed WHEN says something was observed: now if nothing was typed, never
+    ahead of the clock. The prompt checks an answer with it before anything is written."""
+    return not_in_future(parse_when(text, clock=clock), clock=clock) if text else clock.now
 
 
 def log(request: Request, entry: Entry) -> LogResult:
@@ -63,9 +95,7 @@ def log(request: Request, entry: Entry) -> LogResult:
         raise InvalidInput(
             "name at least one indicator (see `staircase rules show`), or --retracts OBS"
         )
-    occurred = request.clock.now
-    if entry.at:
-        occurred = not_in_future(parse_when(entry.at, clock=request.clock), clock=request.clock)
+    occurred = observed_at(entry.at, request.clock)
     with transaction(request, "log") as work:
         case = get_open_case(work.session, entry.case_id)
         permit_unit(work.actor, case.unit_id, "log")
@@ -200,10 +230,30 @@ def _indicator_view(pack: Pack, indicator: Indicator) -> IndicatorView:
     )
 
 
-def log_menu(request: Request, case_id: int) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The case's indicators grouped by step, top step first, for the interactive prompt."""
-    pack = _pack_to_log_on(request, case_id)
-    return [
-        (step.name.da, [(i.id, i.name.da) for i in pack.indicators if i.step == step.id])
-        for step in reversed(pack.ladder)
-    ]
+def log_menu(request: Request, case_id: int) -> LogMenu:
+    """Whose case it is and its kendetegn by step, godt upwards, for the prompt.
+
+    Refused (closed, unknown, not the person's unit) before anything is
+    asked, so nobody answers questions for a log that cannot be written.
+    """
+    with transaction(request, "log", write=False) as work:
+        case = get_open_case(work.session, case_id)
+        permit_unit(work.actor, case.unit_id, "log")
+        pack = pack_for(work.session, case)
+        resident = work.session.get(Resident, case.resident_id)
+        relative = work.session.get(Relative, case.relative_id)
+        steps = [
+            MenuStep(
+                id=step.id,
+                name=step.name.spoken(),
+                indicators=[(i.id, i.name.spoken()) for i in pack.indicators if i.step == step.id],
+            )
+            for step in pack.ladder
+        ]
+        return LogMenu(
+            case_id=case.id,
+            resident=resident.name,
+            relative=relative.name,
+            relation=relative.relation,
+            steps=steps,
+        )

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from staircase import i18n
 from staircase.errors import AmbiguousIndicator, InvalidInput, NotFound
 from staircase.kinds import Addressee
 from staircase.text import did_you_mean, key
@@ -43,6 +44,10 @@ class Names(_Strict):
 
     da: str
     en: str
+
+    def spoken(self) -> str:
+        """The label in the language in use (§7.5)."""
+        return self.en if i18n.language() == "en" else self.da
 
 
 class Escalation(_Strict):
