@@ -17,7 +17,7 @@ from staircase.admin.audit_review import show_log, verify_log
 from staircase.cases.observe import Entry, log
 from staircase.cases.show import show_case
 from staircase.core.audit import Chaining, entry_hash
-from staircase.core.keys import read_key
+from staircase.core.keys import read_audit_key
 from staircase.db.models import AuditEntry, Setting
 from staircase.db.store import close_engine
 
@@ -74,7 +74,7 @@ def test_an_edited_entry_with_a_recomputed_hash_breaks_its_successor(sqlite_home
     """Someone who edits entry 3 and knows how to hash it (the key too) makes entry 3
     whole again; entry 4 still points at the old hash, so the chain breaks there."""
     assert busy(sqlite_home) > 4
-    key = read_key(sqlite_home.url)
+    key = read_audit_key(sqlite_home.url)
     assert key is not None and key.keyed_from <= 3, "the home's log is keyed from its start"
     chain = Chaining(key.secret, key.keyed_from)
     edited = sqlite_home.rows(AuditEntry, AuditEntry.id == 3)[0]

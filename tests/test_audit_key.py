@@ -12,7 +12,7 @@ from sqlmodel import select
 from home import Home, build_home
 from staircase.admin.backup import backup
 from staircase.core import audit
-from staircase.core.keys import key_path, read_key
+from staircase.core.keys import AUDIT_KEY, key_path, read_audit_key
 from staircase.db.models import AuditEntry
 from staircase.db.store import close_engine, session_scope
 
@@ -45,11 +45,11 @@ def rechain(path: Path, chain: audit.Chaining) -> None:
 
 
 def test_the_key_lives_outside_the_database_readable_by_its_owner_only(sqlite_home: Home):
-    path = key_path(sqlite_home.url)
+    path = key_path(sqlite_home.url, AUDIT_KEY)
 
     assert path == Path(f"{database_file(sqlite_home)}.key")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    secret = read_key(sqlite_home.url).secret.hex()
+    secret = read_audit_key(sqlite_home.url).secret.hex()
     assert secret.encode() not in database_file(sqlite_home).read_bytes()
 
 
@@ -64,7 +64,7 @@ def test_rechaining_with_plain_sha256_is_caught(sqlite_home: Home) -> None:
 
 def test_the_forgers_script_is_right_when_it_has_the_key(sqlite_home: Home) -> None:
     """The same script with the key succeeds: what stops it above is the key alone."""
-    key = read_key(sqlite_home.url)
+    key = read_audit_key(sqlite_home.url)
     rechain(database_file(sqlite_home), audit.Chaining(key.secret, key.keyed_from))
 
     result = sqlite_home("audit", "verify")
@@ -74,7 +74,7 @@ def test_the_forgers_script_is_right_when_it_has_the_key(sqlite_home: Home) -> N
 
 
 def test_without_its_key_the_log_is_neither_checked_nor_extended(sqlite_home: Home) -> None:
-    key_path(sqlite_home.url).rename(database_file(sqlite_home).with_suffix(".moved"))
+    key_path(sqlite_home.url, AUDIT_KEY).rename(database_file(sqlite_home).with_suffix(".moved"))
     with session_scope(sqlite_home.url, write=False) as session:
         before = session.exec(select(AuditEntry.id)).all()
 

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from home import Home
 from quality_history import AGREEMENT, NAMES, NOTE, build_history, program
-from staircase.core.keyfile import PSEUDONYM_KEY, key_path
+from staircase.core.keys import PSEUDONYM_KEY, key_path
 from staircase.db.models import AuditEntry
 from staircase.db.store import session_scope
 
@@ -64,8 +64,8 @@ def test_a_server_database_keeps_its_key_in_the_user_config_folder(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     one = key_path("postgresql+psycopg://kv@db.kommune.dk/staircase", PSEUDONYM_KEY)
     other = key_path("postgresql+psycopg://kv@db.kommune.dk/other", PSEUDONYM_KEY)
-    assert one.parent == tmp_path / "staircase"
-    assert one != other and one.name.startswith("pseudonym-key-")
+    assert one.parent == tmp_path / "staircase" / "keys"
+    assert one != other and one.name.endswith(".pseudonym-key")
 
 
 def test_csv_is_pseudonymised_stable_across_exports_and_leaks_no_name_or_note(
@@ -261,5 +261,5 @@ def test_an_installation_from_before_pseudonyms_gets_its_key_at_the_first_export
     assert read_csv(tmp_path / "first", "sager") == read_csv(tmp_path / "second", "sager")
     path.write_text("not hex\n")
     damaged = sqlite_home("export", "--format", "csv", "--out", str(tmp_path / "x"), who="KV")
-    assert damaged.exit_code == 1 and "damaged" in damaged.stderr
+    assert damaged.exit_code == 4 and "damaged" in damaged.stderr
     assert not (tmp_path / "x").exists()

@@ -85,7 +85,7 @@ class Chaining:
         payload = (prev_hash + json.dumps(chained, sort_keys=True, ensure_ascii=False)).encode()
         if self.keyed_from is not None and row["id"] >= self.keyed_from:
             if self.key is None:
-                raise keys.missing_key(self.url)
+                raise keys.missing_audit_key(self.url)
             return hmac.new(self.key, payload, hashlib.sha256).hexdigest()
         return hashlib.sha256(payload).hexdigest()
 
@@ -97,7 +97,7 @@ def chaining(session: Session, *, key_of: str | None = None) -> Chaining:
     database's own record of it only tells that a key is expected.
     """
     url = key_of or session.get_bind().url.render_as_string(hide_password=False)
-    key = keys.read_key(url)
+    key = keys.read_audit_key(url)
     if key is not None:
         return Chaining(key.secret, key.keyed_from, url)
     row = session.get(Setting, KEYED_KEY)
@@ -109,7 +109,7 @@ def start_keyed_chain(session: Session, url: str) -> None:
     if session.get(Setting, KEYED_KEY) is not None:
         return
     count, _hash = read_head(session) or _last_entry(session)
-    key = keys.create_key(url, keyed_from=count + 1)
+    key = keys.create_audit_key(url, keyed_from=count + 1)
     session.add(Setting(key=KEYED_KEY, value=str(key.keyed_from)))
     session.flush()
 
@@ -248,7 +248,7 @@ def verify(session: Session, *, key_of: str | None = None) -> Verification:
     """
     chain = chaining(session, key_of=key_of)
     if chain.keyed_from is not None and chain.key is None:
-        raise keys.missing_key(chain.url)
+        raise keys.missing_audit_key(chain.url)
     head = read_head(session)
     prev_hash, expected_id, count, hash_at_head = GENESIS, 1, 0, GENESIS
     for entry in session.exec(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
