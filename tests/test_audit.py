@@ -18,7 +18,7 @@ from staircase.cases.observe import Entry, log
 from staircase.cases.show import show_case
 from staircase.core.audit import Chaining, entry_hash
 from staircase.core.keys import read_audit_key
-from staircase.db.models import AuditEntry, Setting
+from staircase.db.models import AuditDetail, AuditEntry, Setting
 from staircase.db.store import close_engine
 
 
@@ -186,3 +186,23 @@ def test_staff_and_leaders_may_not_read_the_log(home: Home, who: str) -> None:
     after = home.rows(AuditEntry)
     assert len(after) == before + 1
     assert (after[-1].actor, after[-1].action, after[-1].outcome) == (who, "audit.show", "refused")
+
+
+SEARCHES = (
+    (("case", "list", "--unit", "sol", "--step", "godt"), "case.search", "LH"),
+    (("assess", "--unit", "sol"), "assess", "LH"),
+    (("stats", "--unit", "sol", "--since", "2026-01-01"), "stats", "KV"),
+)
+
+
+@pytest.mark.parametrize(("args", "action", "who"), SEARCHES, ids=lambda v: str(v))
+def test_search_criteria_stay_out_of_the_chain(home: Home, args: tuple, action: str, who: str):
+    """Criteria can name people and places; the chain can never be rewritten, so they
+    go in the detail, which retention deletes with the rest of a case (§6.2, §6.6)."""
+    result = home(*args, who=who)
+
+    assert result.exit_code == 0, result.stderr
+    entry = next(e for e in reversed(home.rows(AuditEntry)) if e.action == action)
+    assert "sol" not in entry.subject and "unit" not in entry.subject
+    with home.session() as session:
+        assert "sol" in session.get(AuditDetail, entry.id).detail
