@@ -22,7 +22,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from staircase.errors import DatabaseProblem
 
@@ -45,7 +45,12 @@ def key_path(url: str, suffix: str) -> Path:
         from platformdirs import user_config_path
 
         folder = str(user_config_path("staircase", appauthor=False) / "keys")
-    name = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()
+    # Each person connects as their own role (§6.8): the key is the database's,
+    # whoever connects, so the name leaves the user and password out.
+    anyone = URL.create(
+        parsed.drivername, host=parsed.host, port=parsed.port, database=parsed.database
+    ).update_query_dict(dict(parsed.query))
+    name = hashlib.sha256(anyone.render_as_string().encode()).hexdigest()
     return Path(folder) / f"{name[:24]}.{suffix}"
 
 

@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "subject.access": frozenset({QUALITY, ADMIN}),
     "purge": frozenset({ADMIN}),
     "settings.set": frozenset({ADMIN}),
+    "db.grant": frozenset({ADMIN}),
     "settings.show": frozenset({QUALITY, ADMIN}),
     "export": frozenset({LEADER, QUALITY, ADMIN}),
     "export.names": frozenset({QUALITY, ADMIN}),

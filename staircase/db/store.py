@@ -28,10 +28,12 @@ from sqlmodel import Session
 
 from staircase.db.guard import check_text, guard_rows
 from staircase.db.schema import check_revision
-from staircase.errors import DatabaseProblem, InvalidInput
+from staircase.errors import DatabaseProblem, InvalidInput, NotAllowed
 from staircase.files import NAME_LIMIT
 
 BUSY_TIMEOUT_MS = 30_000
+INSUFFICIENT_PRIVILEGE = "42501"
+"""PostgreSQL's SQLSTATE for a statement the connected role has no grant for (§6.8)."""
 
 
 def default_path() -> Path:
@@ -198,6 +200,11 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     except DatabaseError as err:
         if isinstance(err, IntegrityError):
             raise
+        if getattr(err.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            raise NotAllowed(
+                f"your database role may not do this ({_first_line(err)}); it is the database "
+                "owner's (migrations, purge, restore), or an admin runs `staircase db grant`"
+            ) from err
         raise DatabaseProblem(explain(err, url)) from err
 
 
