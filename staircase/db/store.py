@@ -26,6 +26,7 @@ from sqlalchemy.exc import (
 )
 from sqlmodel import Session
 
+from staircase.db import digests
 from staircase.db.guard import check_text, guard_rows
 from staircase.db.schema import check_revision
 from staircase.errors import DatabaseProblem, InvalidInput, NotAllowed
@@ -174,6 +175,7 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error.
 
     ``write=True`` takes SQLite's write lock at the start (see module doc).
+    The rows it writes are collected for the audit chain (``digests.track``).
     Every row flushed passes ``guard.guard_rows``: nothing that must not be
     stored (a CPR number, control characters, text too long) reaches the
     database, whichever command wrote it.
@@ -186,6 +188,7 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     try:
         with Session(bind, expire_on_commit=False) as session:
             event.listen(session, "before_flush", guard_rows)
+            digests.track(session)
             check_revision(session)
             yield session
             session.commit()
