@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from databases import Server
 from driver import Staircase
-from staircase.db.models import AuditEntry, Observation, Staff
+from staircase.db.models import AuditEntry, Case, Observation, Staff
 from staircase.db.store import INSUFFICIENT_PRIVILEGE, close_engine, session_scope
 
 pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("backend", ["postgresql"])]
@@ -25,8 +25,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("backend", ["postgre
 
 @dataclass(frozen=True)
 class Office:
-    """A PostgreSQL database that is not a shared terminal: its owner is the admin ADM,
-    AK (staff) and LH (leader) connect as roles of their own."""
+    """A PostgreSQL database that is not a shared terminal: its owner is the admin ADM;
+    AD (a second admin), AK (staff) and LH (leader) connect as roles of their own."""
 
     url: str
     roles: dict[str, str]
@@ -44,6 +44,7 @@ class Office:
 
 SET_UP = (
     ("unit", "add", "sol", "--name", "Solhaven"),
+    ("staff", "add", "AD", "--name", "Anders Dam", "--role", "admin"),
     ("staff", "add", "AK", "--name", "Aisha Khan", "--role", "staff", "--unit", "sol"),
     ("staff", "add", "LH", "--name", "Lise Holm", "--role", "leader", "--unit", "sol"),
     ("resident", "add", "SOL-1", "--name", "Else Andersen", "--unit", "sol"),
@@ -67,7 +68,7 @@ SET_UP = (
 @pytest.fixture
 def office(pg_server: Server, db_url: str) -> Iterator[Office]:
     run = uuid.uuid4().hex[:8]
-    roles = {"AK": f"st_{run}_ak", "LH": f"st_{run}_lh"}
+    roles = {initials: f"st_{run}_{initials.lower()}" for initials in ("AD", "AK", "LH")}
     office = Office(db_url, roles)
     owner = office.as_owner()
     try:
@@ -77,7 +78,7 @@ def office(pg_server: Server, db_url: str) -> Iterator[Office]:
             result = owner(*args, *login)
             assert result.exit_code == 0, f"{args}: {result.stderr}"
         granted = owner("--json", "db", "grant").json()
-        assert granted["granted"] == ["AK", "LH"], granted
+        assert granted["granted"] == ["AD", "AK", "LH"], granted
         yield office
     finally:
         for initials, role in roles.items():
@@ -161,7 +162,7 @@ def test_a_deactivated_persons_role_cannot_act(office: Office) -> None:
     after_grant = office.as_role("AK")("log", "1", "kritik")
 
     assert before_grant.exit_code == 3 and "deactivated" in before_grant.stderr
-    assert closed["closed"] == ["AK"] and closed["granted"] == ["LH"]
+    assert closed["closed"] == ["AK"] and closed["granted"] == ["AD", "LH"]
     assert after_grant.exit_code == 4
     [line] = after_grant.stderr.strip().splitlines()
     assert "not permitted to log in" in line
@@ -175,4 +176,19 @@ def test_db_grant_is_an_admins_command_and_is_audited(office: Office) -> None:
 
     assert office.as_owner()("db", "grant").exit_code == 0
     entry = last_entry(office.url)
-    assert (entry.actor, entry.action, entry.subject) == ("ADM", "db.grant", "granted=2 closed=0")
+    assert (entry.actor, entry.action, entry.subject) == ("ADM", "db.grant", "granted=3 closed=0")
+
+
+def test_what_is_the_owners_is_refused_to_an_admins_role_in_one_line(office: Office) -> None:
+    """Purge deletes audit details, which no staff role may: it stays the owner's."""
+    closed = office.as_owner()("--now", "-3d", "case", "close", "1", "--reason", "Flyttet")
+    assert closed.exit_code == 0, closed.stderr
+
+    result = office.as_role("AD")("purge", "--older-than", "1")
+
+    assert result.exit_code == 3
+    [line] = result.stderr.strip().splitlines()
+    assert "permission denied" in line and "owner" in line
+    with session_scope(office.url, write=False) as session:
+        assert session.get(Case, 1) is not None, "nothing was deleted"
+    assert office.as_owner().json("purge", "--older-than", "1")["cases"] == [1]

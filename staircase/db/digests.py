@@ -94,6 +94,11 @@ def deleted(session: Session, table: str, ids: Iterable[object]) -> None:
         written[(table, str(row_id))] = None
 
 
+def pending(session: Session) -> bool:
+    """Whether this transaction wrote tracked rows not yet taken into an entry."""
+    return bool(session.info.get(_WRITTEN))
+
+
 def take(session: Session) -> str:
     """What this transaction wrote, as the chained field; forgotten once taken."""
     written = session.info.pop(_WRITTEN, {})
