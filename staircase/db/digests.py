@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import event
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import Table, event, select
+from sqlmodel import Session, SQLModel
 
 from staircase.db.models import (
     Action,
@@ -108,9 +108,10 @@ def take(session: Session) -> str:
     )
 
 
-def row_digest(row: Any) -> str:
-    """A row's digest over all its columns: an ORM object or a row read back."""
-    values = {column.key: _plain(getattr(row, column.key)) for column in row.__table__.columns}
+def row_digest(row: Any, table: Table | None = None) -> str:
+    """A row's digest over all its columns: an ORM object, or a row of ``table`` read back."""
+    columns = (table if table is not None else row.__table__).columns
+    values = {column.key: _plain(getattr(row, column.key)) for column in columns}
     payload = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
@@ -143,28 +144,35 @@ def findings(session: Session, expected: dict[tuple[str, str], tuple[str, int]])
     or by the benchmark's bulk loader) are not judged.
     """
     found: list[str] = []
-    for table, model in TRACKED.items():
-        wanted = {row_id: v for (t, row_id), v in expected.items() if t == table}
-        if not wanted:
+    for name, model in TRACKED.items():
+        wanted = {row_id: v for (t, row_id), v in expected.items() if t == name}
+        if wanted:
+            found += _findings_in(session, name, model.__table__, wanted)  # type: ignore[arg-type]
+    return found
+
+
+def _findings_in(
+    session: Session, name: str, table: Table, wanted: dict[str, tuple[str, int]]
+) -> list[str]:
+    found, seen = [], set()
+    # Core rows, not ORM objects: the same values, read at a fraction of the cost.
+    for row in session.execute(select(table)).yield_per(5000):
+        row_id = str(row.id)
+        if row_id not in wanted:
             continue
-        seen: set[str] = set()
-        for row in session.exec(select(model)).yield_per(2000):
-            row_id = str(row.id)
-            if row_id not in wanted:
-                continue
-            seen.add(row_id)
-            digest, entry = wanted[row_id]
-            if digest == DELETED:
-                found.append(f"{table} {row_id} is back after entry {entry} deleted it")
-            elif row_digest(row) != digest:
-                found.append(
-                    f"{table} {row_id} was changed outside staircase "
-                    f"(entry {entry} recorded its last write)"
-                )
-        for row_id, (digest, entry) in wanted.items():
-            if row_id not in seen and digest != DELETED:
-                found.append(
-                    f"{table} {row_id} was deleted outside staircase "
-                    f"(entry {entry} recorded its last write)"
-                )
+        seen.add(row_id)
+        digest, entry = wanted[row_id]
+        if digest == DELETED:
+            found.append(f"{name} {row_id} is back after entry {entry} deleted it")
+        elif row_digest(row, table) != digest:
+            found.append(
+                f"{name} {row_id} was changed outside staircase "
+                f"(entry {entry} recorded its last write)"
+            )
+    for row_id, (digest, entry) in wanted.items():
+        if row_id not in seen and digest != DELETED:
+            found.append(
+                f"{name} {row_id} was deleted outside staircase "
+                f"(entry {entry} recorded its last write)"
+            )
     return found
