@@ -89,6 +89,7 @@ def permit_unit(actor: Actor, unit_id: str, action: str) -> None:
 COMMANDS: dict[str, str | None] = {
     "init": None,
     "db upgrade": None,
+    "db grant": "db.grant",
     "demo": None,
     "rules check": None,
     "rules test": None,
