@@ -98,12 +98,12 @@ def transaction(
             if dry_run:
                 session.rollback()
                 return
-            if not write and work.events:
-                session.commit()
-                session.connection(execution_options={"write": True})
             session.flush()
             if not work.events and digests.pending(session):
                 work.audit(action)  # every write is audited, and vouched for
+            if not write and work.events:
+                session.commit()
+                session.connection(execution_options={"write": True})
             audit.append(session, work.events, request.clock, shared=shared)
         if work.send_mail and work.mail is not None:
             work.delivery = _deliver(request, work.mail, actor.id)
