@@ -22,6 +22,8 @@ Passwords, peer or GSSAPI authentication are PostgreSQL's business
 (``pg_hba.conf``); this command never sets one.
 """
 
+from collections.abc import Callable
+
 from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
@@ -76,30 +78,39 @@ def _grant(session: Session) -> GrantReport:
             continue
         role = quote(staff.login)
         _ensure_role(session, staff.login, role, can_login=staff.active)
-        for kind in ("all tables", "all sequences"):
-            session.execute(text(f"revoke all on {kind} in schema {schema} from {role}"))
-        session.execute(text(f"revoke all on schema {schema} from {role}"))
-        if not staff.active:
-            closed.append(staff.id)
-            continue
         own = writable if staff.role == Role.ADMIN else writable - DIRECTORY_TABLES
-        grants = [
-            f"grant usage on schema {schema} to {role}",
-            f"grant select on all tables in schema {schema} to {role}",
-            f"grant usage, select on all sequences in schema {schema} to {role}",
-            f"grant insert on {', '.join(quote(t) for t in sorted(AUDIT_TABLES))} to {role}",
-            f"grant insert, update on setting to {role}",
-        ]
-        if own:
-            tables_sql = ", ".join(quote(t) for t in sorted(own))
-            grants.append(f"grant insert, update, delete on {tables_sql} to {role}")
-        for statement in grants:
+        for statement in _privileges(schema, role, own if staff.active else None, quote):
             session.execute(text(statement))
-        granted.append(staff.id)
-        if staff.role == Role.ADMIN:
+        (granted if staff.active else closed).append(staff.id)
+        if staff.active and staff.role == Role.ADMIN:
             admins.append(role)
     _setting_policies(session, admins)
     return GrantReport(granted=granted, closed=closed, unbound=unbound, left_alone=left_alone)
+
+
+def _privileges(
+    schema: str, role: str, writes: set[str] | None, quote: Callable[[str], str]
+) -> list[str]:
+    """Everything taken from ``role``, then what it needs given back: read all, append
+    to the audit log, move its head, write ``writes``; nothing for ``None`` (closed)."""
+    revoked = [
+        f"revoke all on all tables in schema {schema} from {role}",
+        f"revoke all on all sequences in schema {schema} from {role}",
+        f"revoke all on schema {schema} from {role}",
+    ]
+    if writes is None:
+        return revoked
+    granted = [
+        f"grant usage on schema {schema} to {role}",
+        f"grant select on all tables in schema {schema} to {role}",
+        f"grant usage, select on all sequences in schema {schema} to {role}",
+        f"grant insert on {', '.join(quote(t) for t in sorted(AUDIT_TABLES))} to {role}",
+        f"grant insert, update on setting to {role}",
+    ]
+    if writes:
+        tables = ", ".join(quote(t) for t in sorted(writes))
+        granted.append(f"grant insert, update, delete on {tables} to {role}")
+    return revoked + granted
 
 
 def _powerful_roles(session: Session) -> set[str]:
