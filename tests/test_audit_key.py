@@ -7,6 +7,7 @@ import stat
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from home import Home, build_home
@@ -101,3 +102,16 @@ def test_a_backup_keyed_by_another_installation_is_not_restored(
 
     assert result.exit_code == 1
     assert "does not verify" in result.stderr
+
+
+def test_every_role_connecting_to_a_server_database_finds_the_same_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each person connects as their own role (§6.8); the key is the database's."""
+    monkeypatch.setenv("STAIRCASE_KEY_DIR", str(tmp_path))
+    owner = key_path("postgresql+psycopg://postgres:secret@db.kommune.dk/plejehjem", AUDIT_KEY)
+    lise = key_path("postgresql+psycopg://lise@db.kommune.dk/plejehjem", AUDIT_KEY)
+    other = key_path("postgresql+psycopg://lise@db.kommune.dk/andet", AUDIT_KEY)
+
+    assert owner == lise and owner.parent == tmp_path
+    assert other != lise
