@@ -128,9 +128,28 @@ def missing_audit_key(url: str) -> DatabaseProblem:
 def pseudonym_key(url: str) -> bytes:
     """The pseudonym secret, created the first time (``init``, or the first export of
     an installation older than pseudonyms)."""
+    if not key_path(url, PSEUDONYM_KEY).exists():
+        _refuse_old_place(url)
     _create(url, PSEUDONYM_KEY, [secrets.token_hex(_SECRET_BYTES)])
     try:
         [secret] = _read(url, PSEUDONYM_KEY) or []
         return bytes.fromhex(secret)
     except ValueError:
         raise _damaged(url, PSEUDONYM_KEY) from None
+
+
+def _refuse_old_place(url: str) -> None:
+    """A server database's pseudonym key used to live under another name; creating a
+    new one beside it would silently give every person a new pseudonym (§6.3)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return
+    from platformdirs import user_config_path
+
+    name = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()
+    old = user_config_path("staircase", appauthor=False) / f"pseudonym-key-{name[:16]}"
+    if old.exists():
+        raise DatabaseProblem(
+            f"the pseudonym key is at its old place {old}; move it to "
+            f"{key_path(url, PSEUDONYM_KEY)} (nothing was written)"
+        )
