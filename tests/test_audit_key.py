@@ -2,6 +2,7 @@
 key cannot rewrite history unnoticed, and `audit verify` says it checked with the key.
 """
 
+import hashlib
 import sqlite3
 import stat
 from contextlib import closing
@@ -13,7 +14,7 @@ from sqlmodel import select
 from home import Home, build_home
 from staircase.admin.backup import backup
 from staircase.core import audit
-from staircase.core.keys import AUDIT_KEY, key_path, read_audit_key
+from staircase.core.keys import AUDIT_KEY, key_path, missing_audit_key, read_audit_key
 from staircase.db.models import AuditEntry
 from staircase.db.store import close_engine, session_scope
 
@@ -115,3 +116,17 @@ def test_every_role_connecting_to_a_server_database_finds_the_same_key(
 
     assert owner == lise and owner.parent == tmp_path
     assert other != lise
+
+
+def test_a_server_databases_audit_key_at_its_old_place_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before every role found the same key, its name hashed the user too."""
+    monkeypatch.setenv("STAIRCASE_KEY_DIR", str(tmp_path))
+    url = "postgresql+psycopg://kv@db.kommune.dk/staircase"
+    old = tmp_path / f"{hashlib.sha256(url.encode()).hexdigest()[:24]}.key"
+    old.write_text("staircase-audit-key 1\n" + "ab" * 32 + "\n1\n")
+
+    problem = str(missing_audit_key(url))
+
+    assert f"old place {old}; move it to {key_path(url, AUDIT_KEY)}" in problem

@@ -119,6 +119,9 @@ def create_audit_key(url: str, *, keyed_from: int) -> AuditKey:
 
 
 def missing_audit_key(url: str) -> DatabaseProblem:
+    moved = _moved(url, AUDIT_KEY)
+    if moved is not None:
+        return moved
     return DatabaseProblem(
         f"this database's audit log is keyed, but its key {key_path(url, AUDIT_KEY)} is "
         "missing; restore the key file from the installation's backup (nothing was written)"
@@ -128,8 +131,8 @@ def missing_audit_key(url: str) -> DatabaseProblem:
 def pseudonym_key(url: str) -> bytes:
     """The pseudonym secret, created the first time (``init``, or the first export of
     an installation older than pseudonyms)."""
-    if not key_path(url, PSEUDONYM_KEY).exists():
-        _refuse_old_place(url)
+    if not key_path(url, PSEUDONYM_KEY).exists() and (moved := _moved(url, PSEUDONYM_KEY)):
+        raise moved
     _create(url, PSEUDONYM_KEY, [secrets.token_hex(_SECRET_BYTES)])
     try:
         [secret] = _read(url, PSEUDONYM_KEY) or []
@@ -138,18 +141,28 @@ def pseudonym_key(url: str) -> bytes:
         raise _damaged(url, PSEUDONYM_KEY) from None
 
 
-def _refuse_old_place(url: str) -> None:
-    """A server database's pseudonym key used to live under another name; creating a
-    new one beside it would silently give every person a new pseudonym (§6.3)."""
+def _old_place(url: str, suffix: str) -> Path | None:
+    """Where a server database's key was kept before every role found the same one
+    (the name hashed the user too, and the pseudonym key had a name of its own), if
+    a key is still there: it must be moved, never replaced by a new secret."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return
-    from platformdirs import user_config_path
-
+        return None
     name = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()
-    old = user_config_path("staircase", appauthor=False) / f"pseudonym-key-{name[:16]}"
-    if old.exists():
-        raise DatabaseProblem(
-            f"the pseudonym key is at its old place {old}; move it to "
-            f"{key_path(url, PSEUDONYM_KEY)} (nothing was written)"
-        )
+    if suffix == AUDIT_KEY:
+        old = key_path(url, suffix).with_name(f"{name[:24]}.{AUDIT_KEY}")
+    else:
+        from platformdirs import user_config_path
+
+        old = user_config_path("staircase", appauthor=False) / f"pseudonym-key-{name[:16]}"
+    return old if old.exists() and old != key_path(url, suffix) else None
+
+
+def _moved(url: str, suffix: str) -> DatabaseProblem | None:
+    old = _old_place(url, suffix)
+    if old is None:
+        return None
+    return DatabaseProblem(
+        f"the key is at its old place {old}; move it to {key_path(url, suffix)} "
+        "(nothing was written)"
+    )
