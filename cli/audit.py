@@ -20,7 +20,8 @@ audit_app = typer.Typer(
 
 @audit_app.command("verify")
 def verify(ctx: typer.Context, json: JsonOutput = False) -> None:
-    """Check that no audit entry was edited, deleted or reordered; exit 1 naming the first."""
+    """Check that no audit entry was edited, deleted or reordered, and no audited row changed
+    since; exit 1 naming the first broken entry, or each altered row."""
     from staircase.admin.audit_review import verify_log
 
     check = verify_log(request(ctx))
@@ -29,8 +30,10 @@ def verify(ctx: typer.Context, json: JsonOutput = False) -> None:
     elif check.ok:
         how = "checked with the key" if check.with_key else "plain hashes: this log has no key"
         render.console().print(f"audit log intact: {check.entries} entries ({how})", markup=False)
-    else:
+    elif check.problem is not None:
         typer.echo(f"staircase: audit log broken: {check.problem}", err=True)
+    for line in check.rows:
+        typer.echo(f"staircase: data altered: {line}", err=True)
     if not check.ok:
         raise typer.Exit(1)
 

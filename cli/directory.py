@@ -84,6 +84,25 @@ def db_upgrade(ctx: typer.Context) -> None:
     render.console().print(f"schema {before or 'none'} → {after}")
 
 
+@db_app.command("grant")
+def db_grant(ctx: typer.Context, json: JsonOutput = False) -> None:
+    """PostgreSQL: one role per person, with only the grants the product needs (run as owner)."""
+    from staircase.admin.grants import grant_roles
+
+    report = grant_roles(request(ctx))
+    lines = [
+        f"{label}: {', '.join(ids)}"
+        for label, ids in (
+            ("granted", report.granted),
+            ("closed (deactivated)", report.closed),
+            ("no --login bound", report.unbound),
+            ("left to the DBA", report.left_alone),
+        )
+        if ids
+    ]
+    render.outcome(wants_json(ctx, json), report, "\n".join(lines) or "no staff")
+
+
 @unit_app.command("add")
 def unit_add(
     ctx: typer.Context,

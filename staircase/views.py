@@ -46,6 +46,16 @@ class StaffView(View):
     left_at: Time | None = None
 
 
+class GrantReport(View):
+    """What ``db grant`` did, by initials: roles granted, roles closed (deactivated
+    people), people with no account bound, and roles left to the DBA (§6.8)."""
+
+    granted: list[str]
+    closed: list[str]
+    unbound: list[str]
+    left_alone: list[str]
+
+
 class Handover(View):
     """Something a person who left owned, and who owns it now (``staff deactivate``)."""
 

@@ -34,7 +34,7 @@ def no_program_settings() -> Iterator[None]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _config_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Secrets of server databases live in the user's config folder (core.keyfile):
+    """Secrets of server databases live in the user's config folder (core.keys):
     the tests keep theirs in a folder of their own, never in the real one."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))

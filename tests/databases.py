@@ -33,10 +33,10 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
-from staircase.core import keyfile, keys
+from staircase.core import keys
 from staircase.db.store import close_engine, open_engine
 
-KEY_SUFFIXES = (".key", f".{keyfile.PSEUDONYM_KEY}")
+KEY_SUFFIXES = (f".{keys.AUDIT_KEY}", f".{keys.PSEUDONYM_KEY}")
 """The files beside a SQLite database that hold its keys."""
 
 
@@ -142,7 +142,7 @@ def sqlite_copy(template: Path, path: Path) -> str:
 def _key_paths(url: str) -> tuple[Path, Path]:
     """Where the program keeps the audit key and the pseudonym key of ``url``, as the
     environment (``STAIRCASE_KEY_DIR``, ``XDG_CONFIG_HOME``) says now."""
-    return keys.key_path(url), keyfile.key_path(url, keyfile.PSEUDONYM_KEY)
+    return keys.key_path(url, keys.AUDIT_KEY), keys.key_path(url, keys.PSEUDONYM_KEY)
 
 
 @dataclass(frozen=True)

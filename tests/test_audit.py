@@ -17,8 +17,8 @@ from staircase.admin.audit_review import show_log, verify_log
 from staircase.cases.observe import Entry, log
 from staircase.cases.show import show_case
 from staircase.core.audit import Chaining, entry_hash
-from staircase.core.keys import read_key
-from staircase.db.models import AuditEntry, Setting
+from staircase.core.keys import read_audit_key
+from staircase.db.models import AuditDetail, AuditEntry, Setting
 from staircase.db.store import close_engine
 
 
@@ -74,7 +74,7 @@ def test_an_edited_entry_with_a_recomputed_hash_breaks_its_successor(sqlite_home
     """Someone who edits entry 3 and knows how to hash it (the key too) makes entry 3
     whole again; entry 4 still points at the old hash, so the chain breaks there."""
     assert busy(sqlite_home) > 4
-    key = read_key(sqlite_home.url)
+    key = read_audit_key(sqlite_home.url)
     assert key is not None and key.keyed_from <= 3, "the home's log is keyed from its start"
     chain = Chaining(key.secret, key.keyed_from)
     edited = sqlite_home.rows(AuditEntry, AuditEntry.id == 3)[0]
@@ -186,3 +186,23 @@ def test_staff_and_leaders_may_not_read_the_log(home: Home, who: str) -> None:
     after = home.rows(AuditEntry)
     assert len(after) == before + 1
     assert (after[-1].actor, after[-1].action, after[-1].outcome) == (who, "audit.show", "refused")
+
+
+SEARCHES = (
+    (("case", "list", "--unit", "sol", "--step", "godt"), "case.search", "LH"),
+    (("assess", "--unit", "sol"), "assess", "LH"),
+    (("stats", "--unit", "sol", "--since", "2026-01-01"), "stats", "KV"),
+)
+
+
+@pytest.mark.parametrize(("args", "action", "who"), SEARCHES, ids=lambda v: str(v))
+def test_search_criteria_stay_out_of_the_chain(home: Home, args: tuple, action: str, who: str):
+    """Criteria can name people and places; the chain can never be rewritten, so they
+    go in the detail, which retention deletes with the rest of a case (§6.2, §6.6)."""
+    result = home(*args, who=who)
+
+    assert result.exit_code == 0, result.stderr
+    entry = next(e for e in reversed(home.rows(AuditEntry)) if e.action == action)
+    assert "sol" not in entry.subject and "unit" not in entry.subject
+    with home.session() as session:
+        assert "sol" in session.get(AuditDetail, entry.id).detail

@@ -2,17 +2,19 @@
 key cannot rewrite history unnoticed, and `audit verify` says it checked with the key.
 """
 
+import hashlib
 import sqlite3
 import stat
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from home import Home, build_home
 from staircase.admin.backup import backup
 from staircase.core import audit
-from staircase.core.keys import key_path, read_key
+from staircase.core.keys import AUDIT_KEY, key_path, missing_audit_key, read_audit_key
 from staircase.db.models import AuditEntry
 from staircase.db.store import close_engine, session_scope
 
@@ -45,11 +47,11 @@ def rechain(path: Path, chain: audit.Chaining) -> None:
 
 
 def test_the_key_lives_outside_the_database_readable_by_its_owner_only(sqlite_home: Home):
-    path = key_path(sqlite_home.url)
+    path = key_path(sqlite_home.url, AUDIT_KEY)
 
     assert path == Path(f"{database_file(sqlite_home)}.key")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    secret = read_key(sqlite_home.url).secret.hex()
+    secret = read_audit_key(sqlite_home.url).secret.hex()
     assert secret.encode() not in database_file(sqlite_home).read_bytes()
 
 
@@ -64,7 +66,7 @@ def test_rechaining_with_plain_sha256_is_caught(sqlite_home: Home) -> None:
 
 def test_the_forgers_script_is_right_when_it_has_the_key(sqlite_home: Home) -> None:
     """The same script with the key succeeds: what stops it above is the key alone."""
-    key = read_key(sqlite_home.url)
+    key = read_audit_key(sqlite_home.url)
     rechain(database_file(sqlite_home), audit.Chaining(key.secret, key.keyed_from))
 
     result = sqlite_home("audit", "verify")
@@ -74,7 +76,7 @@ def test_the_forgers_script_is_right_when_it_has_the_key(sqlite_home: Home) -> N
 
 
 def test_without_its_key_the_log_is_neither_checked_nor_extended(sqlite_home: Home) -> None:
-    key_path(sqlite_home.url).rename(database_file(sqlite_home).with_suffix(".moved"))
+    key_path(sqlite_home.url, AUDIT_KEY).rename(database_file(sqlite_home).with_suffix(".moved"))
     with session_scope(sqlite_home.url, write=False) as session:
         before = session.exec(select(AuditEntry.id)).all()
 
@@ -101,3 +103,30 @@ def test_a_backup_keyed_by_another_installation_is_not_restored(
 
     assert result.exit_code == 1
     assert "does not verify" in result.stderr
+
+
+def test_every_role_connecting_to_a_server_database_finds_the_same_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each person connects as their own role (§6.8); the key is the database's."""
+    monkeypatch.setenv("STAIRCASE_KEY_DIR", str(tmp_path))
+    owner = key_path("postgresql+psycopg://postgres:secret@db.kommune.dk/plejehjem", AUDIT_KEY)
+    lise = key_path("postgresql+psycopg://lise@db.kommune.dk/plejehjem", AUDIT_KEY)
+    other = key_path("postgresql+psycopg://lise@db.kommune.dk/andet", AUDIT_KEY)
+
+    assert owner == lise and owner.parent == tmp_path
+    assert other != lise
+
+
+def test_a_server_databases_audit_key_at_its_old_place_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before every role found the same key, its name hashed the user too."""
+    monkeypatch.setenv("STAIRCASE_KEY_DIR", str(tmp_path))
+    url = "postgresql+psycopg://kv@db.kommune.dk/staircase"
+    old = tmp_path / f"{hashlib.sha256(url.encode()).hexdigest()[:24]}.key"
+    old.write_text("staircase-audit-key 1\n" + "ab" * 32 + "\n1\n")
+
+    problem = str(missing_audit_key(url))
+
+    assert f"old place {old}; move it to {key_path(url, AUDIT_KEY)}" in problem

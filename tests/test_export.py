@@ -3,6 +3,7 @@ tool would use, pseudonyms stable and keyed, nothing personal without
 ``--with-names``, and bad requests write nothing."""
 
 import csv
+import hashlib
 import json
 import stat
 import subprocess
@@ -15,9 +16,10 @@ from sqlmodel import select
 
 from home import Home
 from quality_history import AGREEMENT, NAMES, NOTE, build_history, program
-from staircase.core.keyfile import PSEUDONYM_KEY, key_path
+from staircase.core.keys import PSEUDONYM_KEY, key_path, pseudonym_key
 from staircase.db.models import AuditEntry
 from staircase.db.store import session_scope
+from staircase.errors import DatabaseProblem
 
 TABLES = ("sager", "observationer", "overgange", "forslag", "eskaleringer", "handlinger", "aftaler")
 
@@ -64,8 +66,8 @@ def test_a_server_database_keeps_its_key_in_the_user_config_folder(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     one = key_path("postgresql+psycopg://kv@db.kommune.dk/staircase", PSEUDONYM_KEY)
     other = key_path("postgresql+psycopg://kv@db.kommune.dk/other", PSEUDONYM_KEY)
-    assert one.parent == tmp_path / "staircase"
-    assert one != other and one.name.startswith("pseudonym-key-")
+    assert one.parent == tmp_path / "staircase" / "keys"
+    assert one != other and one.name.endswith(".pseudonym-key")
 
 
 def test_csv_is_pseudonymised_stable_across_exports_and_leaks_no_name_or_note(
@@ -261,5 +263,25 @@ def test_an_installation_from_before_pseudonyms_gets_its_key_at_the_first_export
     assert read_csv(tmp_path / "first", "sager") == read_csv(tmp_path / "second", "sager")
     path.write_text("not hex\n")
     damaged = sqlite_home("export", "--format", "csv", "--out", str(tmp_path / "x"), who="KV")
-    assert damaged.exit_code == 1 and "damaged" in damaged.stderr
+    assert damaged.exit_code == 4 and "damaged" in damaged.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_a_server_databases_pseudonym_key_at_its_old_place_is_never_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before the key files were one module, a server database's pseudonym key had
+    another name; a new secret beside it would change every pseudonym silently."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    url = "postgresql+psycopg://kv@db.kommune.dk/staircase"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+    old = tmp_path / "staircase" / f"pseudonym-key-{digest}"
+    old.parent.mkdir(parents=True)
+    old.write_text("ab" * 32 + "\n")
+
+    with pytest.raises(DatabaseProblem, match="old place"):
+        pseudonym_key(url)
+    assert not key_path(url, PSEUDONYM_KEY).exists()
+    key_path(url, PSEUDONYM_KEY).parent.mkdir(parents=True)
+    old.rename(key_path(url, PSEUDONYM_KEY))
+    assert pseudonym_key(url) == bytes.fromhex("ab" * 32)

@@ -143,3 +143,16 @@ def test_no_observation_is_stored_as_logged_in_the_future(home: Home) -> None:
         newest = session.exec(select(Observation).order_by(Observation.id.desc())).first()
     assert newest.logged_at <= datetime.now(UTC)
     assert newest.occurred_at > datetime.now(UTC)
+
+
+def test_db_grant_on_sqlite_says_what_binds_people_there(office: str) -> None:
+    if make_url(office).get_backend_name() != "sqlite":
+        pytest.skip("PostgreSQL's roles are tested in test_database_roles")
+    before = by_account(office).contents()
+
+    result = by_account(office)("db", "grant")
+
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "db grant is for PostgreSQL" in line and "--login" in line
+    assert by_account(office).contents() == before

@@ -79,6 +79,7 @@ SAMPLES: dict[str, list[str]] = {
     "purge": ["purge", "--dry-run"],
     "settings set": ["settings", "set", "controller", "Aarhus Kommune"],
     "settings show": ["settings", "show"],
+    "db grant": ["db", "grant"],
     "export": ["export", "--format", "jsonl", "--out", "export.jsonl"],
     "import": ["import", "observationer.csv", "--dry-run"],
     "stats": ["stats", "--unit", "sol"],

@@ -8,6 +8,7 @@ asks. Both are for quality and admin only (``permissions.py``).
 
 from datetime import datetime
 
+from pydantic import Field
 from sqlmodel import Session, col, select
 
 from staircase.clock import iso_utc, parse_when
@@ -27,6 +28,8 @@ class AuditCheck(View):
     problem: str | None = None
     with_key: bool = False
     """Whether the chain was checked with the installation's key (§6.8), not plain hashes."""
+    rows: list[str] = Field(default_factory=list)
+    """Rows changed or deleted outside staircase since their last audited write, one line each."""
 
 
 class AuditEntryView(View):
@@ -56,7 +59,10 @@ def verify_log(request: Request) -> AuditCheck:
     """Walk the chain (§6.2); the verification and its outcome go into the log too."""
     with transaction(request, "audit.verify", write=False) as work:
         check = audit.verify(work.session)
-        outcome = "intact" if check.ok else f"broken at {check.broken_at}"
+        if check.broken_at is not None:
+            outcome = f"broken at {check.broken_at}"
+        else:
+            outcome = f"rows-altered={len(check.rows)}" if check.rows else "intact"
         work.audit("audit.verify", subject=f"entries={check.entries} {outcome}")
         return AuditCheck(
             ok=check.ok,
@@ -64,6 +70,7 @@ def verify_log(request: Request) -> AuditCheck:
             broken_at=check.broken_at,
             problem=check.problem,
             with_key=check.with_key,
+            rows=check.rows,
         )
 
 

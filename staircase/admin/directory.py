@@ -13,7 +13,7 @@ from staircase.core.identity import (
     has_staff,
     is_shared_terminal,
 )
-from staircase.core.keyfile import PSEUDONYM_KEY, ensure_key
+from staircase.core.keys import pseudonym_key
 from staircase.core.lookup import get_unit, require_reason
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
@@ -64,7 +64,7 @@ def init(
     _check_id(admin, "initials")
     refuse_cpr(name, field="the name")
     before, after = upgrade(url)
-    ensure_key(url, PSEUDONYM_KEY)
+    pseudonym_key(url)
     with session_scope(url, write=True) as session:
         existing = session.get(Staff, admin)
         if existing is None and has_staff(session):

@@ -56,7 +56,7 @@ def assess(request: Request, *, unit: str | None = None, all_units: bool = False
         _remember(work, cases)
         for case in cases:
             work.audit("case.read", case_id=case.id, subject="assess")
-        work.audit("assess", subject="units=" + (",".join(asked) if asked is not None else "*"))
+        work.audit("assess", detail="units=" + (",".join(asked) if asked is not None else "*"))
         steps = {step.id: 0 for pack in packs.values() for step in pack.ladder}
         for case in cases:
             steps[case.step] = steps.get(case.step, 0) + 1

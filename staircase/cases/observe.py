@@ -19,6 +19,7 @@ from staircase.core.lookup import get_case, get_open_case, pack_for
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, Work, transaction
 from staircase.cpr import refuse_cpr
+from staircase.db import digests
 from staircase.db.guard import guard_bulk
 from staircase.db.models import Case, Observation, Relative, Resident
 from staircase.domain.pack import Indicator, Pack
@@ -167,11 +168,13 @@ def store(work: Work, observed: list[Observed]) -> list[int]:
         for o in observed
     ]
     guard_bulk(Observation.__table__, rows)
-    returning = insert(Observation).returning(Observation.id, sort_by_parameter_order=True)
+    # The whole rows come back in the same round trip, for the audit's row digests.
+    returning = insert(Observation).returning(Observation, sort_by_parameter_order=True)
     created = list(work.session.scalars(returning, rows))
-    for observation_id, o in zip(created, observed, strict=True):
-        work.audit("observation.add", case_id=o.case_id, subject=f"{observation_id}:{o.indicator}")
-    return created
+    digests.wrote(work.session, created)
+    for row, o in zip(created, observed, strict=True):
+        work.audit("observation.add", case_id=o.case_id, subject=f"{row.id}:{o.indicator}")
+    return [row.id for row in created]
 
 
 def _retract(work: Work, case: Case, observation_id: int, *, note: str | None) -> None:

@@ -403,7 +403,8 @@ def list_cases(
         if step is not None:
             query = query.where(Case.step == _step_id(work, units, step))
         rows = work.session.exec(query.order_by(Case.id)).all()
-        work.audit("case.search", subject=f"unit={unit or '*'} step={step or '*'}")
+        # Criteria go outside the chain, where retention can delete them (§6.2, §6.6).
+        work.audit("case.search", detail=f"unit={unit or '*'} step={step or '*'}")
         return [summarise(c, r, rel) for c, r, rel in rows]
 
 

@@ -14,12 +14,16 @@ is keyed (§6.8): each hash is an HMAC-SHA256 with a per-installation secret
 created by ``init`` outside the database (``keys.py``), and the ``setting``
 row ``audit_keyed`` records from which entry on. Entries written before a
 database had a key keep their plain SHA-256 hashes.
+
+The chain vouches for the data as well: the last entry of every
+transaction carries digests of the rows it wrote (``db/digests.py``), and
+``verify`` reports, one line each, the rows changed or deleted since.
 """
 
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, text
@@ -27,6 +31,7 @@ from sqlmodel import Session, select
 
 from staircase.clock import Clock
 from staircase.core import keys
+from staircase.db import digests
 from staircase.db.guard import FREE_TEXT_LIMIT, check_text
 from staircase.db.models import AuditDetail, AuditEntry, Setting
 
@@ -74,18 +79,20 @@ class Chaining:
     def digest(self, prev_hash: str, row: dict) -> str:
         """The hash over the previous hash and an entry's chained fields (never its details).
 
-        ``shared`` joins the chained fields only when true, so entries made
-        before it existed keep their hashes.
+        ``shared`` and ``rows`` join the chained fields only when set, so
+        entries made before they existed keep their hashes.
         """
         chained = {name: row[name] for name in _CHAINED}
         chained["at"] = row["at"].isoformat()
         chained["clock"] = row["clock"].isoformat() if row["clock"] else None
         if row.get("shared"):
             chained["shared"] = True
+        if row.get("rows"):
+            chained["rows"] = row["rows"]
         payload = (prev_hash + json.dumps(chained, sort_keys=True, ensure_ascii=False)).encode()
         if self.keyed_from is not None and row["id"] >= self.keyed_from:
             if self.key is None:
-                raise keys.missing_key(self.url)
+                raise keys.missing_audit_key(self.url)
             return hmac.new(self.key, payload, hashlib.sha256).hexdigest()
         return hashlib.sha256(payload).hexdigest()
 
@@ -97,7 +104,7 @@ def chaining(session: Session, *, key_of: str | None = None) -> Chaining:
     database's own record of it only tells that a key is expected.
     """
     url = key_of or session.get_bind().url.render_as_string(hide_password=False)
-    key = keys.read_key(url)
+    key = keys.read_audit_key(url)
     if key is not None:
         return Chaining(key.secret, key.keyed_from, url)
     row = session.get(Setting, KEYED_KEY)
@@ -109,7 +116,7 @@ def start_keyed_chain(session: Session, url: str) -> None:
     if session.get(Setting, KEYED_KEY) is not None:
         return
     count, _hash = read_head(session) or _last_entry(session)
-    key = keys.create_key(url, keyed_from=count + 1)
+    key = keys.create_audit_key(url, keyed_from=count + 1)
     session.add(Setting(key=KEYED_KEY, value=str(key.keyed_from)))
     session.flush()
 
@@ -117,7 +124,7 @@ def start_keyed_chain(session: Session, url: str) -> None:
 def entry_hash(prev_hash: str, entry: AuditEntry, chain: Chaining = Chaining()) -> str:
     """The hash of one entry given its predecessor's hash."""
     row = {name: getattr(entry, name) for name in _CHAINED}
-    row["shared"] = entry.shared
+    row["shared"], row["rows"] = entry.shared, entry.rows
     return chain.digest(prev_hash, row)
 
 
@@ -151,8 +158,10 @@ def append(
     count, prev_hash = read_head(session) or _last_entry(session)
     next_id = count + 1
     at, shifted = datetime.now(UTC), clock.now if clock.shifted else None
+    session.flush()
+    written = digests.take(session)
     entries, details = [], []
-    for event in events:
+    for index, event in enumerate(events):
         row = {
             "id": next_id,
             "at": at,
@@ -163,6 +172,7 @@ def append(
             "subject": event.subject,
             "outcome": event.outcome,
             "shared": shared,
+            "rows": written if index == len(events) - 1 else "",
             "prev_hash": prev_hash,
         }
         row["hash"] = chain.digest(prev_hash, row)
@@ -228,10 +238,12 @@ class Verification:
     broken_at: int | None = None
     problem: str | None = None
     with_key: bool = False
+    rows: list[str] = field(default_factory=list)
+    """Rows changed or deleted outside the product since their last audited write."""
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return self.broken_at is None and not self.rows
 
 
 def verify(session: Session, *, key_of: str | None = None) -> Verification:
@@ -248,9 +260,10 @@ def verify(session: Session, *, key_of: str | None = None) -> Verification:
     """
     chain = chaining(session, key_of=key_of)
     if chain.keyed_from is not None and chain.key is None:
-        raise keys.missing_key(chain.url)
+        raise keys.missing_audit_key(chain.url)
     head = read_head(session)
     prev_hash, expected_id, count, hash_at_head = GENESIS, 1, 0, GENESIS
+    vouched: dict[tuple[str, str], tuple[str, int]] = {}
     for entry in session.exec(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
         count += 1
         if entry.id != expected_id:
@@ -262,9 +275,13 @@ def verify(session: Session, *, key_of: str | None = None) -> Verification:
         if entry_hash(prev_hash, entry, chain) != entry.hash:
             return Verification(count, entry.id, f"entry {entry.id} was altered")
         prev_hash, expected_id = entry.hash, expected_id + 1
+        for table, row_id, digest in digests.parse(entry.rows):
+            vouched[(table, row_id)] = (digest, entry.id)
         if head is not None and entry.id == head[0]:
             hash_at_head = entry.hash
     result = _check_head(head, count, hash_at_head)
+    if result.ok:
+        result = replace(result, rows=digests.findings(session, vouched))
     return replace(result, with_key=chain.checks_with_key)
 
 

@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "subject.access": frozenset({QUALITY, ADMIN}),
     "purge": frozenset({ADMIN}),
     "settings.set": frozenset({ADMIN}),
+    "db.grant": frozenset({ADMIN}),
     "settings.show": frozenset({QUALITY, ADMIN}),
     "export": frozenset({LEADER, QUALITY, ADMIN}),
     "export.names": frozenset({QUALITY, ADMIN}),
@@ -88,6 +89,7 @@ def permit_unit(actor: Actor, unit_id: str, action: str) -> None:
 COMMANDS: dict[str, str | None] = {
     "init": None,
     "db upgrade": None,
+    "db grant": "db.grant",
     "demo": None,
     "rules check": None,
     "rules test": None,

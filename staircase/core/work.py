@@ -25,6 +25,7 @@ from staircase.core.identity import (
 )
 from staircase.core.notify import Delivery, MailSettings
 from staircase.core.permissions import permit
+from staircase.db import digests
 from staircase.db.store import session_scope
 from staircase.errors import NotAllowed, RefusedMove
 
@@ -97,6 +98,9 @@ def transaction(
             if dry_run:
                 session.rollback()
                 return
+            session.flush()
+            if not work.events and digests.pending(session):
+                work.audit(action)  # every write is audited, and vouched for
             if not write and work.events:
                 session.commit()
                 session.connection(execution_options={"write": True})

@@ -438,6 +438,8 @@ class AuditEntry(SQLModel, table=True):
     outcome: str = Field(default="ok", max_length=10)
     shared: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     """Made on a shared terminal, where ``--as`` is trusted rather than established (§6.8)."""
+    rows: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    """Digests of the rows the entry's transaction wrote (``digests.py``); chained."""
     prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
     hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
 

@@ -9,9 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from staircase.errors import DatabaseProblem
+from staircase.errors import DatabaseProblem, NotAllowed
 
-REVISIONS = ("0001", "0002_people", "0003_trust")
+REVISIONS = ("0001", "0002_people", "0003_trust", "0004_row_digests")
 HEAD = REVISIONS[-1]
 
 
@@ -29,11 +29,25 @@ def current_revision(session: Session) -> str | None:
         return None
 
 
+def _no_schema_granted(session: Session) -> bool:
+    """On PostgreSQL, whether the connected role may use no schema on its search path:
+    a role never granted, or closed by ``db grant`` (§6.8), rather than a database
+    never set up."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    return session.execute(text("select current_schema()")).scalar() is None
+
+
 def check_revision(session: Session) -> None:
     """Refuse a database that is not set up, older, or newer than this program (§5.3)."""
     revision = current_revision(session)
     if revision == HEAD:
         return
+    if revision is None and _no_schema_granted(session):
+        raise NotAllowed(
+            "your database role has no access to this database's tables; an admin grants it "
+            "with `staircase db grant` (a person who has left keeps none)"
+        )
     if revision is None:
         raise DatabaseProblem(
             "this database is not set up; run `staircase init --admin INITIALS --name NAME`"

@@ -26,12 +26,15 @@ from sqlalchemy.exc import (
 )
 from sqlmodel import Session
 
+from staircase.db import digests
 from staircase.db.guard import check_text, guard_rows
 from staircase.db.schema import check_revision
-from staircase.errors import DatabaseProblem, InvalidInput
+from staircase.errors import DatabaseProblem, InvalidInput, NotAllowed
 from staircase.files import NAME_LIMIT
 
 BUSY_TIMEOUT_MS = 30_000
+INSUFFICIENT_PRIVILEGE = "42501"
+"""PostgreSQL's SQLSTATE for a statement the connected role has no grant for (§6.8)."""
 
 
 def default_path() -> Path:
@@ -172,6 +175,7 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error.
 
     ``write=True`` takes SQLite's write lock at the start (see module doc).
+    The rows it writes are collected for the audit chain (``digests.track``).
     Every row flushed passes ``guard.guard_rows``: nothing that must not be
     stored (a CPR number, control characters, text too long) reaches the
     database, whichever command wrote it.
@@ -184,6 +188,7 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     try:
         with Session(bind, expire_on_commit=False) as session:
             event.listen(session, "before_flush", guard_rows)
+            digests.track(session)
             check_revision(session)
             yield session
             session.commit()
@@ -198,6 +203,11 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     except DatabaseError as err:
         if isinstance(err, IntegrityError):
             raise
+        if getattr(err.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            raise NotAllowed(
+                f"your database role may not do this ({_first_line(err)}); it is the database "
+                "owner's (migrations, purge, restore), or an admin runs `staircase db grant`"
+            ) from err
         raise DatabaseProblem(explain(err, url)) from err
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from staircase.core.settings import MAX_RETENTION_DAYS, RETENTION_DAYS
 from staircase.core.work import Request, transaction
+from staircase.db import digests
 from staircase.db.models import (
     Action,
     Agreement,
@@ -220,8 +221,16 @@ def _delete_ids(session: Session, table: type, ids: list[int]) -> int:
 
 
 def _run(session: Session, statement) -> int:
-    result = session.execute(statement, execution_options={"synchronize_session": False})
-    return result.rowcount
+    """Run a bulk delete; how many rows it deleted. A table the audit chain vouches
+    for has its deleted ids recorded, so ``audit verify`` knows purge deleted them."""
+    options = {"synchronize_session": False}
+    table = statement.table.name
+    if table not in digests.TRACKED:
+        return session.execute(statement, execution_options=options).rowcount
+    ids = session.execute(statement.returning(statement.table.c.id), execution_options=options)
+    gone = ids.scalars().all()
+    digests.deleted(session, table, gone)
+    return len(gone)
 
 
 def _chunks(items: Sequence) -> Iterator[list]:

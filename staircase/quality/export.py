@@ -59,7 +59,11 @@ def export(
                 counts = write_report(work, scope, ctx, targets[0], with_names=criteria.with_names)
             else:
                 counts = _write_tables(work, scope, ctx, fmt, targets, criteria, progress, written)
-            work.audit(action, subject=_audit_subject(fmt, scope, criteria, counts))
+            work.audit(
+                action,
+                subject=_audit_subject(fmt, criteria, counts),
+                detail=_audit_criteria(scope),
+            )
         done = True
     finally:
         if not done:
@@ -162,15 +166,20 @@ def _fits_a_sheet(counts: dict[str, int]) -> None:
             )
 
 
-def _audit_subject(fmt: Format, scope: Scope, criteria: Criteria, counts: dict[str, int]) -> str:
-    """The export's criteria and counts for the audit log: ids and numbers, never a name."""
-    units = ",".join(scope.units) if scope.units is not None else "all"
+def _audit_subject(fmt: Format, criteria: Criteria, counts: dict[str, int]) -> str:
+    """What the export held, for the chained entry: its format, whether it named
+    people, and its row counts — never a name, a criterion or a path."""
     parts = [
         f"format={fmt.value}",
-        f"units={units}",
-        f"since={scope.since.isoformat() if scope.since else '-'}",
-        f"until={scope.until.isoformat() if scope.until else '-'}",
         f"names={'yes' if criteria.with_names else 'no'}",
         "rows=" + ",".join(f"{name}:{n}" for name, n in counts.items()),
     ]
     return " ".join(parts)
+
+
+def _audit_criteria(scope: Scope) -> str:
+    """The export's criteria, for the audit detail outside the chain (§6.2, §6.6)."""
+    units = ",".join(scope.units) if scope.units is not None else "all"
+    since = scope.since.isoformat() if scope.since else "-"
+    until = scope.until.isoformat() if scope.until else "-"
+    return f"units={units} since={since} until={until}"

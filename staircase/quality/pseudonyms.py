@@ -3,7 +3,7 @@
 ``P-7f3a9c2e`` is the first eight hex digits of HMAC-SHA256 over the kind
 and id of a person, keyed with the installation's secret: the same relative
 keeps the same pseudonym across exports, and without the key (kept outside
-the database, ``core.keyfile``) nobody can tell whom it stands for, not even
+the database, ``core.keys``) nobody can tell whom it stands for, not even
 by trying every id. Relatives are ``P`` (pårørende), residents ``B``
 (beboer), staff ``M`` (medarbejder).
 """
@@ -12,14 +12,14 @@ import hashlib
 import hmac
 from functools import lru_cache
 
-from staircase.core.keyfile import PSEUDONYM_KEY, ensure_key
+from staircase.core.keys import pseudonym_key
 
 PREFIX = {"relative": "P", "resident": "B", "staff": "M"}
 
 
 def installation_key(url: str) -> bytes:
     """The pseudonym secret; an installation that predates it gets one on first export."""
-    return ensure_key(url, PSEUDONYM_KEY)
+    return pseudonym_key(url)
 
 
 class Pseudonyms:

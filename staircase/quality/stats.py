@@ -83,7 +83,7 @@ def statistics(request: Request, criteria: Criteria) -> Statistics:
         scope = period(resolve_scope(work, criteria, "stats"), work.clock.now, work.clock.tz)
         labels = Labels(work.session)
         result = compute(work.session, scope, labels, work.clock.tz)
-        work.audit("stats", subject=f"units={','.join(scope.units or ['all'])}")
+        work.audit("stats", detail=f"units={','.join(scope.units or ['all'])}")
     return result
 
 
