@@ -23,7 +23,7 @@ OPERATIONS = {
     "tick, 1st run",
     "tick, 2nd run",
     "export history, CSV",
-    "import, CSV",
+    f"import, CSV, {max(10, OBSERVATIONS // 100):,} obs.",
     "log, empty database",
     "log, full database",
     "log, full ÷ empty",
@@ -32,6 +32,9 @@ OPERATIONS = {
     f"assess RSS, {OBSERVATIONS // 10:,} obs.",
     f"assess RSS, {OBSERVATIONS:,} obs.",
     "assess RSS, full ÷ tenth",
+    f"export RSS, {OBSERVATIONS // 10:,} obs.",
+    f"export RSS, {OBSERVATIONS:,} obs.",
+    "export RSS, full ÷ tenth",
 }
 
 
