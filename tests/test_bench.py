@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -68,6 +69,26 @@ def test_every_operation_has_a_number_and_a_budget(bench):
     assert budgets["--help"] == "≤ 0.150 s"
     assert "writing observation" in stages
     assert report.model_dump(mode="json")["rows"][0]["ratio"] > 0
+
+
+def test_the_script_prints_the_readme_table_of_a_run(bench, tmp_path):
+    """``benchmarks/run.py --from RUN.json --markdown``: every operation, with its budget and
+    verdict, as the README's Performance section shows them."""
+    report, _work, _stages = bench
+    saved = tmp_path / "bench.json"
+    saved.write_text(report.model_dump_json())
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+    out = subprocess.run(
+        [sys.executable, str(script), "--from", str(saved), "--markdown"],
+        cwd=AWAY,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "| operation | staircase | floor | ratio | budget | result |" in out
+    for row in report.rows:
+        assert f"| {row.operation} |" in out
+        assert f"| {row.budget} | {row.status} |" in out
 
 
 def test_the_municipality_is_what_it_says(bench):
