@@ -67,8 +67,8 @@ def print_report(report) -> None:
         [
             (
                 row.operation,
-                _figure(row.staircase, row.unit),
-                _figure(row.floor, row.unit),
+                figure(row.staircase, row.unit),
+                figure(row.floor, row.unit),
                 "" if row.ratio is None else f"{row.ratio:.2f}×",
                 row.budget,
                 row.status,
@@ -83,7 +83,8 @@ def print_report(report) -> None:
     out.print("floors: " + "; ".join(floors), markup=False)
 
 
-def _figure(value: float | None, unit: str) -> str:
+def figure(value: float | None, unit: str) -> str:
+    """A figure as the table shows it (also the README's, ``benchmarks/run.py --markdown``)."""
     if value is None:
         return "—"
     if unit == "×":

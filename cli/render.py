@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from staircase.clock import iso_utc
 from staircase.errors import ExitStatus
 from staircase.kinds import Addressee
 
@@ -82,6 +81,8 @@ _UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
+        from staircase.clock import iso_utc  # not at the top: --help needs no clock (§8)
+
         return iso_utc(value)
     if isinstance(value, date):
         return value.isoformat()

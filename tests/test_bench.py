@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,7 @@ OPERATIONS = {
     "tick, 1st run",
     "tick, 2nd run",
     "export history, CSV",
-    "import, CSV",
+    f"import, CSV, {max(10, OBSERVATIONS // 100):,} obs.",
     "log, empty database",
     "log, full database",
     "log, full ÷ empty",
@@ -32,6 +33,9 @@ OPERATIONS = {
     f"assess RSS, {OBSERVATIONS // 10:,} obs.",
     f"assess RSS, {OBSERVATIONS:,} obs.",
     "assess RSS, full ÷ tenth",
+    f"export RSS, {OBSERVATIONS // 10:,} obs.",
+    f"export RSS, {OBSERVATIONS:,} obs.",
+    "export RSS, full ÷ tenth",
 }
 
 
@@ -65,6 +69,26 @@ def test_every_operation_has_a_number_and_a_budget(bench):
     assert budgets["--help"] == "≤ 0.150 s"
     assert "writing observation" in stages
     assert report.model_dump(mode="json")["rows"][0]["ratio"] > 0
+
+
+def test_the_script_prints_the_readme_table_of_a_run(bench, tmp_path):
+    """``benchmarks/run.py --from RUN.json --markdown``: every operation, with its budget and
+    verdict, as the README's Performance section shows them."""
+    report, _work, _stages = bench
+    saved = tmp_path / "bench.json"
+    saved.write_text(report.model_dump_json())
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+    out = subprocess.run(
+        [sys.executable, str(script), "--from", str(saved), "--markdown"],
+        cwd=AWAY,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "| operation | staircase | floor | ratio | budget | result |" in out
+    for row in report.rows:
+        assert f"| {row.operation} |" in out
+        assert f"| {row.budget} | {row.status} |" in out
 
 
 def test_the_municipality_is_what_it_says(bench):
@@ -144,3 +168,46 @@ def test_a_built_database_takes_new_rows(db_url, tmp_path):
         as_(synth.ADMIN), NewCase(resident_ref="R0000000", relative_name="Ny Ven", relation="ven")
     )
     assert opened.id == 21
+
+
+def test_the_floor_imports_what_staircase_imports(bench):
+    """The import file holds the same rows for both: staircase's import and the floor's
+    append the same observations, case for case and indicator for indicator."""
+    report, work, _stages = bench
+    rows = max(10, OBSERVATIONS // 100)
+    assert f"import, CSV, {rows:,} obs." in {row.operation for row in report.rows}
+    file = work / "import.csv"
+    floor.write_import(file, CASES, rows)
+    scratch = work / "floor-check.db"
+    scratch.write_bytes((work / "floor-full.db").read_bytes())
+    subprocess.run(floor.import_command(scratch, file), check=True)
+    appended = sqlite3.connect(scratch).execute(
+        "select case_id + 1, indicator from observation where id >= ? order by id", (OBSERVATIONS,)
+    )
+    drawn = [(case + 1, indicator) for _n, case, indicator, *_ in floor.rows(CASES, rows, 8)]
+    assert appended.fetchall() == drawn
+
+
+@pytest.mark.postgres
+def test_the_bench_on_postgresql_makes_and_drops_its_own_databases(pg_server):
+    """``--db postgresql+psycopg://…/NAME`` builds NAME, NAME_tenth and NAME_empty on that
+    server, measures every operation there, and leaves no database behind."""
+    from sqlalchemy import create_engine, text
+
+    name = f"{pg_server.name}_bench"
+    server = pg_server.database.set(database=name).render_as_string(hide_password=False)
+    report = run_bench(
+        Settings(cases=CASES, observations=OBSERVATIONS, db=server, repeats=1),
+        lambda done, total, what: None,
+    )
+    assert report.database == "postgresql"
+    assert {row.operation for row in report.rows} == OPERATIONS
+    measured = [row for row in report.rows if row.status != "not built"]
+    assert all(row.staircase is not None for row in measured if row.status != "fail")
+    admin = create_engine(pg_server.database.set(database="postgres"))
+    with admin.connect() as connection:
+        left = connection.execute(
+            text("select datname from pg_database where datname like :name"), {"name": f"{name}%"}
+        ).all()
+    admin.dispose()
+    assert left == []

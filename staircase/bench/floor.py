@@ -10,11 +10,13 @@ timed work is run as whole processes of plain ``python -c`` with sqlite3
 only, so the floor pays interpreter start-up just as ``staircase`` does.
 """
 
+import csv
 import importlib.util
 import random
 import sqlite3
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -152,12 +154,15 @@ with open(sys.argv[3], "w", newline="") as f:
 """
 IMPORT_SCRIPT = """
 import csv, sqlite3, sys
+from datetime import datetime
 db = sqlite3.connect(sys.argv[1])
-db.executescript(sys.argv[2])
-with open(sys.argv[4], newline="") as f, db:
-    db.executemany("insert into observation values (?, ?, ?, ?, ?, ?)",
-                   ((r[2], r[0], r[3], int(r[4]), r[5], r[6]) for r in csv.reader(f)))
-db.execute(sys.argv[3])
+with open(sys.argv[2], newline="") as f, db:
+    rows = csv.reader(f)
+    next(rows)
+    db.executemany(
+        "insert into observation(case_id, indicator, at, channel, note) values (?, ?, ?, ?, ?)",
+        ((int(r[0]) - 1, r[1], int(datetime.fromisoformat(r[2]).timestamp()), r[3], r[4])
+         for r in rows))
 """
 
 
@@ -172,9 +177,25 @@ def export_command(path: Path, out: Path) -> list[str]:
 
 
 def import_command(path: Path, csv_path: Path) -> list[str]:
-    """The floor's import as a process: the exported CSV into a fresh database, indexed
+    """The floor's import as a process: the rows of an import file (``write_import``)
+    appended to the floor's database in one transaction, its index kept up to date
     (floor.py's load, reading its rows from a file as an import must)."""
-    return [sys.executable, "-c", IMPORT_SCRIPT, str(path), SCHEMA, INDEX, str(csv_path)]
+    return [sys.executable, "-c", IMPORT_SCRIPT, str(path), str(csv_path)]
+
+
+IMPORT_HEADER = ("sag", "kendetegn", "tidspunkt", "kanal", "note")
+"""The columns of the import file, as ``staircase import`` reads them (§7.3)."""
+
+
+def write_import(path: Path, cases: int, observations: int) -> None:
+    """An import file of new observations drawn as floor.py draws its own (another seed):
+    case numbers as the project numbers them (floor case + 1), times in UTC."""
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        out = csv.writer(file)
+        out.writerow(IMPORT_HEADER)
+        for _n, case, indicator, at, channel, note in rows(cases, observations, SEED + 1):
+            when = datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            out.writerow((case + 1, indicator, when, channel, note.strip()))
 
 
 def latest_raise(path: Path) -> dict[int, int]:

@@ -1,8 +1,8 @@
 """``staircase bench``: build the municipality, run every §8 operation, compare with the floor.
 
 The order matters and is fixed: each database is built once and saved
-(SQLite: a file copy), so every "first run" starts from the state the
-build left, and every "second run" follows a first run at once. Our
+(SQLite: a file copy; PostgreSQL: a template database), so every "first
+run" starts from the state the build left, and every "second run" follows a first run at once. Our
 command and the floor's take turns (``measure.alternate``). An operation
 the program does not have yet is reported as "not built", never faked.
 """
@@ -12,17 +12,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from staircase.bench import floor, synth
+from staircase.bench.databases import Site, place, server_for
 from staircase.bench.measure import (
     Figure,
     Sample,
@@ -34,7 +33,7 @@ from staircase.bench.measure import (
 )
 from staircase.bench.report import BenchReport, BenchRow, Budget, Machine, measured, not_built
 from staircase.clock import iso_utc
-from staircase.db.store import close_engine, database_url
+from staircase.db.store import close_engine
 from staircase.errors import BenchFailed, InvalidInput
 
 Progress = synth.Progress
@@ -63,38 +62,6 @@ class Settings:
     repeats: int = 3
 
 
-@dataclass
-class Site:
-    """One built database of the project and the floor's twin built from the same draws."""
-
-    url: str
-    floor: Path
-    snapshot: Path | None = None
-
-    @property
-    def path(self) -> Path | None:
-        """The SQLite file, or None on PostgreSQL."""
-        url = make_url(self.url)
-        return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
-
-    def save(self, snapshot: Path) -> None:
-        """Keep a copy of the built state (SQLite: the file, its WAL checkpointed on close)."""
-        close_engine(self.url)
-        if self.path is not None:
-            shutil.copyfile(self.path, snapshot)
-            self.snapshot = snapshot
-
-    def restore(self) -> None:
-        """Back to the state the build left; PostgreSQL has no cheap copy (see ``twice``)."""
-        if self.snapshot is None or self.path is None:
-            return
-        close_engine(self.url)
-        path = self.path
-        for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-        shutil.copyfile(self.snapshot, path)
-
-
 class Bench:
     """One run: where its files live, and the commands it measures."""
 
@@ -102,7 +69,7 @@ class Bench:
         self.settings = settings
         self.work = work
         self.progress = progress
-        self.schemas: list[str] = []
+        self.server = server_for(settings.db)
         self.sites: list[Site] = []
         self.shape = synth.Shape(settings.cases, settings.observations)
         self.now = iso_utc(synth.NOW)
@@ -115,29 +82,10 @@ class Bench:
 
     # -- the databases ---------------------------------------------------------------
 
-    def url_for(self, name: str) -> str:
-        """The project database ``name``: beside ``--db`` or in the work folder for SQLite;
-        a schema of its own in the ``--db`` PostgreSQL database."""
-        given = self.settings.db
-        if given is None:
-            return f"sqlite:///{self.work / f'{name}.db'}"
-        url = make_url(database_url(given))
-        if url.get_backend_name() == "sqlite":
-            path = Path(url.database or "").expanduser().resolve()
-            target = path if name == "full" else path.with_name(f"{path.stem}-{name}{path.suffix}")
-            if target.exists():
-                raise InvalidInput(f"{target} exists; the bench builds new databases only")
-            return f"sqlite:///{target}"
-        schema = f"bench_{uuid.uuid4().hex[:8]}_{name}"
-        with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
-            connection.execute(text(f'create schema "{schema}"'))
-        self.schemas.append(schema)
-        options = {"options": f"-csearch_path={schema}"}
-        return url.update_query_dict(options).render_as_string(hide_password=False)
-
     def build(self, name: str, shape: synth.Shape) -> tuple[Site, float, float]:
         """Both databases of one size; returns the site and the two build times."""
-        site = Site(self.url_for(name), self.work / f"floor-{name}.db")
+        url = place(self.settings.db, self.work, name, self.server)
+        site = Site(url, self.work / f"floor-{name}.db", self.server)
         self.sites.append(site)
         self.step(f"generating {shape.observations:,} observations ({name})")
         started = time.perf_counter()
@@ -151,15 +99,11 @@ class Bench:
         return site, seconds, floor_seconds
 
     def close(self) -> None:
-        """Let go of every connection; drop the PostgreSQL schemas unless ``--keep``."""
+        """Let go of every connection; drop the PostgreSQL databases unless ``--keep``."""
         for site in self.sites:
             close_engine(site.url)
-        server = self.settings.db
-        if not self.schemas or server is None or self.settings.keep is not None:
-            return
-        with create_engine(server, isolation_level="AUTOCOMMIT").connect() as connection:
-            for schema in self.schemas:
-                connection.execute(text(f'drop schema "{schema}" cascade'))
+        if self.server is not None and self.settings.keep is None:
+            self.server.drop_all()
 
     # -- the operations --------------------------------------------------------------
 
@@ -167,15 +111,13 @@ class Bench:
         self, site: Site, argv: list[str], theirs: Callable[[], Sample]
     ) -> tuple[Figure, Figure, Figure]:
         """A command's first run (from the built state) and its second, each turn about
-        with the floor: (first, second, floor). Without a snapshot to go back to
-        (PostgreSQL) only the very first run is a first run; later ones count as seconds."""
+        with the floor: (first, second, floor)."""
         firsts: list[Sample] = []
         seconds: list[Sample] = []
         floors: list[Sample] = []
-        for repeat in range(self.settings.repeats):
+        for _ in range(self.settings.repeats):
             site.restore()
-            fresh = repeat == 0 or site.snapshot is not None
-            (firsts if fresh else seconds).append(run(argv))
+            firsts.append(run(argv))
             floors.append(theirs())
             seconds.append(run(argv))
             floors.append(theirs())
@@ -237,39 +179,50 @@ class Bench:
             runs=ours.runs,
         )
 
-    def export_and_import(self, site: Site) -> list[BenchRow]:
-        """The floor's CSV export and import; the project's once it has the commands."""
-        csv_path = self.work / "floor-history.csv"
-        imported = self.work / "floor-imported.db"
-        self.step("floor export and import")
-
-        def floor_import() -> Sample:
-            imported.unlink(missing_ok=True)
-            return run(floor.import_command(imported, csv_path))
-
-        export = median(
-            [run(floor.export_command(site.floor, csv_path)) for _ in range(self.settings.repeats)]
+    def export(self, site: Site) -> tuple[Figure, Figure]:
+        """``export --format csv`` of the whole history (every table, pseudonymised) against
+        the floor's CSV of observations joined with their cases: (ours, floor)."""
+        out = Path(tempfile.mkdtemp(prefix="export-", dir=self.work))
+        floor_csv = self.work / "floor-history.csv"
+        argv = self.staircase(site, synth.QUALITY, "export", "--format", "csv")
+        argv += ["--out", str(out), "--force"]
+        ours, base = alternate(
+            partial(run, argv),
+            partial(run, floor.export_command(site.floor, floor_csv)),
+            self.settings.repeats,
         )
-        load = median([floor_import() for _ in range(self.settings.repeats)])
-        rows = []
-        for operation, base, budget, command in (
-            ("export history, CSV", export, TWICE_FLOOR, "export"),
-            ("import, CSV", load, THRICE_FLOOR, "import"),
-        ):
-            built = _has_command(command)
-            rows.append(
-                not_built(
-                    operation,
-                    floor=base.seconds,
-                    floor_is=f"floor {command}",
-                    budget=budget,
-                    note=f"`staircase {command}` exists but the bench does not drive it yet"
-                    if built
-                    else f"no `staircase {command}` command yet",
-                    runs=base.runs,
-                )
-            )
-        return rows
+        shutil.rmtree(out, ignore_errors=True)
+        floor_csv.unlink(missing_ok=True)
+        return ours, base
+
+    def import_(self, site: Site) -> BenchRow:
+        """``staircase import`` of a file of new observations (``Shape.imported``) into the
+        full database, against the floor appending the same file's rows to its own."""
+        self.step("import")
+        rows = self.shape.imported
+        file = self.work / "import.csv"
+        floor.write_import(file, self.shape.cases, rows)
+        scratch = self.work / "floor-import.db"
+
+        def ours() -> Sample:
+            site.restore()
+            return run(self.staircase(site, synth.ADMIN, "import", str(file)))
+
+        def theirs() -> Sample:
+            shutil.copyfile(site.floor, scratch)
+            return run(floor.import_command(scratch, file))
+
+        mine, base = alternate(ours, theirs, self.settings.repeats)
+        scratch.unlink(missing_ok=True)
+        site.restore()
+        return measured(
+            f"import, CSV, {rows:,} obs.",
+            staircase=mine.seconds,
+            floor=base.seconds,
+            floor_is="floor import",
+            budget=THRICE_FLOOR,
+            runs=mine.runs,
+        )
 
     def log_argv(self, site: Site) -> list[str]:
         """One observation on the first case, by its contact person: a plain write."""
@@ -359,46 +312,47 @@ class Bench:
             runs=ours.runs,
         )
 
-    def memory(self, tenth: Site, big: Figure, big_floor: Figure) -> list[BenchRow]:
-        """Peak memory of assess (text, first run) at a tenth and at the full size (§8)."""
-        self.step("assess at a tenth of the size")
-        small, _second, small_floor = self.twice(
-            tenth,
-            self.staircase(tenth, synth.QUALITY, "assess", "--all"),
-            lambda: run(floor.assess_command(tenth.floor)),
-        )
+    def memory(
+        self, what: str, small: tuple[Figure, Figure], big: tuple[Figure, Figure], floor_is: str
+    ) -> list[BenchRow]:
+        """Peak memory of ``what`` (ours, floor) at a tenth and at the full size, and how
+        much it grew: streaming keeps it flat (§8)."""
         rows = [
             measured(
-                f"assess RSS, {n:,} obs.",
+                f"{what} RSS, {n:,} obs.",
                 staircase=ours.rss_mib,
                 floor=base.rss_mib,
-                floor_is=FLOOR_ASSESS,
+                floor_is=floor_is,
                 budget=None,
                 unit="MiB",
                 runs=ours.runs,
             )
-            for n, ours, base in (
-                (self.shape.tenth().observations, small, small_floor),
-                (self.shape.observations, big, big_floor),
+            for n, (ours, base) in (
+                (self.shape.tenth().observations, small),
+                (self.shape.observations, big),
             )
         ]
         rows.append(
             measured(
-                "assess RSS, full ÷ tenth",
-                staircase=big.rss_mib / small.rss_mib,
-                floor=big_floor.rss_mib / small_floor.rss_mib,
+                f"{what} RSS, full ÷ tenth",
+                staircase=big[0].rss_mib / small[0].rss_mib,
+                floor=big[1].rss_mib / small[1].rss_mib,
                 floor_is="the floor's own growth",
                 budget=FLAT_MEMORY,
                 unit="×",
-                note="export: not built",
             )
         )
         return rows
 
-
-def _has_command(name: str) -> bool:
-    probe = subprocess.run(staircase_command(name, "--help"), capture_output=True)
-    return probe.returncode == 0
+    def assess_tenth(self, tenth: Site) -> tuple[Figure, Figure]:
+        """assess --all (text, first run) at a tenth of the size, for its memory: (ours, floor)."""
+        self.step("assess at a tenth of the size")
+        small, _second, small_floor = self.twice(
+            tenth,
+            self.staircase(tenth, synth.QUALITY, "assess", "--all"),
+            self.floor_assess(tenth),
+        )
+        return small, small_floor
 
 
 @contextmanager
@@ -430,12 +384,18 @@ def run_bench(settings: Settings, progress: Progress) -> BenchReport:
             rows.append(bench.recompute(full))
             ticks = bench.tick(full)
             rows += ticks
-            rows += bench.export_and_import(full)
+            bench.step("export")
+            exported = bench.export(full)
+            rows.append(_export_row(*exported))
+            rows.append(bench.import_(full))
             logs = bench.log(empty, full)
             rows += logs
             rows.append(bench.log_during_tick(full, ticks[0], logs[1]))
             rows.append(bench.help())
-            rows += bench.memory(tenth, text_first, floor_first)
+            small_assess = bench.assess_tenth(tenth)
+            rows += bench.memory("assess", small_assess, (text_first, floor_first), FLOOR_ASSESS)
+            bench.step("export at a tenth of the size")
+            rows += bench.memory("export", bench.export(tenth), exported, "floor export")
         finally:
             bench.close()
     return BenchReport(
@@ -452,6 +412,17 @@ def run_bench(settings: Settings, progress: Progress) -> BenchReport:
         floor_build_seconds=floor_seconds,
         machine=Machine.here(),
         rows=rows,
+    )
+
+
+def _export_row(ours: Figure, base: Figure) -> BenchRow:
+    return measured(
+        "export history, CSV",
+        staircase=ours.seconds,
+        floor=base.seconds,
+        floor_is="floor export",
+        budget=TWICE_FLOOR,
+        runs=ours.runs,
     )
 
 

@@ -81,6 +81,12 @@ class Shape:
     def staff(self) -> int:
         return 2 + self.areas + self.units * (1 + len(STAFF_PER_UNIT))
 
+    @property
+    def imported(self) -> int:
+        """Observations in the bench's import file: a hundredth of the history (20,000 at
+        full size, some ten care homes' spreadsheets), at least ten."""
+        return max(10, self.observations // 100)
+
     def tenth(self) -> "Shape":
         return Shape(max(1, self.cases // 10), self.observations // 10)
 

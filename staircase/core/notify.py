@@ -7,9 +7,7 @@ but a retry on the next tick. The text says what and where — a case number,
 a step, a deadline and the command to run — never a family's names or notes.
 """
 
-import smtplib
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 
 from sqlmodel import Session, col, select
 
@@ -112,6 +110,8 @@ def enqueue(session: Session, escalation: Escalation, *, tz, now) -> int:
 
 def deliver(session: Session, settings: MailSettings, *, now) -> Delivery:
     """Send every unsent message; record failures for the next attempt."""
+    import smtplib  # here, not at the top: only a mail delivery needs it, not every log (§8)
+
     result = Delivery()
     pending = session.exec(
         select(Notification).where(col(Notification.sent_at).is_(None)).order_by(Notification.id)
@@ -133,6 +133,9 @@ def deliver(session: Session, settings: MailSettings, *, now) -> Delivery:
 
 
 def _send(settings: MailSettings, message: Notification) -> None:
+    import smtplib
+    from email.message import EmailMessage
+
     mail = EmailMessage()
     mail["From"] = settings.sender
     mail["To"] = message.email

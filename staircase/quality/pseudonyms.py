@@ -22,12 +22,19 @@ def installation_key(url: str) -> bytes:
     return pseudonym_key(url)
 
 
+CACHED = 4_096
+"""Pseudonyms kept at a time. Staff recur on every row they logged (a municipality of
+500 homes has some 2,500), so theirs are worth keeping; a resident or relative comes
+once per case, in case order, so keeping theirs only grows memory with the history (§8:
+an export's peak memory must not grow with the size of the database)."""
+
+
 class Pseudonyms:
-    """Pseudonyms under one key; each person's is computed once per export."""
+    """Pseudonyms under one key; the recurring ones are computed once per export."""
 
     def __init__(self, key: bytes) -> None:
         self._key = key
-        self.of = lru_cache(maxsize=65_536)(self._compute)
+        self.of = lru_cache(maxsize=CACHED)(self._compute)
 
     def _compute(self, kind: str, person: int | str | None) -> str | None:
         if person is None:
