@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from staircase.clock import forms
 from staircase.errors import NotFound
 from staircase.i18n import _
+from staircase.timeforms import forms
 
 ID_MAX = 2**63 - 1
 

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from staircase.errors import InvalidInput
 from staircase.i18n import _, pgettext
 from staircase.text import fold
+from staircase.timeforms import forms
 
 DEFAULT_TZ = "Europe/Copenhagen"
 
@@ -33,28 +34,6 @@ LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 SKEW = timedelta(minutes=1)
 """How far ahead of the clock a time may be: terminals' clocks differ by seconds."""
-
-FORMS = (
-    "21.11.2026 14:30",
-    "21/11",
-    "i går kl. 14",
-    "i går 14:00",
-    "i dag",
-    "i morgen",
-    "om 2 uger",
-    "for 2 timer siden",
-    "-2h",
-    "+14d",
-    "2026-11-21 14:30",
-    "yesterday 14:00",
-)
-"""The forms a WHEN may take, as help texts and the refusal of an unreadable one list them."""
-
-
-def forms() -> str:
-    """The accepted forms, quoted and comma-separated, for a help text or an error line."""
-    return ", ".join(f'"{form}"' for form in FORMS)
-
 
 _NOW_WORDS = frozenset({"nu", "now"})
 

@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from driver import AUDIT_LOG, Staircase
 from home import Home
 from staircase import i18n
-from staircase.clock import FORMS, Clock, for_person, forms, not_in_future, parse_when
+from staircase.clock import Clock, for_person, not_in_future, parse_when
 from staircase.db.models import Observation
 from staircase.errors import InvalidInput
+from staircase.timeforms import FORMS, forms
 
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

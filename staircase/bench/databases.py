@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from staircase.core import keyfile, keys
+from staircase.core import keys
 from staircase.db.store import close_engine, database_url
 from staircase.errors import InvalidInput
 
@@ -115,8 +115,8 @@ class Server:
             url = self.url.set(database=name).render_as_string(hide_password=False)
             close_engine(url)
             self.drop(name)
-            keys.key_path(url).unlink(missing_ok=True)
-            keyfile.key_path(url, keyfile.PSEUDONYM_KEY).unlink(missing_ok=True)
+            for suffix in (keys.AUDIT_KEY, keys.PSEUDONYM_KEY):
+                keys.key_path(url, suffix).unlink(missing_ok=True)
         self.made.clear()
 
 
