@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from staircase.errors import DatabaseProblem
 
-REVISIONS = ("0001", "0002_people", "0003_trust")
+REVISIONS = ("0001", "0002_people", "0003_trust", "0004_evaluations")
 HEAD = REVISIONS[-1]
 
 
