@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from sqlmodel import col, select
 
 from databases import closing_engine, sqlite_copy
+from fresh import fresh, open_cases, stored_are_fresh
 from home import NOW, Home
 from staircase.admin.directory import add_resident
 from staircase.cases import consequences
@@ -26,11 +27,9 @@ from staircase.cases.decide import accept, move, reject
 from staircase.cases.observe import Entry, log
 from staircase.cases.register import NewCase, open_case
 from staircase.cases.tick import tick
-from staircase.core.lookup import pack_for
 from staircase.core.work import transaction
-from staircase.db.models import Case, CaseEvaluation, Observation, Proposal
+from staircase.db.models import Observation, Proposal
 from staircase.db.store import session_scope
-from staircase.domain.engine import CaseState, Evaluation, evaluate
 from staircase.domain.pack import load_pack
 from staircase.errors import StaircaseError
 from staircase.kinds import ProposalStatus
@@ -77,7 +76,7 @@ def test_stored_evaluations_equal_a_fresh_one_whatever_happens(
         now = NOW
         for op in ops:
             now = _apply(home, now, op)
-            _stored_are_fresh(home, now)
+            stored_are_fresh(home.url, now)
         _assess_is_the_engine(home, now, recompute=False)
         _assess_is_the_engine(home, now, recompute=True)
         tick(home.as_("ADM", now))
@@ -115,50 +114,22 @@ def _apply(home: Home, now: datetime, op: tuple) -> datetime:
     return now
 
 
-def _fresh(session, case: Case, now: datetime) -> Evaluation:
-    pack = pack_for(session, case)
-    return evaluate(pack, consequences.facts(session, case.id), CaseState(step=case.step), now)
-
-
-def _open_cases(session) -> list[Case]:
-    return list(session.exec(select(Case).where(col(Case.closed_at).is_(None))))
-
-
-def _stored_are_fresh(home: Home, now: datetime) -> None:
-    """Every stored evaluation not yet due says what the engine says now."""
-    with session_scope(home.url, write=False) as session:
-        for case in _open_cases(session):
-            stored = session.get(CaseEvaluation, case.id)
-            if stored is None or (stored.due_at is not None and stored.due_at <= now):
-                continue
-            fresh = _fresh(session, case, now)
-            assert (stored.indicated, _why(stored.why)) == (
-                fresh.indicated,
-                [(r.rule, list(r.observations)) for r in fresh.why],
-            ), f"case {case.id} at {now}"
-
-
-def _why(text: str) -> list[tuple[str, list[int]]]:
-    pairs = [part.partition("=") for part in text.split(";") if part]
-    return [(rule, [int(o) for o in ids.split(",") if o]) for rule, _, ids in pairs]
-
-
 def _assess_is_the_engine(home: Home, now: datetime, *, recompute: bool) -> None:
     shown = assess(home.as_("LH", now), recompute=recompute)
     with session_scope(home.url, write=False) as session:
-        fresh = {c.id: _fresh(session, c, now) for c in _open_cases(session)}
+        engine = {c.id: fresh(session, c, now) for c in open_cases(session)}
     assert {
         c.id: (c.indicated_step, [(w.rule, w.observations) for w in c.why]) for c in shown.cases
     } == {
         case_id: (e.indicated, [(r.rule, list(r.observations)) for r in e.why])
-        for case_id, e in fresh.items()
+        for case_id, e in engine.items()
     }
 
 
 def _nothing_left_to_do(home: Home, now: datetime) -> None:
     """After a tick, re-evaluating any case (and rolling back) would change nothing."""
     with transaction(home.as_("ADM", now), "tick", dry_run=True) as work:
-        for case in _open_cases(work.session):
+        for case in open_cases(work.session):
             done = consequences.reevaluate(work, case)
             assert not (
                 done.moved

@@ -11,7 +11,8 @@ touched (§3.4): neither evaluated nor escalated.
 
 from collections import defaultdict
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
@@ -20,6 +21,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from staircase.cases import consequences, evaluations
+from staircase.cases.evaluations import Stored
 from staircase.cases.show import escalation_view, proposal_view
 from staircase.cases.window import window_facts
 from staircase.core.lookup import unit_packs
@@ -66,8 +68,8 @@ class TickReport(BaseModel):
         )
 
 
-BATCH = 500
-"""Cases per write transaction: short enough that a ``log`` waits a moment, not a tick."""
+BATCH = 200
+"""Cases planned per read, then written in one short write transaction."""
 
 
 def tick(
@@ -75,9 +77,11 @@ def tick(
 ) -> TickReport:
     """Apply every time-based rule across all units; with ``dry_run`` write nothing.
 
-    The cases time can change are found in one read, then settled in
-    batches, each its own short write transaction, so staff logging during a
-    tick wait for one batch at most. A dry run keeps everything in one
+    The cases time can change are found in one read, then taken in batches:
+    each is read and evaluated in memory without the write lock, and what
+    must change is written in one short write transaction. Staff logging
+    during a tick wait for one batch's writes at most, and get the lock
+    while the next batch is read. A dry run keeps everything in one
     transaction it rolls back, so it reports what one real run would do.
     """
     report = TickReport(dry_run=dry_run)
@@ -87,14 +91,22 @@ def tick(
     batches = [candidates[i : i + BATCH] for i in range(0, len(candidates), BATCH)]
     whole = transaction(request, "tick", dry_run=True) if dry_run else nullcontext(None)
     with whole as everything:
+
+        def unit_of_work(*, write: bool) -> AbstractContextManager[Work]:
+            return (
+                nullcontext(everything) if everything else transaction(request, "tick", write=write)
+            )
+
         for done, batch in enumerate(batches, start=1):
-            with nullcontext(everything) if everything else transaction(request, "tick") as work:
+            with unit_of_work(write=False) as work:
+                plan = _plan(work, batch, packs)
+            with unit_of_work(write=True) as work:
                 _one_tick_at_a_time(work.session)
-                _settle(work, batch, packs, report)
+                _carry_out(work, plan, packs, report)
                 work.send_mail = False
             if progress is not None:
                 progress(min(done * BATCH, len(candidates)), len(candidates))
-        with nullcontext(everything) if everything else transaction(request, "tick") as work:
+        with unit_of_work(write=True) as work:
             _one_tick_at_a_time(work.session)
             report.cases_checked = checked
             # After the evaluation: an escalation whose step is no longer at
@@ -146,12 +158,20 @@ def _candidates(session: Session, packs: dict[str, Pack], work: Work) -> tuple[i
     return len(rows), [case_id for case_id, is_due in rows if is_due]
 
 
-def _settle(work: Work, ids: list[int], packs: dict[str, Pack], report: TickReport) -> None:
-    """Evaluate a batch in memory from bulk reads; only a case with something to do
-    takes ``reevaluate``'s full path, the others just store their evaluation.
+@dataclass
+class Plan:
+    """What one batch needs: evaluations to store as they are (with the stored row
+    they replace), and the cases with something to do."""
 
-    The candidates are checked again inside the transaction: a log or another
-    tick may have settled a case since they were found.
+    quiet: list[tuple[Stored | None, Stored]] = field(default_factory=list)
+    busy: list[int] = field(default_factory=list)
+
+
+def _plan(work: Work, ids: list[int], packs: dict[str, Pack]) -> Plan:
+    """Evaluate a batch in memory from bulk reads, without the write lock.
+
+    The candidates are checked again: a log or another tick may have
+    settled a case since they were found.
     """
     session, now = work.session, work.now
     stored = evaluations.read(session, ids)
@@ -162,17 +182,13 @@ def _settle(work: Work, ids: list[int], packs: dict[str, Pack], report: TickRepo
         )
         if case.id not in stored or not stored[case.id].settled or stored[case.id].due(now)
     ]
-    known = window_facts(
-        session,
-        {packs[c.unit_id].id: packs[c.unit_id] for c in cases}.values(),
-        now,
-        [c.id for c in cases],
-    )
+    ids = [c.id for c in cases]
+    known = window_facts(session, {p.id: p for p in packs.values()}.values(), now, ids)
     states = consequences.case_states(session, cases, packs)
     proposals = _by_case(session, Proposal, ids, Proposal.status == ProposalStatus.OPEN)
     escalations = _by_case(session, Escalation, ids)
     actions = _by_case(session, Action, ids)
-    quiet = []
+    plan = Plan()
     for case in cases:
         pack, facts, state = packs[case.unit_id], known.get(case.id, []), states[case.id]
         evaluation = evaluate(pack, facts, state, now)
@@ -184,9 +200,29 @@ def _settle(work: Work, ids: list[int], packs: dict[str, Pack], report: TickRepo
             escalations=escalations[case.id],
             actions=actions[case.id],
         ):
-            quiet.append(evaluations.of(case.id, pack, evaluation, facts, state, now, settled=True))
-            continue
-        result = consequences.reevaluate(work, case, pack)
+            fresh = evaluations.of(case.id, pack, evaluation, facts, state, now, settled=True)
+            plan.quiet.append((stored.get(case.id), fresh))
+        else:
+            plan.busy.append(case.id)
+    return plan
+
+
+def _carry_out(work: Work, plan: Plan, packs: dict[str, Pack], report: TickReport) -> None:
+    """Write what the plan found, in the caller's write transaction.
+
+    A quiet case whose stored evaluation changed since the plan was read (a
+    log came in between) keeps the newer one; a busy case goes through
+    ``reevaluate``, which reads it afresh.
+    """
+    session = work.session
+    current = evaluations.read(session, [fresh.case_id for _, fresh in plan.quiet])
+    evaluations.save(
+        session, [fresh for read, fresh in plan.quiet if current.get(fresh.case_id) == read]
+    )
+    for case in session.exec(
+        select(Case).where(col(Case.id).in_(plan.busy), col(Case.closed_at).is_(None))
+    ):
+        result = consequences.reevaluate(work, case, packs[case.unit_id])
         if result.moved:
             report.moved.append((case.id, result.moved.from_step, result.moved.to_step))
         report.proposals += [proposal_view(p) for p in result.proposals]
@@ -194,7 +230,6 @@ def _settle(work: Work, ids: list[int], packs: dict[str, Pack], report: TickRepo
         report.escalations += [escalation_view(e) for e in result.escalations]
         report.closed += [escalation_view(e) for e in result.closed]
         report.actions += len(result.actions)
-    evaluations.save(session, quiet)
 
 
 def _by_case(session: Session, table: type[Row], ids: list[int], *where) -> dict[int, list[Row]]:
