@@ -177,7 +177,7 @@ LOGGERS, CASES, SECONDS = 20, 5, 10
 """Twenty staff logging at once for ten seconds, four to a case (§8, issue 14 item 6)."""
 
 
-def test_concurrent_loggers_never_see_database_locked(home: Home, tmp_path: Path) -> None:
+def test_concurrent_loggers_never_see_database_locked(home: Home) -> None:
     """Twenty real processes log as fast as they can for ten seconds into one
     database: every log gets through, nothing is lost, every case's stored
     evaluation is what the engine says, and the audit chain verifies. The
@@ -198,7 +198,7 @@ def test_concurrent_loggers_never_see_database_locked(home: Home, tmp_path: Path
         assert opened.exit_code == 0, opened.stderr
     before = home.count(Observation)
     script = (
-        "import pathlib, sys, time\n"
+        "import sys, time\n"
         "from staircase.cli.app import app\n"
         "def log(n):\n"
         "    try:\n"
@@ -208,8 +208,7 @@ def test_concurrent_loggers_never_see_database_locked(home: Home, tmp_path: Path
         "        if e.code: raise\n"
         "log(0)\n"  # warmed up: imports done, the database opened once
         "print('ready', flush=True)\n"
-        "while not pathlib.Path(sys.argv[3]).exists():\n"
-        "    pass\n"
+        "sys.stdin.readline()\n"  # blocks, spending no CPU, until all are ready
         "until, done, worst = time.monotonic() + float(sys.argv[2]), 1, 0.0\n"
         "while time.monotonic() < until:\n"
         "    started = time.monotonic()\n"
@@ -217,12 +216,12 @@ def test_concurrent_loggers_never_see_database_locked(home: Home, tmp_path: Path
         "    done, worst = done + 1, max(worst, time.monotonic() - started)\n"
         "print('LOGGED', done, worst)\n"
     )
-    go = tmp_path / "go"
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", script, str(1 + n % CASES), str(SECONDS), str(go)],
+            [sys.executable, "-c", script, str(1 + n % CASES), str(SECONDS)],
             env=home.environ(who="AK"),
             cwd=AWAY,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -230,8 +229,11 @@ def test_concurrent_loggers_never_see_database_locked(home: Home, tmp_path: Path
         for n in range(LOGGERS)
     ]
     for worker in workers:
-        assert worker.stdout.readline().strip() == "ready", worker.communicate()[1]
-    go.touch()
+        while (line := worker.stdout.readline()).strip() != "ready":
+            assert line, worker.communicate()[1]  # the warm-up log failed
+    for worker in workers:
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
     outputs = [w.communicate(timeout=240) for w in workers]
     assert [w.returncode for w in workers] == [0] * LOGGERS, [e for _, e in outputs]
     assert not any("locked" in e for _, e in outputs)
