@@ -82,7 +82,10 @@ def assess(
         seen = _seen_changes(work, cases)
         work.session.commit()
         work.session.connection(execution_options={"write": True})
-        _store(work, computed)
+        # An assess of the future (``--now`` ahead, which only reads) must not leave
+        # evaluations that would be taken for current ones when the real time comes.
+        if not work.clock.ahead:
+            _store(work, computed)
         _remember(work, *seen)
         criteria = "units=" + (",".join(asked) if asked is not None else "*")
         work.audit(
