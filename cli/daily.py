@@ -316,12 +316,15 @@ def assess(
     ctx: typer.Context,
     unit: str | None = typer.Option(None, "--unit", help="Only this unit."),
     all_units: bool = typer.Option(False, "--all", help="Every unit (quality and admin)."),
+    recompute: bool = typer.Option(
+        False, "--recompute", help="Evaluate every case afresh instead of reading stored ones."
+    ),
     json: JsonOutput = False,
 ) -> None:
     """The leader's view: what waits for a decision, what changed, cases per step."""
     from staircase.cases.assess import assess as run_assess
 
-    result = run_assess(request(ctx), unit=unit, all_units=all_units)
+    result = run_assess(request(ctx), unit=unit, all_units=all_units, recompute=recompute)
     if wants_json(ctx, json):
         render.print_model(result)
     else:

@@ -72,6 +72,9 @@ def test_after_a_move_down_the_case_reads_as_the_leader_left_it(home) -> None:
     move(home.as_("LH", NOW - DAY), 1, "godt", reason="Afklaret på et møde")
     shown = home.json("show", "1", who="LH")
     assert (shown["step"], shown["indicated_step"], shown["why"]) == ("godt", "godt", [])
+    for recompute in ([], ["--recompute"]):
+        (listed,) = [c for c in home.json("assess", *recompute, who="LH")["cases"] if c["id"] == 1]
+        assert (listed["step"], listed["indicated_step"]) == ("godt", "godt"), recompute
 
 
 def test_a_new_observation_after_a_move_down_raises_the_case_on_its_own(home) -> None:

@@ -2,9 +2,11 @@
 
 Every case of the leader's units with its step and what its observations
 indicate now, what changed since this person's previous assess, and what
-waits for a decision. It reads set-wise — one query for the cases, one for
-the observations inside the widest rule window, streamed in case order —
-and runs the engine per case in memory, so it stays linear in the data.
+waits for a decision. Each case's evaluation is stored (``evaluations``)
+with the moment time alone can next change it; assess reads those that
+hold and evaluates only the rest, in memory, from the observations inside
+the rules' own windows (``window``), so a repeated assess costs what
+changed, not the size of the municipality.
 
 "Changed" is decided by what happened since the person's last assess — a
 new observation, a move either way, a proposal raised or decided, an
@@ -12,14 +14,15 @@ escalation raised — not by comparing two snapshots, which would miss a
 case that went up and came back down in between.
 """
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
-from itertools import groupby
+from datetime import datetime
 
 from sqlalchemy import delete, func, insert, union
 from sqlmodel import Session, col, select
 
-from staircase.cases.show import action_view, escalation_view, proposal_view, why_view
+from staircase.cases import consequences, evaluations
+from staircase.cases.evaluations import Stored, id_chunks
+from staircase.cases.show import action_view, escalation_view, proposal_view
+from staircase.cases.window import window_facts
 from staircase.core.lookup import unit_packs, visible_units
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
@@ -34,16 +37,25 @@ from staircase.db.models import (
     Resident,
     Transition,
 )
-from staircase.domain.engine import CaseState, Fact, evaluate
+from staircase.domain.engine import evaluate
 from staircase.domain.pack import Pack
 from staircase.errors import NotAllowed
 from staircase.kinds import ActionStatus, EscalationStatus, ProposalStatus, Role
 from staircase.views import AssessedCase, Assessment
 
 
-def assess(request: Request, *, unit: str | None = None, all_units: bool = False) -> Assessment:
-    """Assess the acting person's units (or one unit, or all for quality/admin)."""
-    with transaction(request, "assess") as work:
+def assess(
+    request: Request, *, unit: str | None = None, all_units: bool = False, recompute: bool = False
+) -> Assessment:
+    """Assess the acting person's units (or one unit, or all for quality/admin).
+
+    Reads each case's stored evaluation and evaluates only those time may
+    have changed (or, with ``recompute``, every case). The work is done
+    under a read transaction; the write lock is taken only for the few rows
+    to write. The listing is audited as one entry whose detail (outside the
+    chain, purgeable) names the criteria and every case read.
+    """
+    with transaction(request, "assess", write=False) as work:
         if all_units and work.actor.role not in (Role.QUALITY, Role.ADMIN):
             raise NotAllowed("assess --all: only quality and admin read across all units")
         asked = None if all_units else visible_units(work, unit, "assess")
@@ -52,15 +64,11 @@ def assess(request: Request, *, unit: str | None = None, all_units: bool = False
         units = asked if not skipped else sorted(packs)
         last = _last_assess(work)
         changed = _changed_since(work.session, units, last) if last else None
-        cases = list(_assessed_cases(work, units, packs, changed))
-        _remember(work, cases)
-        for case in cases:
-            work.audit("case.read", case_id=case.id, subject="assess")
-        work.audit("assess", detail="units=" + (",".join(asked) if asked is not None else "*"))
+        cases, computed = _assessed_cases(work, units, packs, changed, recompute=recompute)
         steps = {step.id: 0 for pack in packs.values() for step in pack.ladder}
         for case in cases:
             steps[case.step] = steps.get(case.step, 0) + 1
-        return Assessment(
+        assessment = Assessment(
             units=sorted(packs) if units is None else units,
             first=last is None,
             cases=cases,
@@ -71,6 +79,20 @@ def assess(request: Request, *, unit: str | None = None, all_units: bool = False
             total=len(cases),
             skipped_units=skipped,
         )
+        seen = _seen_changes(work, cases)
+        work.session.commit()
+        work.session.connection(execution_options={"write": True})
+        # An assess of the future (``--now`` ahead, which only reads) must not leave
+        # evaluations that would be taken for current ones when the real time comes.
+        if not work.clock.ahead:
+            _store(work, computed)
+        _remember(work, *seen)
+        criteria = "units=" + (",".join(asked) if asked is not None else "*")
+        work.audit(
+            "assess",
+            detail=f"{criteria} recompute={recompute} cases=" + ",".join(str(c.id) for c in cases),
+        )
+        return assessment
 
 
 def _in_units(query, column, units: list[str] | None):
@@ -103,13 +125,23 @@ def _changed_since(session: Session, units: list[str] | None, since: datetime) -
     return set(session.exec(_in_units(query, Case.unit_id, units)).all())
 
 
+Computed = dict[int, tuple[Stored | None, Stored]]
+"""Evaluations assess had to compute: per case, what was stored when it read, and the new one."""
+
+
 def _assessed_cases(
-    work: Work, units: list[str] | None, packs: dict[str, Pack], changed: set[int] | None
-) -> Iterator[AssessedCase]:
-    session = work.session
+    work: Work,
+    units: list[str] | None,
+    packs: dict[str, Pack],
+    changed: set[int] | None,
+    *,
+    recompute: bool,
+) -> tuple[list[AssessedCase], Computed]:
+    """Every open case with what it indicates: stored where it holds, computed where not."""
+    session, now = work.session, work.now
     cases = session.exec(
         _in_units(
-            select(Case.id, Case.unit_id, Case.step, Resident.name, Relative.name)
+            select(Case.id, Case.unit_id, Case.step, Case.step_since, Resident.name, Relative.name)
             .join(Resident, Resident.id == Case.resident_id)
             .join(Relative, Relative.id == Case.relative_id)
             .where(col(Case.closed_at).is_(None)),
@@ -117,89 +149,104 @@ def _assessed_cases(
             units,
         ).order_by(Case.id)
     ).all()
+    stored = evaluations.read(session, None if units is None else [c[0] for c in cases])
+    stale = [c[0] for c in cases if recompute or c[0] not in stored or stored[c[0]].due(now)]
+    everyone = len(stale) == len(cases) and units is None
+    facts = window_facts(session, packs.values(), now, None if everyone else stale)
     seen = {
         row.case_id: row
         for row in session.exec(
             select(AssessSeen).where(AssessSeen.staff_id == work.actor.id)
         ).all()
     }
-    facts = _facts_by_case(work, units, packs)
-    for case_id, unit_id, step, resident, relative in cases:
+    computed: Computed = {}
+    assessed = []
+    stale_ids = set(stale)
+    # What people have ruled on counts here as in tick: after a leader's move
+    # down, the evidence set aside must not read as "indicated større".
+    states = consequences.case_states(session, [c for c in cases if c.id in stale_ids], packs)
+    for case_id, unit_id, step, _since, resident, relative in cases:
         pack = packs[unit_id]
-        evaluation = evaluate(pack, facts.get(case_id, []), CaseState(step=step), work.now)
+        if case_id in stale_ids:
+            known = facts.get(case_id, [])
+            state = states[case_id]
+            evaluation = evaluate(pack, known, state, now)
+            fresh = evaluations.of(case_id, pack, evaluation, known, state, now, settled=False)
+            had = stored.get(case_id)
+            if had is None or not had.same(fresh) or had.due(now):
+                computed[case_id] = (had, fresh)
+        now_stored = fresh if case_id in stale_ids else stored[case_id]
         before = seen.get(case_id)
-        yield AssessedCase(
-            id=case_id,
-            unit_id=unit_id,
-            resident=resident,
-            relative=relative,
-            step=step,
-            indicated_step=evaluation.indicated,
-            why=why_view(evaluation),
-            previous_step=before.step if before else None,
-            previous_indicated=before.indicated if before else None,
-            # At a first assess there is no "since": the cases off the bottom
-            # step are the overview, not forty quiet cases as news.
-            changed=(
-                case_id in changed
-                if changed is not None
-                else step != pack.bottom.id or evaluation.indicated != pack.bottom.id
-            ),
-        )
-
-
-def _facts_by_case(
-    work: Work, units: list[str] | None, packs: dict[str, Pack]
-) -> dict[int, list[Fact]]:
-    """The observations inside the widest window of any rule, grouped by case."""
-    widest = max((r.when.within_days for p in packs.values() for r in p.rules), default=0)
-    since = work.now - timedelta(days=widest)
-    base = select(
-        Observation.case_id, Observation.id, Observation.indicator, Observation.occurred_at
-    ).join(Case, Case.id == Observation.case_id)
-    base = _in_units(base.where(col(Case.closed_at).is_(None)), Case.unit_id, units)
-    retracted = set(
-        work.session.exec(
-            _in_units(
-                select(Observation.retracts_id)
-                .join(Case, Case.id == Observation.case_id)
-                .where(col(Observation.retracts_id).is_not(None)),
-                Case.unit_id,
-                units,
+        assessed.append(
+            AssessedCase(
+                id=case_id,
+                unit_id=unit_id,
+                resident=resident,
+                relative=relative,
+                step=step,
+                indicated_step=now_stored.indicated,
+                why=now_stored.why_views(),
+                previous_step=before.step if before else None,
+                previous_indicated=before.indicated if before else None,
+                # At a first assess there is no "since": the cases off the bottom
+                # step are the overview, not forty quiet cases as news.
+                changed=(
+                    case_id in changed
+                    if changed is not None
+                    else step != pack.bottom.id or now_stored.indicated != pack.bottom.id
+                ),
             )
-        ).all()
+        )
+    return assessed, computed
+
+
+def _store(work: Work, computed: Computed) -> None:
+    """Store what assess computed, unless the case was evaluated again meanwhile.
+
+    Between the read and this write a log may have stored a newer
+    evaluation; that one stands. What assess stores is not settled: it
+    carried out nothing, so tick still looks at the case.
+    """
+    current = evaluations.read(work.session, list(computed))
+    evaluations.save(
+        work.session,
+        [fresh for case_id, (read, fresh) in computed.items() if current.get(case_id) == read],
     )
+
+
+Seen = tuple[list[int], list[dict]]
+"""The seen rows to drop and those to write."""
+
+
+def _seen_changes(work: Work, cases: list[AssessedCase]) -> Seen:
+    """What this person's seen rows must become: only the rows that differ are written."""
+    shown = {c.id: (c.step, c.indicated_step) for c in cases}
+    had = {c.id: (c.previous_step, c.previous_indicated) for c in cases}
     rows = work.session.exec(
-        base.where(
-            col(Observation.indicator).is_not(None), Observation.occurred_at >= since
-        ).order_by(Observation.case_id)
-    )
-    return {
-        case_id: [Fact(r.id, r.indicator, r.occurred_at, r.id in retracted) for r in group]
-        for case_id, group in groupby(rows, key=lambda r: r.case_id)
-    }
+        select(AssessSeen.case_id).where(AssessSeen.staff_id == work.actor.id)
+    ).all()
+    gone = [case_id for case_id in rows if case_id not in shown]
+    differ = [case_id for case_id, now_seen in shown.items() if had[case_id] != now_seen]
+    return [*gone, *differ], [
+        {"staff_id": work.actor.id, "case_id": i, "step": shown[i][0], "indicated": shown[i][1]}
+        for i in differ
+    ]
 
 
-def _remember(work: Work, cases: list[AssessedCase]) -> None:
+def _remember(work: Work, drop: list[int], write: list[dict]) -> None:
     """What this person saw, so their next assess shows what changed.
 
-    One bulk statement, not an ORM object per case: an assess over every
-    case of a municipality must not spend its time building rows.
+    Bulk statements, and only for the cases whose step or indication this
+    person had not seen: a repeated assess over a municipality writes little.
     """
-    work.session.exec(delete(AssessSeen).where(AssessSeen.staff_id == work.actor.id))
-    if cases:
-        work.session.execute(
-            insert(AssessSeen),
-            [
-                {
-                    "staff_id": work.actor.id,
-                    "case_id": c.id,
-                    "step": c.step,
-                    "indicated": c.indicated_step,
-                }
-                for c in cases
-            ],
+    for chunk in id_chunks(drop):
+        work.session.exec(
+            delete(AssessSeen).where(
+                AssessSeen.staff_id == work.actor.id, col(AssessSeen.case_id).in_(chunk)
+            )
         )
+    if write:
+        work.session.execute(insert(AssessSeen), write)
 
 
 def _open_proposals(session: Session, units: list[str] | None) -> list:

@@ -11,7 +11,7 @@ Closed cases leave assess, tick and case list, and refuse new observations.
 
 from sqlmodel import select
 
-from staircase.cases import consequences
+from staircase.cases import consequences, evaluations
 from staircase.cases.show import action_view, case_view
 from staircase.clock import format_local
 from staircase.core.lookup import get_case, pack_for, require_reason
@@ -41,6 +41,7 @@ def close_case(request: Request, case_id: int, *, reason: str | None) -> Decisio
             consequences.withdraw(work, proposal, "case closed")
         consequences.close_escalations_not_at_issue(work, case, reason="case closed")
         case.closed_at = work.now
+        evaluations.forget(work.session, case.id)
         work.session.add(case)
         work.session.flush()
         work.audit("case.close", case_id=case_id, detail=why)

@@ -9,11 +9,15 @@ escalation, its actions) applies the same way each time. Nothing here
 decides legality; the state machine does.
 """
 
+from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from staircase.cases import evaluations
+from staircase.cases.evaluations import id_chunks
 from staircase.clock import due_after
 from staircase.core import notify
 from staircase.core.lookup import pack_for
@@ -55,8 +59,18 @@ def facts(session: Session, case_id: int) -> list[Fact]:
     ]
 
 
-def case_state(session: Session, case: Case) -> CaseState:
-    """The case's step and what people have already ruled on (§3.3).
+def case_state(session: Session, case: Case, pack: Pack | None = None) -> CaseState:
+    """The case's step and what people have already ruled on (§3.3)."""
+    return case_states(session, [case], {case.unit_id: pack or pack_for(session, case)})[case.id]
+
+
+def case_states(
+    session: Session, cases: Collection[Case], packs: Mapping[str, Pack]
+) -> dict[int, CaseState]:
+    """The state of many cases at once, in a few queries, for tick's and assess's batches.
+
+    Only ``id``, ``unit_id``, ``step`` and ``step_since`` of each case are
+    read, so assess passes the rows of its listing query as they come.
 
     Dismissed (no nagging): the evidence of a rejected proposal up. Set
     aside: every observation logged up to the latest move down by a person
@@ -65,43 +79,57 @@ def case_state(session: Session, case: Case) -> CaseState:
     The calm count for a step down restarts at the arrival on the step and
     at a rejected down proposal.
     """
-    pack = pack_for(session, case)
-    decided = session.exec(
-        select(Proposal).where(
-            Proposal.case_id == case.id, Proposal.status == ProposalStatus.REJECTED
-        )
-    ).all()
-    dismissed = {o for p in decided if p.direction == Direction.UP for o in p.evidence}
-    floors = [case.step_since, *(p.decided_at for p in decided if p.direction == Direction.DOWN)]
-    moves = session.exec(
-        select(Transition).where(
-            Transition.case_id == case.id, col(Transition.by_staff).is_not(None)
-        )
-    ).all()
-    downs = [t.at for t in moves if pack.rank(t.to_step) < pack.rank(t.from_step)]
-    set_aside: frozenset[int] = frozenset()
-    if downs:
-        set_aside = frozenset(
+    ids = [c.id for c in cases]
+    rejected: dict[int, list[tuple[Direction, tuple[int, ...], datetime]]] = defaultdict(list)
+    downs: dict[int, datetime] = {}
+    by_id = {c.id: c for c in cases}
+    for chunk in id_chunks(ids):
+        for case_id, direction, evidence, decided_at in session.exec(
+            select(Proposal.case_id, Proposal.direction, Proposal.evidence, Proposal.decided_at)
+            .where(col(Proposal.case_id).in_(chunk))
+            .where(Proposal.status == ProposalStatus.REJECTED)
+        ):
+            rejected[case_id].append((direction, evidence, decided_at))
+        for case_id, from_step, to_step, at in session.exec(
+            select(Transition.case_id, Transition.from_step, Transition.to_step, Transition.at)
+            .where(col(Transition.case_id).in_(chunk))
+            .where(col(Transition.by_staff).is_not(None))
+        ):
+            pack = packs[by_id[case_id].unit_id]
+            if pack.rank(to_step) < pack.rank(from_step):
+                downs[case_id] = max(at, downs.get(case_id, at))
+    set_aside: dict[int, set[int]] = defaultdict(set)
+    for case_id, last_down in downs.items():
+        set_aside[case_id].update(
             session.exec(
                 select(Observation.id).where(
-                    Observation.case_id == case.id, Observation.logged_at <= max(downs)
+                    Observation.case_id == case_id, Observation.logged_at <= last_down
                 )
-            ).all()
+            )
         )
-    return CaseState(
-        step=case.step,
-        calm_floor=max(floors),
-        dismissed=frozenset(dismissed),
-        set_aside=set_aside,
-    )
+    states = {}
+    for case in cases:
+        decided = rejected.get(case.id, [])
+        floors = [case.step_since, *(at for d, _, at in decided if d == Direction.DOWN)]
+        states[case.id] = CaseState(
+            step=case.step,
+            calm_floor=max(floors),
+            dismissed=frozenset(o for d, ev, _ in decided if d == Direction.UP for o in ev),
+            set_aside=frozenset(set_aside.get(case.id, ())),
+        )
+    return states
 
 
-def reevaluate(work: Work, case: Case) -> Consequences:
-    """Evaluate the case now and carry out the consequences."""
-    pack = pack_for(work.session, case)
-    evaluation = evaluate(
-        pack, facts(work.session, case.id), case_state(work.session, case), work.now
-    )
+def reevaluate(work: Work, case: Case, pack: Pack | None = None) -> Consequences:
+    """Evaluate the case now, carry out the consequences, and store the evaluation.
+
+    The stored evaluation is settled: what it calls for has just been done.
+    ``pack`` spares the lookup when the caller (tick) holds the unit's pack.
+    """
+    pack = pack or pack_for(work.session, case)
+    known = facts(work.session, case.id)
+    state = case_state(work.session, case, pack)
+    evaluation = evaluate(pack, known, state, work.now)
     result = Consequences(evaluation)
     if evaluation.auto_to:
         result.moved = record_move(
@@ -122,7 +150,60 @@ def reevaluate(work: Work, case: Case) -> Consequences:
             result.escalations.append(escalation)
     result.actions += _rule_actions(work, case, pack, evaluation)
     result.closed = close_escalations_not_at_issue(work, case)
+    after = CaseState(
+        step=case.step, calm_floor=max(state.calm_floor or case.step_since, case.step_since)
+    )
+    stored = evaluations.of(case.id, pack, evaluation, known, after, work.now, settled=True)
+    evaluations.save(work.session, [stored])
     return result
+
+
+def quiet(
+    case: Case,
+    pack: Pack,
+    evaluation: Evaluation,
+    *,
+    proposals: list[Proposal],
+    escalations: list[Escalation],
+    actions: list[Action],
+) -> bool:
+    """Would ``reevaluate`` change nothing? Asked by tick of every case it looks at,
+    with the case's open proposals and all its escalations and actions loaded
+    in bulk, so that only the cases with something to do take the full path.
+
+    Mirrors ``reevaluate`` step by step: no automatic move, the open proposals
+    exactly those ``_reconcile_proposals`` keeps, every order at issue already
+    seen by an escalation, every rule action answered or open, and no open
+    escalation for a step no longer at issue.
+    """
+    if evaluation.auto_to:
+        return False
+    wanted = evaluation.proposal
+    for proposal in proposals:
+        current = proposal.from_step == case.step
+        if wanted and proposal.to_step == wanted.to_step and current:
+            wanted = None
+        elif not (made_by_person(proposal) and current):
+            return False
+    if wanted is not None:
+        return False
+    at_issue = {case.step, *(p.to_step for p in proposals)}
+    for order in evaluation.escalations:
+        seen = frozenset().union(*(e.evidence for e in escalations if e.to_role == order.to))
+        if order.step in at_issue and not order.evidence <= seen:
+            return False
+    open_kinds = {a.action for a in actions if a.status == ActionStatus.OPEN}
+    for reason in evaluation.fired:
+        for action_id in pack.get_rule(reason.rule).then.actions:
+            answered = frozenset().union(*(a.evidence for a in actions if a.action == action_id))
+            covered = action_id in open_kinds or any(
+                action_id in pack.supersedes(a) for a in open_kinds
+            )
+            if not (frozenset(reason.observations) <= answered or covered):
+                return False
+    return not any(
+        e.status == EscalationStatus.OPEN and e.step not in at_issue for e in escalations
+    )
 
 
 def record_move(

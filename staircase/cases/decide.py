@@ -8,7 +8,7 @@ proposals and escalations stay consistent with the new step.
 
 from sqlmodel import select
 
-from staircase.cases import consequences
+from staircase.cases import consequences, evaluations
 from staircase.cases.show import action_view, case_view, escalation_view, proposal_view
 from staircase.core.lookup import get_open_case, pack_for, require_reason
 from staircase.core.permissions import permit_unit
@@ -73,6 +73,9 @@ def reject(request: Request, proposal_id: int, *, reason: str | None) -> Decisio
     with transaction(request, "proposal.decide") as work:
         proposal, case = _open_proposal(work, proposal_id)
         acknowledged = _decide(work, proposal, ProposalStatus.REJECTED, why)
+        # What the rules indicate is unchanged, but what follows from it may be
+        # (a rejection dismisses evidence, restarts a calm count): tick looks again.
+        evaluations.unsettle(work.session, case.id)
         return DecisionView(case=case_view(work, case), acknowledged=acknowledged)
 
 
@@ -176,6 +179,7 @@ def _propose(work: Work, case: Case, pack: Pack, target: str, why: str) -> Decis
         order = consequences.policy_order(pack, target, rules=(), evidence=())
         if order is not None:
             consequences.raise_escalation(work, case, order)
+    evaluations.unsettle(work.session, case.id)
     return DecisionView(case=case_view(work, case), proposal=proposal_view(proposal))
 
 

@@ -9,21 +9,31 @@ with the evidence or deadline that caused it. A closed case is never
 touched (§3.4): neither evaluated nor escalated.
 """
 
+from collections import defaultdict
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TypeVar
 
 from pydantic import BaseModel, computed_field
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from staircase.cases import consequences
+from staircase.cases import consequences, evaluations
+from staircase.cases.evaluations import Stored
 from staircase.cases.show import escalation_view, proposal_view
+from staircase.cases.window import window_facts
 from staircase.core.lookup import unit_packs
 from staircase.core.notify import Delivery
 from staircase.core.work import Request, Work, transaction
-from staircase.db.models import Case, Escalation, Observation, Proposal, Unit
+from staircase.db.models import Action, Case, CaseEvaluation, Escalation, Proposal, Unit
+from staircase.domain.engine import evaluate
+from staircase.domain.pack import Pack
 from staircase.kinds import Addressee, EscalationStatus, ProposalStatus
 from staircase.views import EscalationView, ProposalView, SkippedUnit
+
+Row = TypeVar("Row", Proposal, Escalation, Action)
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) as cases are evaluated, for a progress bar."""
@@ -58,31 +68,55 @@ class TickReport(BaseModel):
         )
 
 
+BATCH = 200
+"""Cases planned per read, then written in one short write transaction."""
+
+
 def tick(
     request: Request, *, dry_run: bool = False, progress: Progress | None = None
 ) -> TickReport:
-    """Apply every time-based rule across all units; with ``dry_run`` write nothing."""
+    """Apply every time-based rule across all units; with ``dry_run`` write nothing.
+
+    The cases time can change are found in one read, then taken in batches:
+    each is read and evaluated in memory without the write lock, and what
+    must change is written in one short write transaction. Staff logging
+    during a tick wait for one batch's writes at most, and get the lock
+    while the next batch is read. A dry run keeps everything in one
+    transaction it rolls back, so it reports what one real run would do.
+    """
     report = TickReport(dry_run=dry_run)
-    with transaction(request, "tick", dry_run=dry_run) as work:
-        _one_tick_at_a_time(work.session)
-        work.send_mail = not dry_run
-        candidates = _candidates(work, report)
-        for done, case in enumerate(candidates, start=1):
-            result = consequences.reevaluate(work, case)
-            if result.moved:
-                report.moved.append((case.id, result.moved.from_step, result.moved.to_step))
-            report.proposals += [proposal_view(p) for p in result.proposals]
-            report.withdrawn += [proposal_view(p) for p in result.withdrawn]
-            report.escalations += [escalation_view(e) for e in result.escalations]
-            report.closed += [escalation_view(e) for e in result.closed]
-            report.actions += len(result.actions)
+    with transaction(request, "tick", write=False) as work:
+        packs, report.skipped_units = unit_packs(work.session)
+        checked, candidates = _candidates(work.session, packs, work)
+    batches = [candidates[i : i + BATCH] for i in range(0, len(candidates), BATCH)]
+    whole = transaction(request, "tick", dry_run=True) if dry_run else nullcontext(None)
+    with whole as everything:
+
+        def unit_of_work(*, write: bool) -> AbstractContextManager[Work]:
+            return (
+                nullcontext(everything) if everything else transaction(request, "tick", write=write)
+            )
+
+        for done, batch in enumerate(batches, start=1):
+            with unit_of_work(write=False) as work:
+                plan = _plan(work, batch, packs)
+            with unit_of_work(write=True) as work:
+                _one_tick_at_a_time(work.session)
+                _carry_out(work, plan, packs, report)
+                work.send_mail = False
             if progress is not None:
-                progress(done, len(candidates))
-        report.cases_checked = len(candidates)
-        # After the evaluation: an escalation whose step is no longer at
-        # issue has just been closed, and is not passed on to the area.
-        _escalate_overdue(work, report)
-        work.audit("tick", subject=f"checked={len(candidates)} changed={report.changed}")
+                progress(min(done * BATCH, len(candidates)), len(candidates))
+        with unit_of_work(write=True) as work:
+            _one_tick_at_a_time(work.session)
+            report.cases_checked = checked
+            # After the evaluation: an escalation whose step is no longer at
+            # issue has just been closed, and is not passed on to the area.
+            _escalate_overdue(work, report)
+            work.send_mail = not dry_run
+            work.audit(
+                "tick",
+                subject=f"checked={checked} evaluated={len(candidates)} changed={report.changed}",
+            )
     report.mail = work.delivery
     return report
 
@@ -100,31 +134,110 @@ def _one_tick_at_a_time(session: Session) -> None:
 _TICK_LOCK = 7_146_202
 
 
-def _candidates(work: Work, report: TickReport) -> list[Case]:
-    """The open cases time can change: not on the bottom step, with an open
-    proposal, or with an observation inside some rule's window.
+def _candidates(session: Session, packs: dict[str, Pack], work: Work) -> tuple[int, list[int]]:
+    """How many open cases tick answers for, and those time can have changed: no
+    evaluation stored, one not settled, or one whose ``due_at`` has come.
 
-    A case on the bottom step with nothing recent and nothing open cannot
-    change by time alone, so tick leaves the quiet majority unread. Cases of
-    a unit whose pack cannot be loaded are left out and the unit reported
-    (issue 11); their overdue escalations still go up, which needs no pack.
+    Every other case's stored evaluation holds until something is logged or
+    decided, which settles it there and then, so tick checks the quiet
+    majority by their ``due_at`` alone. Cases of a unit whose pack cannot be
+    loaded are left out (issue 11); their overdue escalations still go up,
+    which needs no pack.
+    """
+    due = (
+        col(CaseEvaluation.case_id).is_(None)
+        | col(CaseEvaluation.settled).is_(False)
+        | (col(CaseEvaluation.due_at) <= work.now)
+    )
+    query = (
+        select(Case.id, due)
+        .outerjoin(CaseEvaluation, col(CaseEvaluation.case_id) == Case.id)
+        .where(col(Case.closed_at).is_(None), col(Case.unit_id).in_(list(packs)))
+    )
+    rows = session.exec(query.order_by(Case.id)).all()
+    return len(rows), [case_id for case_id, is_due in rows if is_due]
+
+
+@dataclass
+class Plan:
+    """What one batch needs: evaluations to store as they are (with the stored row
+    they replace), and the cases with something to do."""
+
+    quiet: list[tuple[Stored | None, Stored]] = field(default_factory=list)
+    busy: list[int] = field(default_factory=list)
+
+
+def _plan(work: Work, ids: list[int], packs: dict[str, Pack]) -> Plan:
+    """Evaluate a batch in memory from bulk reads, without the write lock.
+
+    The candidates are checked again: a log or another tick may have
+    settled a case since they were found.
+    """
+    session, now = work.session, work.now
+    stored = evaluations.read(session, ids)
+    cases = [
+        case
+        for case in session.exec(
+            select(Case).where(col(Case.id).in_(ids), col(Case.closed_at).is_(None))
+        )
+        if case.id not in stored or not stored[case.id].settled or stored[case.id].due(now)
+    ]
+    ids = [c.id for c in cases]
+    known = window_facts(session, {p.id: p for p in packs.values()}.values(), now, ids)
+    states = consequences.case_states(session, cases, packs)
+    proposals = _by_case(session, Proposal, ids, Proposal.status == ProposalStatus.OPEN)
+    escalations = _by_case(session, Escalation, ids)
+    actions = _by_case(session, Action, ids)
+    plan = Plan()
+    for case in cases:
+        pack, facts, state = packs[case.unit_id], known.get(case.id, []), states[case.id]
+        evaluation = evaluate(pack, facts, state, now)
+        if consequences.quiet(
+            case,
+            pack,
+            evaluation,
+            proposals=proposals[case.id],
+            escalations=escalations[case.id],
+            actions=actions[case.id],
+        ):
+            fresh = evaluations.of(case.id, pack, evaluation, facts, state, now, settled=True)
+            plan.quiet.append((stored.get(case.id), fresh))
+        else:
+            plan.busy.append(case.id)
+    return plan
+
+
+def _carry_out(work: Work, plan: Plan, packs: dict[str, Pack], report: TickReport) -> None:
+    """Write what the plan found, in the caller's write transaction.
+
+    A quiet case whose stored evaluation changed since the plan was read (a
+    log came in between) keeps the newer one; a busy case goes through
+    ``reevaluate``, which reads it afresh.
     """
     session = work.session
-    by_unit, report.skipped_units = unit_packs(session)
-    packs = list(by_unit.values())
-    bottoms = {p.bottom.id for p in packs}
-    widest = max((r.when.within_days for p in packs for r in p.rules), default=0)
-    recent = select(Observation.case_id).where(
-        Observation.occurred_at >= work.now - timedelta(days=widest)
+    current = evaluations.read(session, [fresh.case_id for _, fresh in plan.quiet])
+    evaluations.save(
+        session, [fresh for read, fresh in plan.quiet if current.get(fresh.case_id) == read]
     )
-    pending = select(Proposal.case_id).where(Proposal.status == ProposalStatus.OPEN)
-    query = select(Case).where(
-        col(Case.closed_at).is_(None),
-        col(Case.step).not_in(bottoms) | col(Case.id).in_(recent) | col(Case.id).in_(pending),
-    )
-    if report.skipped_units:
-        query = query.where(col(Case.unit_id).in_(list(by_unit)))
-    return list(session.exec(query.order_by(Case.id)).all())
+    for case in session.exec(
+        select(Case).where(col(Case.id).in_(plan.busy), col(Case.closed_at).is_(None))
+    ):
+        result = consequences.reevaluate(work, case, packs[case.unit_id])
+        if result.moved:
+            report.moved.append((case.id, result.moved.from_step, result.moved.to_step))
+        report.proposals += [proposal_view(p) for p in result.proposals]
+        report.withdrawn += [proposal_view(p) for p in result.withdrawn]
+        report.escalations += [escalation_view(e) for e in result.escalations]
+        report.closed += [escalation_view(e) for e in result.closed]
+        report.actions += len(result.actions)
+
+
+def _by_case(session: Session, table: type[Row], ids: list[int], *where) -> dict[int, list[Row]]:
+    """Rows of a case table for a batch of cases, grouped by case."""
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for row in session.exec(select(table).where(col(table.case_id).in_(ids), *where)):
+        grouped[row.case_id].append(row)
+    return grouped
 
 
 def _escalate_overdue(work: Work, report: TickReport) -> None:

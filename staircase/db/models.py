@@ -229,7 +229,13 @@ class Observation(SQLModel, table=True):
     withdraws; a pure retraction has no indicator.
     """
 
-    __table_args__ = (Index("ix_observation_case_at", "case_id", "occurred_at"), NEVER_REUSE_IDS)
+    __table_args__ = (
+        Index("ix_observation_case_at", "case_id", "occurred_at"),
+        # Covers the rules' windows: one range per indicator, no table reads.
+        Index("ix_observation_indicator_at", "indicator", "occurred_at", "case_id"),
+        Index("ix_observation_logged_at", "logged_at"),
+        NEVER_REUSE_IDS,
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id")
@@ -404,6 +410,27 @@ class Notification(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     attempts: int = 0
     last_error: str | None = None
+
+
+class CaseEvaluation(SQLModel, table=True):
+    """A case's stored evaluation, so assess and tick read it instead of recomputing.
+
+    ``due_at`` is the first moment time alone can change it (an observation
+    leaving a rule's window, a dated one coming into view, calm days
+    passing); ``None`` means never. ``settled`` says its consequences were
+    carried out (written by ``reevaluate``); an evaluation that assess merely
+    computed, or one a decision may have changed, is not settled, and tick
+    looks at the case again. ``why`` is the indicated step's reasons as
+    ``rule=obs,obs;rule=obs``.
+    """
+
+    __tablename__ = "evaluation"
+
+    case_id: int = Field(foreign_key="case.id", primary_key=True)
+    indicated: str = Field(max_length=40)
+    why: str = ""
+    due_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    settled: bool = False
 
 
 class AssessSeen(SQLModel, table=True):

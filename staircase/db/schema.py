@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from staircase.errors import DatabaseProblem, NotAllowed
 
-REVISIONS = ("0001", "0002_people", "0003_trust", "0004_row_digests")
+REVISIONS = ("0001", "0002_people", "0003_trust", "0004_row_digests", "0005_evaluations")
 HEAD = REVISIONS[-1]
 
 

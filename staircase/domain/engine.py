@@ -167,19 +167,21 @@ def _fire(pack: Pack, rule: Rule, live: list[Fact], now: datetime, tz: tzinfo) -
     A ``distinct_days`` rule counts the days the observations occurred on.
     """
     since = now - timedelta(days=rule.when.within_days)
-    matching = [
-        f
-        for f in live
-        if f.at >= since
-        and (
-            f.indicator in rule.when.indicators
-            or pack.indicator_step(f.indicator).id in rule.when.steps
-        )
-    ]
+    matching = [f for f in live if f.at >= since and matches(pack, rule, f.indicator)]
     count = len({_day(f.at, tz) for f in matching}) if rule.when.distinct_days else len(matching)
     if count < rule.when.count_at_least:
         return None
     return Reason(rule.id, rule.then.step_at_least, tuple(f.observation for f in matching))
+
+
+def matches(pack: Pack, rule: Rule, indicator: str) -> bool:
+    """Does the rule count this indicator (named, or signalling one of its steps)?"""
+    return indicator in rule.when.indicators or pack.indicator_step(indicator).id in rule.when.steps
+
+
+def unrest(pack: Pack, indicator: str) -> bool:
+    """An indicator above the bottom step: it breaks a calm spell (§3.3)."""
+    return pack.indicator_step(indicator).rank > pack.bottom.rank
 
 
 def _day(at: datetime, tz: tzinfo) -> date:
@@ -235,8 +237,8 @@ def _downward(
     holding = {rule.id for rule in pack.holds(step.id)}
     if any(reason.rule in holding for reason in fired):
         return None
-    unrest = [f.at for f in live if pack.indicator_step(f.indicator).rank > pack.bottom.rank]
-    since = max([*unrest, *([state.calm_floor] if state.calm_floor else [])], default=None)
+    unrested = [f.at for f in live if unrest(pack, f.indicator)]
+    since = max([*unrested, *([state.calm_floor] if state.calm_floor else [])], default=None)
     if since is not None and now - since < timedelta(days=step.calm_days):
         return None
     return ProposedMove(below.id, Direction.DOWN, frozenset())

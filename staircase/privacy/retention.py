@@ -30,6 +30,7 @@ from staircase.db.models import (
     AuditEntry,
     Case,
     CaseChange,
+    CaseEvaluation,
     Escalation,
     Notification,
     Observation,
@@ -58,6 +59,7 @@ _CASE_ROWS = (
     Action,
     Agreement,
     AssessSeen,
+    CaseEvaluation,
 )
 """Tables whose rows belong to one case and go with it (escalations apart, for their
 mail), those that refer to others first."""

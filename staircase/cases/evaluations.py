@@ -1,0 +1,132 @@
+"""Each case's stored evaluation (table ``evaluation``): written where the case is evaluated.
+
+``reevaluate`` stores what it found, settled, in the transaction that
+carries out the consequences; assess stores what it had to compute, not
+settled (nothing was carried out); a decision that may change what follows
+marks the stored one unsettled so the next tick looks again. Assess and
+tick then read the stored evaluation of every case whose ``due_at`` has not
+come instead of recomputing it.
+"""
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from staircase.db.models import CaseEvaluation
+from staircase.domain.engine import CaseState, Evaluation, Fact
+from staircase.domain.horizon import changes_at
+from staircase.domain.pack import Pack
+from staircase.views import WhyView
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One case's evaluation as stored: what assess shows and when it can next change."""
+
+    case_id: int
+    indicated: str
+    why: str
+    due_at: datetime | None
+    settled: bool
+
+    def due(self, now: datetime) -> bool:
+        """Can time have changed it since it was stored?"""
+        return self.due_at is not None and self.due_at <= now
+
+    def why_views(self) -> list[WhyView]:
+        return [
+            WhyView(rule=rule, observations=[int(o) for o in ids.split(",") if o])
+            for rule, _, ids in (part.partition("=") for part in self.why.split(";") if part)
+        ]
+
+    def same(self, other: "Stored") -> bool:
+        """The same evaluation, whether or not its consequences were carried out."""
+        return (self.indicated, self.why, self.due_at) == (
+            other.indicated,
+            other.why,
+            other.due_at,
+        )
+
+
+def of(
+    case_id: int,
+    pack: Pack,
+    evaluation: Evaluation,
+    facts: Iterable[Fact],
+    state: CaseState,
+    now: datetime,
+    *,
+    settled: bool,
+) -> Stored:
+    """The row to store for an evaluation the engine just made at ``now``."""
+    why = ";".join(f"{r.rule}={','.join(str(o) for o in r.observations)}" for r in evaluation.why)
+    return Stored(case_id, evaluation.indicated, why, changes_at(pack, facts, state, now), settled)
+
+
+def save(session: Session, rows: Collection[Stored]) -> None:
+    """Insert or replace the rows: one statement, whatever the database."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(CaseEvaluation)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["case_id"],
+            set_={
+                name: statement.excluded[name] for name in ("indicated", "why", "due_at", "settled")
+            },
+        ),
+        [
+            {
+                "case_id": r.case_id,
+                "indicated": r.indicated,
+                "why": r.why,
+                "due_at": r.due_at,
+                "settled": r.settled,
+            }
+            for r in rows
+        ],
+    )
+
+
+def read(session: Session, case_ids: Collection[int] | None = None) -> dict[int, Stored]:
+    """The stored evaluations of these cases (of all, with ``None``)."""
+    query = select(
+        CaseEvaluation.case_id,
+        CaseEvaluation.indicated,
+        CaseEvaluation.why,
+        CaseEvaluation.due_at,
+        CaseEvaluation.settled,
+    )
+    found: dict[int, Stored] = {}
+    for chunk in id_chunks(case_ids):
+        narrowed = query if chunk is None else query.where(col(CaseEvaluation.case_id).in_(chunk))
+        found.update((row[0], Stored(*row)) for row in session.exec(narrowed))
+    return found
+
+
+def unsettle(session: Session, case_id: int) -> None:
+    """A decision changed what may follow from the evaluation: tick must look again."""
+    session.execute(
+        update(CaseEvaluation).where(col(CaseEvaluation.case_id) == case_id).values(settled=False)
+    )
+
+
+def forget(session: Session, case_id: int) -> None:
+    """A closed case is neither assessed nor ticked: its evaluation goes."""
+    session.execute(delete(CaseEvaluation).where(col(CaseEvaluation.case_id) == case_id))
+
+
+def id_chunks(ids: Collection[int] | None, size: int = 5_000) -> Iterable[list[int] | None]:
+    """Ids in slices a database accepts as one ``IN`` list (SQLite's limit is 32,766)."""
+    if ids is None:
+        yield None
+        return
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]

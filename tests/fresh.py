@@ -1,0 +1,45 @@
+"""What every test of stored evaluations checks: they say what the engine says now."""
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from staircase.cases import consequences
+from staircase.core.lookup import pack_for
+from staircase.db.models import Case, CaseEvaluation
+from staircase.db.store import session_scope
+from staircase.domain.engine import CaseState, Evaluation, evaluate
+
+
+def fresh(session: Session, case: Case, now: datetime) -> Evaluation:
+    """The engine's evaluation of all the case's observations, read afresh."""
+    pack = pack_for(session, case)
+    return evaluate(pack, consequences.facts(session, case.id), CaseState(step=case.step), now)
+
+
+def open_cases(session: Session) -> list[Case]:
+    return list(session.exec(select(Case).where(col(Case.closed_at).is_(None)).order_by(Case.id)))
+
+
+def why_pairs(evaluation: Evaluation) -> list[tuple[str, list[int]]]:
+    return [(r.rule, list(r.observations)) for r in evaluation.why]
+
+
+def stored_are_fresh(url: str, now: datetime, *, all_stored: bool = False) -> int:
+    """Every stored evaluation not yet due says what the engine says now; returns how
+    many were compared. ``all_stored``: every open case must have one."""
+    compared = 0
+    with session_scope(url, write=False) as session:
+        for case in open_cases(session):
+            stored = session.get(CaseEvaluation, case.id)
+            assert stored is not None or not all_stored, f"case {case.id} has no evaluation"
+            if stored is None or (stored.due_at is not None and stored.due_at <= now):
+                continue
+            pairs = [part.partition("=") for part in stored.why.split(";") if part]
+            why = [(rule, [int(o) for o in ids.split(",") if o]) for rule, _, ids in pairs]
+            evaluation = fresh(session, case, now)
+            assert (stored.indicated, why) == (evaluation.indicated, why_pairs(evaluation)), (
+                f"case {case.id} at {now}"
+            )
+            compared += 1
+    return compared
