@@ -140,3 +140,15 @@ def test_existing_files_need_force(family: Home, tmp_path: Path) -> None:
     forced = family("subject-access", "--relative", "1", "--out", out, "--force", who="KV")
     assert forced.exit_code == 0, forced.stderr
     assert (tmp_path / "indsigt.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_an_overview_the_case_appeared_in_is_in_its_history(family: Home, tmp_path: Path) -> None:
+    """An assess or a case list is one audit entry for many cases (issue 14); the
+    family still learns that their case was read in a leader's overview (§6.2)."""
+    assert family("assess", who="LH").exit_code == 0
+    assert family("case", "list", who="LH").exit_code == 0
+    data, _ = export(family, tmp_path, "--relative", "1")
+    [case] = data["cases"]
+    listed = [(h["action"], h["by"], h["case_id"]) for h in case["history"]]
+    assert ("assess", "leder", 1) in listed
+    assert ("case.search", "leder", 1) in listed

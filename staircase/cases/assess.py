@@ -23,6 +23,7 @@ from staircase.cases import consequences, evaluations
 from staircase.cases.evaluations import Stored, id_chunks
 from staircase.cases.show import action_view, escalation_view, proposal_view
 from staircase.cases.window import window_facts
+from staircase.core import audit
 from staircase.core.lookup import unit_packs, visible_units
 from staircase.core.work import Request, Work, transaction
 from staircase.db.models import (
@@ -90,7 +91,7 @@ def assess(
         criteria = "units=" + (",".join(asked) if asked is not None else "*")
         work.audit(
             "assess",
-            detail=f"{criteria} recompute={recompute} cases=" + ",".join(str(c.id) for c in cases),
+            detail=audit.listing_detail(f"{criteria} recompute={recompute}", (c.id for c in cases)),
         )
         return assessment
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from staircase.cases import consequences
 from staircase.cases.show import case_view
+from staircase.core import audit
 from staircase.core.lookup import (
     get_open_case,
     get_resident,
@@ -404,7 +405,12 @@ def list_cases(
             query = query.where(Case.step == _step_id(work, units, step))
         rows = work.session.exec(query.order_by(Case.id)).all()
         # Criteria go outside the chain, where retention can delete them (§6.2, §6.6).
-        work.audit("case.search", detail=f"unit={unit or '*'} step={step or '*'}")
+        work.audit(
+            "case.search",
+            detail=audit.listing_detail(
+                f"unit={unit or '*'} step={step or '*'}", (c.id for c, _, _ in rows)
+            ),
+        )
         return [summarise(c, r, rel) for c, r, rel in rows]
 
 

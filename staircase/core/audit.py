@@ -23,6 +23,7 @@ transaction carries digests of the rows it wrote (``db/digests.py``), and
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -95,6 +96,26 @@ class Chaining:
                 raise keys.missing_audit_key(self.url)
             return hmac.new(self.key, payload, hashlib.sha256).hexdigest()
         return hashlib.sha256(payload).hexdigest()
+
+
+LISTINGS = ("assess", "case.search")
+"""Reads of many cases at once, audited as one entry whose detail lists the cases read."""
+
+
+def listing_detail(criteria: str, case_ids: Iterable[int]) -> str:
+    """The detail of a listing's one entry: its criteria and every case it showed.
+
+    Kept outside the chain, where retention can delete it (§6.6), and read
+    back by ``listed_cases`` so a subject-access request still sees every
+    overview a family's case appeared in (§6.2: every read audited).
+    """
+    return f"{criteria} cases=" + ",".join(str(i) for i in case_ids)
+
+
+def listed_cases(detail: str | None) -> set[int]:
+    """The cases a listing's detail names (none for any other detail)."""
+    _, found, ids = (detail or "").rpartition(" cases=")
+    return {int(i) for i in ids.split(",") if i.isdigit()} if found else set()
 
 
 def chaining(session: Session, *, key_of: str | None = None) -> Chaining:

@@ -97,7 +97,7 @@ _AUDIT = {
     "case.read": "sagen blev læst",
     "case.show": "sagen blev læst",
     "case.list": "sagen blev vist i en oversigt",
-    "case.search": "der blev søgt efter sagen",
+    "case.search": "sagen blev vist i en søgning",
     "case.edit": "sagen blev ændret",
     "case.move": "sagen blev flyttet på trappen",
     "move": "sagen blev flyttet på trappen",

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
+from staircase.core import audit
 from staircase.core.lookup import get_resident
 from staircase.core.settings import read_settings
 from staircase.core.work import Request, Work, transaction
@@ -24,6 +25,7 @@ from staircase.db.models import (
     Agreement,
     AgreementBreach,
     AgreementReview,
+    AuditDetail,
     AuditEntry,
     Case,
     CaseChange,
@@ -288,9 +290,20 @@ def _case_history(session: Session, case_id: int, redactor: Redactor) -> list[Hi
         )
     ).one()
     query = select(AuditEntry).where(AuditEntry.case_id == case_id)
+    listings = (
+        select(AuditEntry, AuditDetail.detail)
+        .join(AuditDetail, AuditDetail.audit_id == AuditEntry.id)
+        .where(col(AuditEntry.action).in_(audit.LISTINGS))
+    )
     if opened is not None:
         query = query.where(AuditEntry.id >= opened)
-    return [_history(e, redactor) for e in session.exec(query.order_by(AuditEntry.id))]
+        listings = listings.where(AuditEntry.id >= opened)
+    entries = list(session.exec(query))
+    # An overview is one entry for many cases (issue 14); it names this case in its detail.
+    entries += [e for e, detail in session.exec(listings) if case_id in audit.listed_cases(detail)]
+    return [
+        _history(e, redactor, case_id=case_id) for e in sorted(entries, key=lambda e: e.id or 0)
+    ]
 
 
 def _registration_history(
@@ -315,13 +328,13 @@ def _registration_history(
     return [_history(e, redactor) for e in session.exec(query.order_by(AuditEntry.id))]
 
 
-def _history(entry: AuditEntry, redactor: Redactor) -> HistoryEntry:
+def _history(entry: AuditEntry, redactor: Redactor, *, case_id: int | None = None) -> HistoryEntry:
     return HistoryEntry(
         at=entry.at,
         clock=entry.clock,
         by=redactor.staff(entry.actor),
         action=entry.action,
-        case_id=entry.case_id,
+        case_id=entry.case_id if case_id is None else case_id,
         subject=entry.subject,
         outcome=entry.outcome,
     )
