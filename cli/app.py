@@ -16,12 +16,14 @@ from staircase.cli import (
 )
 from staircase.cli.boundary import BoundaryGroup
 from staircase.cli.context import Options
+from staircase.cli.language import speak_or_refuse
 from staircase.cli.rules import rules_app
+from staircase.i18n import _
 
 app = typer.Typer(
     cls=BoundaryGroup,
     name="staircase",
-    help="Track the collaboration with residents' relatives on the samarbejdstrappe.",
+    help=_("Track the collaboration with residents' relatives on the samarbejdstrappe."),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -69,24 +71,29 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: str | None = typer.Option(
-        None, "--db", envvar="STAIRCASE_DB", help="Database file or SQLAlchemy URL."
+        None, "--db", envvar="STAIRCASE_DB", help=_("Database file or SQLAlchemy URL.")
     ),
     user: str | None = typer.Option(
-        None, "--as", envvar="STAIRCASE_USER", help="Act as this staff member (initials)."
+        None, "--as", envvar="STAIRCASE_USER", help=_("Act as this staff member (initials).")
     ),
     now: str | None = typer.Option(
-        None, "--now", envvar="STAIRCASE_NOW", help="The clock's now, e.g. '2026-11-21 14:30'."
+        None,
+        "--now",
+        envvar="STAIRCASE_NOW",
+        help=_("The clock's now, e.g. '2026-11-21 14:30'."),
     ),
-    json: bool = typer.Option(False, "--json", help="Machine-readable output."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        envvar="STAIRCASE_LANG",
+        help=_("Language: da (the default) or en; else an English locale chooses English."),
+    ),
+    json: bool = typer.Option(False, "--json", help=_("Machine-readable output.")),
+    debug: bool = typer.Option(False, "--debug", help=_("Show tracebacks.")),
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version."
+        False, "--version", callback=_version, is_eager=True, help=_("Show the version.")
     ),
 ) -> None:
     """Track the collaboration with residents' relatives on the samarbejdstrappe."""
+    speak_or_refuse(lang)
     ctx.obj = Options(db=db, user=user, now=now, json=json, debug=debug)
-
-
-def main() -> None:
-    """Console-script entry point."""
-    app()

@@ -6,20 +6,21 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
-from staircase.cli.options import JsonOutput
+from staircase.cli.options import JsonOutput, helps
+from staircase.i18n import _
 
 if TYPE_CHECKING:
     from datetime import datetime
 
 
 audit_app = typer.Typer(
-    help="The audit log: verify its hash chain, show who did what.", no_args_is_help=True
+    help=_("The audit log: verify its hash chain, show who did what."), no_args_is_help=True
 )
 
 
 @audit_app.command("verify")
+@helps(_("Check that no audit entry was edited, deleted or reordered; exit 1 naming the first."))
 def verify(ctx: typer.Context, json: JsonOutput = False) -> None:
-    """Check that no audit entry was edited, deleted or reordered; exit 1 naming the first."""
     from staircase.admin.audit_review import verify_log
 
     check = verify_log(request(ctx))
@@ -29,22 +30,24 @@ def verify(ctx: typer.Context, json: JsonOutput = False) -> None:
         how = "checked with the key" if check.with_key else "plain hashes: this log has no key"
         render.console().print(f"audit log intact: {check.entries} entries ({how})", markup=False)
     else:
-        typer.echo(f"staircase: audit log broken: {check.problem}", err=True)
+        typer.echo(
+            _("staircase: audit log broken: {problem}").format(problem=check.problem), err=True
+        )
     if not check.ok:
         raise typer.Exit(1)
 
 
 @audit_app.command("show")
+@helps(_("Show audit entries with their details; the search itself is audited."))
 def show(
     ctx: typer.Context,
-    case: int | None = typer.Option(None, "--case", help="Only entries about this case."),
-    person: str | None = typer.Option(None, "--person", help="Only entries by these initials."),
+    case: int | None = typer.Option(None, "--case", help=_("Only entries about this case.")),
+    person: str | None = typer.Option(None, "--person", help=_("Only entries by these initials.")),
     since: str | None = typer.Option(
-        None, "--since", help="Only entries recorded since WHEN, e.g. -7d or 2026-11-01."
+        None, "--since", help=_("Only entries recorded since WHEN, e.g. -7d or 2026-11-01.")
     ),
     json: JsonOutput = False,
 ) -> None:
-    """Show audit entries with their details; the search itself is audited."""
     from staircase.admin.audit_review import show_log
 
     log = show_log(request(ctx), case_id=case, person=person, since=since)

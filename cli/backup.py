@@ -7,16 +7,19 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
-from staircase.cli.options import JsonOutput
+from staircase.cli.options import JsonOutput, helps
+from staircase.i18n import _
 
 
+@helps(_("Copy the database to a file while others keep working (admin; PostgreSQL: pg_dump)."))
 def backup(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., metavar="PATH", help="The backup file to create (mode 0600)."),
-    force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
+    path: Path = typer.Argument(
+        ..., metavar="PATH", help=_("The backup file to create (mode 0600).")
+    ),
+    force: bool = typer.Option(False, "--force", help=_("Replace the file if it exists.")),
     json: JsonOutput = False,
 ) -> None:
-    """Copy the database to a file while others keep working (admin; PostgreSQL: pg_dump)."""
     from dataclasses import asdict
 
     from staircase.admin.backup import backup as run_backup
@@ -34,15 +37,19 @@ def backup(
     )
 
 
+@helps(
+    _("Replace the SQLite database with a backup; everything since that backup is lost (admin).")
+)
 def restore(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., metavar="PATH", help="A backup made by `staircase backup`."),
+    path: Path = typer.Argument(
+        ..., metavar="PATH", help=_("A backup made by `staircase backup`.")
+    ),
     yes: bool = typer.Option(
-        False, "--yes", "-y", help="Do not ask; needed where there is no terminal to ask on."
+        False, "--yes", "-y", help=_("Do not ask; needed where there is no terminal to ask on.")
     ),
     json: JsonOutput = False,
 ) -> None:
-    """Replace the SQLite database with a backup; everything since that backup is lost (admin)."""
     from dataclasses import asdict
 
     from staircase.admin.backup import restore as run_restore
@@ -51,8 +58,10 @@ def restore(
     if not yes:
         if not sys.stdin.isatty():
             raise InvalidInput(
-                "restore replaces the whole database and loses everything recorded since the "
-                "backup; add --yes to confirm (there is no terminal to ask on)"
+                _(
+                    "restore replaces the whole database and loses everything recorded since "
+                    "the backup; add --yes to confirm (there is no terminal to ask on)"
+                )
             )
         typer.confirm(
             f"Replace the database with {path}? Everything recorded since that backup "

@@ -6,17 +6,19 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import options
+from staircase.cli.options import helps
+from staircase.i18n import _
 
 
+@helps(_("Build a demo care home in a database of its own and show the leader's assess."))
 def demo(
     ctx: typer.Context,
     path: Path | None = typer.Option(
         None,
         "--path",
-        help="Where to build the demo database (default: demo.db in the data folder).",
+        help=_("Where to build the demo database (default: demo.db in the data folder)."),
     ),
 ) -> None:
-    """Build a demo care home in a database of its own and show the leader's assess."""
     from staircase.cli.screens import print_assessment
     from staircase.clock import Clock
     from staircase.demo import build, default_path

@@ -6,26 +6,29 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
-from staircase.cli.options import JsonOutput
+from staircase.cli.options import JsonOutput, helps
+from staircase.i18n import _
 
 settings_app = typer.Typer(
-    help="The installation's settings: the controller named in subject-access letters, "
-    "the retention period.",
+    help=_(
+        "The installation's settings: the controller named in subject-access "
+        "letters, the retention period."
+    ),
     no_args_is_help=True,
 )
 
 
+@helps(_("Everything held about one relative or resident (GDPR art. 15), others' names redacted."))
 def subject_access(
     ctx: typer.Context,
-    relative: int | None = typer.Option(None, "--relative", help="The relative's id."),
-    resident: str | None = typer.Option(None, "--resident", help="The resident's reference."),
+    relative: int | None = typer.Option(None, "--relative", help=_("The relative's id.")),
+    resident: str | None = typer.Option(None, "--resident", help=_("The resident's reference.")),
     out: Path = typer.Option(
-        ..., "--out", help="Where to write: PATH.json and PATH.html next to it (mode 0600)."
+        ..., "--out", help=_("Where to write: PATH.json and PATH.html next to it (mode 0600).")
     ),
-    force: bool = typer.Option(False, "--force", help="Replace the files if they exist."),
+    force: bool = typer.Option(False, "--force", help=_("Replace the files if they exist.")),
     json: JsonOutput = False,
 ) -> None:
-    """Everything held about one relative or resident (GDPR art. 15), others' names redacted."""
     from staircase.privacy.subject_access import Subject, export_subject
 
     report = export_subject(
@@ -43,18 +46,20 @@ def subject_access(
     )
 
 
+@helps(_("Delete closed cases past the retention period, for good (admin); the audit chain stays."))
 def purge(
     ctx: typer.Context,
-    dry_run: bool = typer.Option(False, "--dry-run", help="Count what would go; delete nothing."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help=_("Count what would go; delete nothing.")
+    ),
     older_than: int | None = typer.Option(
         None,
         "--older-than",
         metavar="DAYS",
-        help="Closed longer ago than this (default: the setting retention_days, else 1826).",
+        help=_("Closed longer ago than this (default: the setting retention_days, else 1826)."),
     ),
     json: JsonOutput = False,
 ) -> None:
-    """Delete closed cases past the retention period, for good (admin); the audit chain stays."""
     from staircase.privacy.retention import purge as run_purge
 
     report = run_purge(request(ctx), dry_run=dry_run, older_than=older_than)
@@ -76,23 +81,23 @@ def purge(
 
 
 @settings_app.command("set")
+@helps(_('Set one setting (admin), e.g. settings set controller "Aarhus Kommune, …"; audited.'))
 def settings_set(
     ctx: typer.Context,
     key: str = typer.Argument(
-        ..., help="controller, controller_contact, dpo_contact or retention_days."
+        ..., help=_("controller, controller_contact, dpo_contact or retention_days.")
     ),
-    value: str = typer.Argument(..., help='The value; "" removes the setting.'),
+    value: str = typer.Argument(..., help=_('The value; "" removes the setting.')),
     json: JsonOutput = False,
 ) -> None:
-    """Set one setting (admin), e.g. settings set controller "Aarhus Kommune, …"; audited."""
     from staircase.admin.settings import set_setting
 
     _print_settings(ctx, json, set_setting(request(ctx), key=key, value=value))
 
 
 @settings_app.command("show")
+@helps(_("The settings that are set, and what each is for."))
 def settings_show(ctx: typer.Context, json: JsonOutput = False) -> None:
-    """The settings that are set, and what each is for."""
     from staircase.admin.settings import show_settings
 
     _print_settings(ctx, json, show_settings(request(ctx)))

@@ -7,7 +7,8 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
-from staircase.cli.options import JsonOutput
+from staircase.cli.options import JsonOutput, helps
+from staircase.i18n import _
 
 
 class ExportFormat(StrEnum):
@@ -21,30 +22,32 @@ class ExportFormat(StrEnum):
 
 
 Units = typer.Option(
-    None, "--unit", help="Only this unit (repeat for more); default: every unit you may read."
+    None, "--unit", help=_("Only this unit (repeat for more); default: every unit you may read.")
 )
-Since = typer.Option(None, "--since", metavar="WHEN", help="From this time (e.g. 2026-01-01).")
-Until = typer.Option(None, "--until", metavar="WHEN", help="Up to this time (not included).")
+Since = typer.Option(None, "--since", metavar="WHEN", help=_("From this time (e.g. 2026-01-01)."))
+Until = typer.Option(None, "--until", metavar="WHEN", help=_("Up to this time (not included)."))
 
 
+@helps(_("Export case histories, pseudonymised unless --with-names (§6.3, §7.2)."))
 def export(
     ctx: typer.Context,
-    fmt: ExportFormat = typer.Option(..., "--format", help="csv, csv-excel, jsonl, xlsx or html."),
+    fmt: ExportFormat = typer.Option(
+        ..., "--format", help=_("csv, csv-excel, jsonl, xlsx or html.")
+    ),
     out: Path = typer.Option(
         ...,
         "--out",
-        help="A folder for csv and csv-excel (one file per table), else the file to write.",
+        help=_("A folder for csv and csv-excel (one file per table), else the file to write."),
     ),
     unit: list[str] | None = Units,
     since: str | None = Since,
     until: str | None = Until,
     with_names: bool = typer.Option(
-        False, "--with-names", help="Include names and notes (quality and admin only; audited)."
+        False, "--with-names", help=_("Include names and notes (quality and admin only; audited).")
     ),
-    force: bool = typer.Option(False, "--force", help="Replace files that exist."),
+    force: bool = typer.Option(False, "--force", help=_("Replace files that exist.")),
     json: JsonOutput = False,
 ) -> None:
-    """Export case histories, pseudonymised unless --with-names (§6.3, §7.2)."""
     from staircase.quality.export import Criteria
     from staircase.quality.export import export as run_export
     from staircase.quality.formats import Format
@@ -66,13 +69,13 @@ def export(
     )
 
 
+@helps(_("Import observations from CSV, all or nothing; every bad row is named (§7.3)."))
 def import_(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., metavar="PATH", help="The CSV file (see the README)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row; import nothing."),
+    path: Path = typer.Argument(..., metavar="PATH", help=_("The CSV file (see the README).")),
+    dry_run: bool = typer.Option(False, "--dry-run", help=_("Check every row; import nothing.")),
     json: JsonOutput = False,
 ) -> None:
-    """Import observations from CSV, all or nothing; every bad row is named (§7.3)."""
     from staircase.quality.importer import import_observations
 
     with render.progress("Importing") as advance:
@@ -91,6 +94,7 @@ def import_(
     render.console().print(line, soft_wrap=True, markup=False)
 
 
+@helps(_("Per unit and month: cases per step, moves, time to acknowledge, time back (§7.4)."))
 def stats(
     ctx: typer.Context,
     unit: list[str] | None = Units,
@@ -98,7 +102,6 @@ def stats(
     until: str | None = Until,
     json: JsonOutput = False,
 ) -> None:
-    """Per unit and month: cases per step, moves, time to acknowledge, time back (§7.4)."""
     from staircase.quality.scope import Criteria
     from staircase.quality.stats import statistics
 

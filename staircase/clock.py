@@ -18,6 +18,7 @@ from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 from staircase.text import fold
 
 DEFAULT_TZ = "Europe/Copenhagen"
@@ -82,7 +83,9 @@ def resolve_tz(tz: ZoneInfo | str | None = None) -> ZoneInfo:
         return ZoneInfo(name)
     except (KeyError, ValueError):
         raise InvalidInput(
-            f'unknown time zone "{name}" (STAIRCASE_TZ); use a name such as "{DEFAULT_TZ}"'
+            _(
+                'unknown time zone "{name}" (STAIRCASE_TZ); use a name such as "{DEFAULT_TZ}"'
+            ).format(name=name, DEFAULT_TZ=DEFAULT_TZ)
         ) from None
 
 
@@ -167,12 +170,18 @@ def _within_bounds(when: datetime, text: str) -> datetime:
 
 def _out_of_bounds(text: str) -> InvalidInput:
     return InvalidInput(
-        f'the time "{text}" is outside {EARLIEST.year}–{LATEST.year - 1}; give a time in that span'
+        _('the time "{text}" is outside {year}–{value}; give a time in that span').format(
+            text=text, year=EARLIEST.year, value=LATEST.year - 1
+        )
     )
 
 
 def _unreadable(text: str) -> InvalidInput:
-    return InvalidInput(f'cannot read the time "{text}": use e.g. {_EXAMPLES}')
+    return InvalidInput(
+        _('cannot read the time "{text}": use e.g. {EXAMPLES}').format(
+            text=text, EXAMPLES=_EXAMPLES
+        )
+    )
 
 
 def _read_now(typed: str, text: str, clock: Clock) -> datetime | None:
@@ -263,8 +272,10 @@ def _from_local(naive: datetime, tz: ZoneInfo, text: str) -> datetime:
     utc = aware.astimezone(UTC)
     if utc.astimezone(tz).replace(tzinfo=None) != naive:
         raise InvalidInput(
-            f'the time "{text}" does not exist in {tz.key}: the clocks skip that hour '
-            "when summer time begins; give a time before or after it"
+            _(
+                'the time "{text}" does not exist in {key}: the clocks skip that hour when '
+                "summer time begins; give a time before or after it"
+            ).format(text=text, key=tz.key)
         )
     return utc
 
@@ -288,8 +299,14 @@ def not_in_future(when: datetime, *, clock: Clock, what: str = "the observation"
     when = as_utc(when)
     if when > clock.now + SKEW:
         raise InvalidInput(
-            f"{what} time {format_local(when, clock.tz)} is in the future "
-            f"(now is {format_local(clock.now, clock.tz)}); give a past time with --at"
+            _(
+                "{what} time {format_local} is in the future (now is {format_local2}); give "
+                "a past time with --at"
+            ).format(
+                what=what,
+                format_local=format_local(when, clock.tz),
+                format_local2=format_local(clock.now, clock.tz),
+            )
         )
     return when
 

@@ -37,15 +37,16 @@ from staircase.db.models import (
 from staircase.domain.engine import CaseState, Fact, evaluate
 from staircase.domain.pack import Pack
 from staircase.errors import NotAllowed
+from staircase.i18n import _
 from staircase.kinds import ActionStatus, EscalationStatus, ProposalStatus, Role
-from staircase.views import AssessedCase, Assessment
+from staircase.views import AssessedCase, Assessment, SeenView
 
 
 def assess(request: Request, *, unit: str | None = None, all_units: bool = False) -> Assessment:
     """Assess the acting person's units (or one unit, or all for quality/admin)."""
     with transaction(request, "assess") as work:
         if all_units and work.actor.role not in (Role.QUALITY, Role.ADMIN):
-            raise NotAllowed("assess --all: only quality and admin read across all units")
+            raise NotAllowed(_("assess --all: only quality and admin read across all units"))
         asked = None if all_units else visible_units(work, unit, "assess")
         packs, skipped = unit_packs(work.session, asked)
         # A unit whose pack cannot be loaded is left out and reported (issue 11).
@@ -70,6 +71,7 @@ def assess(request: Request, *, unit: str | None = None, all_units: bool = False
             steps=steps,
             total=len(cases),
             skipped_units=skipped,
+            packs=sorted({pack.id for pack in packs.values()}),
         )
 
 
@@ -128,6 +130,7 @@ def _assessed_cases(
         pack = packs[unit_id]
         evaluation = evaluate(pack, facts.get(case_id, []), CaseState(step=step), work.now)
         before = seen.get(case_id)
+        evidence = {o for reason in evaluation.why for o in reason.observations}
         yield AssessedCase(
             id=case_id,
             unit_id=unit_id,
@@ -136,6 +139,11 @@ def _assessed_cases(
             step=step,
             indicated_step=evaluation.indicated,
             why=why_view(evaluation),
+            seen=[
+                SeenView(id=f.observation, indicator=f.indicator, occurred_at=f.at)
+                for f in facts.get(case_id, [])
+                if f.observation in evidence
+            ],
             previous_step=before.step if before else None,
             previous_indicated=before.indicated if before else None,
             # At a first assess there is no "since": the cases off the bottom

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 
 KEY_BYTES = 32
 PSEUDONYM_KEY = "pseudonym-key"
@@ -56,4 +57,6 @@ def read_key(path: Path) -> bytes:
     try:
         return bytes.fromhex(path.read_text(encoding="ascii").strip())
     except (ValueError, UnicodeDecodeError):
-        raise InvalidInput(f"{path} is damaged; restore it from the backup of the key") from None
+        raise InvalidInput(
+            _("{path} is damaged; restore it from the backup of the key").format(path=path)
+        ) from None

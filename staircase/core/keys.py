@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from staircase.errors import DatabaseProblem
+from staircase.i18n import _
 
 _MAGIC = "staircase-audit-key 1"
 
@@ -55,9 +56,13 @@ def read_key(url: str) -> AuditKey | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as err:
-        raise DatabaseProblem(f"cannot read the audit key {path}: {err}") from None
+        raise DatabaseProblem(
+            _("cannot read the audit key {path}: {err}").format(path=path, err=err)
+        ) from None
     if len(lines) != 4 or " ".join(lines[:2]) != _MAGIC:
-        raise DatabaseProblem(f"the audit key {path} is damaged; restore it from a backup")
+        raise DatabaseProblem(
+            _("the audit key {path} is damaged; restore it from a backup").format(path=path)
+        )
     return AuditKey(bytes.fromhex(lines[2]), int(lines[3]), path)
 
 
@@ -77,6 +82,8 @@ def create_key(url: str, *, keyed_from: int) -> AuditKey:
 
 def missing_key(url: str) -> DatabaseProblem:
     return DatabaseProblem(
-        f"this database's audit log is keyed, but its key {key_path(url)} is missing; "
-        "restore the key file from the installation's backup (nothing was written)"
+        _(
+            "this database's audit log is keyed, but its key {key_path} is missing; "
+            "restore the key file from the installation's backup (nothing was written)"
+        ).format(key_path=key_path(url))
     )

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from staircase.clock import format_local
 from staircase.db.models import Case, Escalation, Membership, Notification, Staff, Unit
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 from staircase.kinds import Addressee, Role
 
 SEND_TIMEOUT_S = 10
@@ -40,10 +41,13 @@ class MailSettings:
         given = (server or "").strip()
         if not given:
             return None
-        host, _, port = given.rpartition(":") if ":" in given else (given, "", "25")
+        host, _colon, port = given.rpartition(":") if ":" in given else (given, "", "25")
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise InvalidInput(
-                f'STAIRCASE_SMTP "{given}" is not host:port; e.g. STAIRCASE_SMTP=mail.example.dk:25'
+                _(
+                    'STAIRCASE_SMTP "{given}" is not host:port; e.g. '
+                    "STAIRCASE_SMTP=mail.example.dk:25"
+                ).format(given=given)
             )
         return cls(host=host, port=int(port), sender=sender or "staircase@localhost")
 

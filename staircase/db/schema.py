@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from staircase.errors import DatabaseProblem
+from staircase.i18n import _
 
 REVISIONS = ("0001", "0002_people", "0003_trust")
 HEAD = REVISIONS[-1]
@@ -36,11 +37,13 @@ def check_revision(session: Session) -> None:
         return
     if revision is None:
         raise DatabaseProblem(
-            "this database is not set up; run `staircase init --admin INITIALS --name NAME`"
+            _("this database is not set up; run `staircase init --admin INITIALS --name NAME`")
         )
     if revision in REVISIONS:
-        raise DatabaseProblem("this database needs an upgrade; run `staircase db upgrade`")
+        raise DatabaseProblem(_("this database needs an upgrade; run `staircase db upgrade`"))
     raise DatabaseProblem(
-        f"this database has schema {revision}, newer than this staircase understands; "
-        "upgrade staircase (nothing was changed)"
+        _(
+            "this database has schema {revision}, newer than this staircase "
+            "understands; upgrade staircase (nothing was changed)"
+        ).format(revision=revision)
     )
