@@ -257,8 +257,8 @@ def print_case(view: "CaseView") -> None:
                 local(t.at),
                 words.step(t.from_step),
                 words.step(t.to_step),
-                _("the rules") if t.by.startswith("rule:") else t.by,
-                t.reason,
+                _("the rules") if t.by.startswith(RULES) else t.by,
+                _rules_reason(words, t.by) if t.by.startswith(RULES) else t.reason,
             ]
             for t in view.transitions
         ],
@@ -278,6 +278,15 @@ def print_case(view: "CaseView") -> None:
             for c in view.changes
         ],
     )
+
+
+RULES = "rule:"
+"""How a move the rules made names them (``rule:signal-mindre``); its stored reason is a
+fixed English line, so the screen words the rules instead."""
+
+
+def _rules_reason(words: Words, by: str) -> str:
+    return "; ".join(words.rule(rule) for rule in by.removeprefix(RULES).split(", "))
 
 
 def _observed(words: Words, indicator: str | None, retracts: int | None, retracted: bool) -> str:
