@@ -27,8 +27,11 @@ def verify(ctx: typer.Context, json: JsonOutput = False) -> None:
     if wants_json(ctx, json):
         render.print_model(check)
     elif check.ok:
-        how = "checked with the key" if check.with_key else "plain hashes: this log has no key"
-        render.console().print(f"audit log intact: {check.entries} entries ({how})", markup=False)
+        how = (
+            _("checked with the key") if check.with_key else _("plain hashes: this log has no key")
+        )
+        line = _("audit log intact: {n} entries ({how})").format(n=check.entries, how=how)
+        render.console().print(line, markup=False)
     else:
         typer.echo(
             _("staircase: audit log broken: {problem}").format(problem=check.problem), err=True
@@ -55,8 +58,17 @@ def show(
         render.print_model(log)
         return
     render.table(
-        "Audit log (* made on a shifted clock, --now)",
-        ["id", "at", "actor", "action", "case", "subject", "outcome", "detail"],
+        _("Audit log (* made on a shifted clock, --now)"),
+        [
+            _("id"),
+            _("at"),
+            _("actor"),
+            _("action"),
+            _("case"),
+            _("subject"),
+            _("outcome"),
+            _("detail"),
+        ],
         [
             [
                 e.id,

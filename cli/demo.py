@@ -26,11 +26,15 @@ def demo(
     given = options(ctx)
     clock = Clock.at(given.now) if given.now else Clock.real()
     out = render.console()
-    with out.status("Building the demo care home …"):
+    with out.status(_("Building the demo care home …")):
         result = build((path or default_path()).resolve(), now=clock.now)
-    print_assessment(result.assessment)
+    print_assessment(result.assessment, clock.now)
+    explore = _("Explore it as the leader:")
+    command = f"staircase --db {result.path} --as {result.leader}"
     out.print(
-        f"\nDemo database: {result.path} (your own database is untouched).\n"
-        f"Explore it as the leader: staircase --db {result.path} --as {result.leader} assess\n"
-        f"                          staircase --db {result.path} --as {result.leader} show 1"
+        "\n"
+        + _("Demo database: {path} (your own database is untouched).").format(path=result.path)
+        + f"\n{explore} {command} assess\n{' ' * len(explore)} {command} show 1",
+        markup=False,
+        highlight=False,
     )

@@ -7,9 +7,10 @@ import typer
 from staircase.cli import render, screens
 from staircase.cli.context import options, request, wants_json
 from staircase.cli.options import CaseId, JsonOutput, Reason, helps
-from staircase.i18n import _
+from staircase.i18n import N_, _
 
 if TYPE_CHECKING:
+    from staircase.cli.words import Words
     from staircase.views import StaffChange, View
 
 unit_app = typer.Typer(help=_("Care homes and departments."), no_args_is_help=True)
@@ -29,19 +30,56 @@ def created(ctx: typer.Context, json: bool, view: "View", label: str) -> None:
     render.outcome(wants_json(ctx, json), view, f"{label} {view.id}")
 
 
+HEADINGS = {
+    "id": N_("id"),
+    "name": N_("name"),
+    "parent_id": N_("area"),
+    "pack": N_("rule pack"),
+    "role": N_("role"),
+    "units": N_("units"),
+    "active": N_("active"),
+    "relation": N_("relation"),
+    "residents": N_("residents"),
+    "unit_id": N_("unit"),
+    "resident_ref": N_("ref"),
+    "resident": N_("resident"),
+    "relative": N_("relative"),
+    "step": N_("step"),
+    "contact_id": N_("contact person"),
+}
+"""The columns of the lists, as people call them (``--json`` keeps the keys)."""
+
+
 def listed(
     ctx: typer.Context, json: bool, views: "list[View]", columns: list[str], title: str
 ) -> None:
-    """A list as a table, or as a JSON array."""
+    """A list as a table, by name, or as a JSON array."""
     if wants_json(ctx, json):
         render.print_json([v.model_dump(mode="json") for v in views])
-    else:
-        render.table(title, columns, [[_cell(getattr(v, c)) for c in columns] for v in views])
+        return
+    from staircase.cli.words import Words
+
+    words = Words.installed()
+    render.table(
+        title,
+        [_(HEADINGS.get(c, c)) for c in columns],
+        [[_cell(c, getattr(v, c), words) for c in columns] for v in views],
+    )
 
 
-def _cell(value: object) -> object:
-    """Lists (units, residents) as people write them, not as Python prints them."""
-    return ", ".join(map(str, value)) if isinstance(value, list) else value
+def _cell(column: str, value: object, words: "Words") -> object:
+    """Lists (units, residents) as people write them, steps and roles by name."""
+    from staircase.cli.words import role
+
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if column == "step":
+        return words.step(str(value))
+    if column == "role":
+        return role(str(value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
 
 
 @helps(_("Create or upgrade the database and its first admin; running it again changes nothing."))
@@ -65,14 +103,15 @@ def init(
     if wants_json(ctx, json):
         render.print_json(result.__dict__)
         return
-    state = (
-        "created"
-        if result.schema_before is None
-        else ("upgraded" if result.schema_before != result.schema else "already up to date")
-    )
-    render.console().print(f"database {state} (schema {result.schema}): {result.url}")
+    if result.schema_before is None:
+        line = _("database created (schema {schema}): {url}")
+    elif result.schema_before != result.schema:
+        line = _("database upgraded (schema {schema}): {url}")
+    else:
+        line = _("database already up to date (schema {schema}): {url}")
+    render.console().print(line.format(schema=result.schema, url=result.url), markup=False)
     if result.created_admin:
-        render.console().print(f"admin {result.admin} created")
+        render.console().print(_("admin {id} created").format(id=result.admin), markup=False)
 
 
 @db_app.command("upgrade")
@@ -82,7 +121,9 @@ def db_upgrade(ctx: typer.Context) -> None:
     from staircase.db.store import database_url
 
     before, after = upgrade(database_url(options(ctx).db))
-    render.console().print(f"schema {before or 'none'} → {after}")
+    render.console().print(
+        _("schema {before} → {after}").format(before=before or _("none"), after=after)
+    )
 
 
 @unit_app.command("add")
@@ -106,7 +147,7 @@ def unit_add(
 def unit_list(ctx: typer.Context, json: JsonOutput = False) -> None:
     from staircase.admin.directory import list_units
 
-    listed(ctx, json, list_units(request(ctx)), ["id", "name", "parent_id", "pack"], "Units")
+    listed(ctx, json, list_units(request(ctx)), ["id", "name", "parent_id", "pack"], _("Units"))
 
 
 @staff_app.command("add")
@@ -137,7 +178,7 @@ def staff_list(ctx: typer.Context, json: JsonOutput = False) -> None:
     from staircase.admin.directory import list_staff
 
     columns = ["id", "name", "role", "units", "active"]
-    listed(ctx, json, list_staff(request(ctx)), columns, "Staff")
+    listed(ctx, json, list_staff(request(ctx)), columns, _("Staff"))
 
 
 @staff_app.command("edit")
@@ -185,8 +226,13 @@ def _staff_change(ctx: typer.Context, json: bool, result: "StaffChange", line: s
     out = render.console()
     out.print(line, markup=False)
     for handed in result.handed_over:
-        what = f"action {handed.id}" if handed.kind == "action" else "contact person"
-        out.print(f"  case {handed.case_id}: {what} → {handed.to}", markup=False)
+        what = (
+            _("action {id}").format(id=handed.id)
+            if handed.kind == "action"
+            else _("contact person")
+        )
+        line = _("case {id}: {what} → {to}").format(id=handed.case_id, what=what, to=handed.to)
+        out.print("  " + line, markup=False)
 
 
 @resident_app.command("add")
@@ -247,7 +293,10 @@ def case_open(
     created(ctx, json, view, _("case"))
     if view.consent == "pending" and not wants_json(ctx, json):
         render.err_console().print(
-            f"consent not yet clarified: case {view.id} has an action to clarify it"
+            _("consent not yet clarified: case {id} has an action to clarify it").format(
+                id=view.id
+            ),
+            markup=False,
         )
 
 
@@ -288,7 +337,7 @@ def relative_list(ctx: typer.Context, json: JsonOutput = False) -> None:
     from staircase.cases.register import list_relatives
 
     columns = ["id", "name", "relation", "residents"]
-    listed(ctx, json, list_relatives(request(ctx)), columns, "Relatives")
+    listed(ctx, json, list_relatives(request(ctx)), columns, _("Relatives"))
 
 
 @relative_app.command("find")
@@ -301,7 +350,7 @@ def relative_find(
     from staircase.cases.register import list_relatives
 
     columns = ["id", "name", "relation", "residents"]
-    listed(ctx, json, list_relatives(request(ctx), text=text), columns, "Relatives")
+    listed(ctx, json, list_relatives(request(ctx), text=text), columns, _("Relatives"))
 
 
 @case_app.command("list")
@@ -324,7 +373,7 @@ def case_list(
         "step",
         "contact_id",
     ]
-    listed(ctx, json, list_cases(request(ctx), unit=unit, step=step), columns, "Cases")
+    listed(ctx, json, list_cases(request(ctx), unit=unit, step=step), columns, _("Cases"))
 
 
 @case_app.command("close")

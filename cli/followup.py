@@ -42,32 +42,15 @@ def tick(
     json: JsonOutput = False,
 ) -> None:
     from staircase.cases.tick import tick as run_tick
+    from staircase.cli import screens
 
-    with render.progress("Evaluating cases") as advance:
+    with render.progress(_("Evaluating cases")) as advance:
         report = run_tick(request(ctx), dry_run=dry_run, progress=advance)
     if wants_json(ctx, json):
         render.print_model(report)
         render.skipped_units(report.skipped_units)
         return
-    out = render.console()
-    verb = "would" if dry_run else "did"
-    out.print(f"tick {'(dry run) ' if dry_run else ''}checked {report.cases_checked} cases")
-    for case_id, before, after in report.moved:
-        out.print(f"  case {case_id}: {before} → {after}")
-    for p in report.proposals:
-        out.print(f"  proposal {p.id or '(new)'}: case {p.case_id} {p.from_step} → {p.to_step}")
-    for p in report.withdrawn:
-        out.print(f"  proposal {p.id} withdrawn: no longer indicated")
-    for e in report.escalations:
-        out.print(f"  escalation {e.id}: case {e.case_id} to {e.to_role} ({e.to_unit})")
-    for e in report.escalated:
-        out.print(f"  escalation overdue → escalation {e.id} to {e.to_role} ({e.to_unit})")
-    for e in report.closed:
-        out.print(f"  escalation {e.id} closed: {e.note}")
-    if report.actions:
-        out.print(f"  {report.actions} actions created")
-    if not report.changed:
-        out.print(f"nothing to do: tick {verb} not change anything")
+    screens.print_tick(report)
     render.skipped_units(report.skipped_units)
 
 

@@ -67,17 +67,19 @@ def purge(
         render.print_model(report)
         return
     out = render.console()
-    verb = "would delete" if dry_run else "deleted"
-    out.print(
-        f"purge{' (dry run)' if dry_run else ''}: cases closed before "
-        f"{render.local_time(report.cutoff)} ({report.retention_days} days)",
-        markup=False,
+    heading = (
+        _("purge (dry run): cases closed before {cutoff} ({days} days)")
+        if dry_run
+        else _("purge: cases closed before {cutoff} ({days} days)")
     )
+    cutoff = render.local_time(report.cutoff)
+    out.print(heading.format(cutoff=cutoff, days=report.retention_days), markup=False)
     if not report.cases:
-        out.print("nothing to delete", markup=False)
+        out.print(_("nothing to delete"), markup=False)
         return
     counts = ", ".join(f"{table} {n}" for table, n in report.deleted.items() if n)
-    out.print(f"{verb} rows: {counts}", soft_wrap=True, markup=False)
+    line = _("would delete rows: {counts}") if dry_run else _("deleted rows: {counts}")
+    out.print(line.format(counts=counts), soft_wrap=True, markup=False)
 
 
 @settings_app.command("set")
@@ -109,5 +111,5 @@ def _print_settings(ctx: typer.Context, json: bool, settings: dict[str, str]) ->
     if wants_json(ctx, json):
         render.print_json(settings)
         return
-    rows = [[key, settings.get(key, "(not set)"), about] for key, about in PUBLIC.items()]
-    render.table("settings", ["setting", "value", "what for"], rows)
+    rows = [[key, settings.get(key, _("(not set)")), _(about)] for key, about in PUBLIC.items()]
+    render.table(_("settings"), [_("setting"), _("value"), _("what for")], rows)

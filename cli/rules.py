@@ -48,7 +48,9 @@ def check(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False)
     if wants_json(ctx, json):
         render.print_json({"id": loaded.id, "version": loaded.version, **counts, "ok": True})
         return
-    summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+    summary = _("{steps} steps, {indicators} indicators, {rules} rules, {tests} tests").format(
+        **counts
+    )
     typer.echo(f"{loaded.id} {loaded.version}: {summary} — OK")
 
 

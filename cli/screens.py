@@ -15,6 +15,7 @@ from staircase.cli.words import Words, breacher, channel, role, status
 from staircase.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
+    from staircase.cases.tick import TickReport
     from staircase.views import (
         AssessedCase,
         Assessment,
@@ -490,3 +491,54 @@ def _to_do(words: Words, item: "InboxItem") -> str:
     if item.kind == "agreement" and item.text is not None:
         return _("review: {text}").format(text=item.text)
     return item.what
+
+
+def print_tick(report: "TickReport") -> None:
+    """What a tick did (or would do), by name; "nothing to do" when it changed nothing."""
+    words = Words.installed()
+    checked = ngettext(
+        "tick checked {n} case", "tick checked {n} cases", report.cases_checked
+    ).format(n=report.cases_checked)
+    _say(_("{checked} (dry run)").format(checked=checked) if report.dry_run else checked)
+    for case_id, before, after in report.moved:
+        _say("  " + _("case {id}: {move}").format(id=case_id, move=_move(words, before, after)))
+    for p in report.proposals:
+        _say(
+            "  "
+            + _("proposal {id}: case {case} {move}").format(
+                id=p.id or _("(new)"), case=p.case_id, move=_move(words, p.from_step, p.to_step)
+            )
+        )
+    for p in report.withdrawn:
+        _say("  " + _("proposal {id} withdrawn: no longer indicated").format(id=p.id))
+    for e in report.escalations:
+        _say(
+            "  "
+            + _("escalation {id}: case {case} to {to}").format(
+                id=e.id,
+                case=e.case_id,
+                to=_("{role} ({unit})").format(role=role(e.to_role), unit=e.to_unit),
+            )
+        )
+    for e in report.escalated:
+        _say(
+            "  "
+            + _("escalation overdue → escalation {id} to {to}").format(
+                id=e.id, to=_("{role} ({unit})").format(role=role(e.to_role), unit=e.to_unit)
+            )
+        )
+    for e in report.closed:
+        _say("  " + _("escalation {id} closed: {note}").format(id=e.id, note=e.note))
+    if report.actions:
+        _say(
+            "  "
+            + ngettext("{n} action created", "{n} actions created", report.actions).format(
+                n=report.actions
+            )
+        )
+    if not report.changed:
+        _say(
+            _("nothing to do: tick would not change anything")
+            if report.dry_run
+            else _("nothing to do: tick did not change anything")
+        )

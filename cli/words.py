@@ -107,6 +107,13 @@ class Words:
         self.packs = tuple(packs)
 
     @classmethod
+    def installed(cls) -> "Words":
+        """The labels of every shipped pack, for a report that does not say its packs."""
+        from staircase.domain.pack import installed_packs
+
+        return cls.of(sorted(installed_packs()))
+
+    @classmethod
     def of(cls, pack_ids: Iterable[str]) -> "Words":
         from staircase.domain.pack import load_pack
 
