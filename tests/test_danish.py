@@ -17,6 +17,7 @@ import pytest
 from databases import closing_engine, sqlite_copy
 from driver import AWAY, Staircase
 from home import Home
+from staircase.db.models import Notification
 
 DA = {"STAIRCASE_LANG": "da"}
 EN = {"STAIRCASE_LANG": "en"}
@@ -205,3 +206,15 @@ def test_json_carries_no_translated_words(home: Home) -> None:
     shown = json.dumps(home.json("show", "1", who="AK"), ensure_ascii=False)
     assert '"stoerre"' in shown and '"unit_leader"' in shown
     assert "Større udfordringer" not in shown and "enhedsleder" not in shown
+
+
+def test_the_e_mail_to_the_leader_is_in_danish(home: Home) -> None:
+    assert home("staff", "edit", "LH", "--email", "lise@solhaven.dk").exit_code == 0
+    logged = home("log", "1", "kritik", who="AK", env={**DA, "STAIRCASE_SMTP": "localhost:2525"})
+    assert logged.exit_code == 0, logged.stderr
+    [mail] = home.rows(Notification)
+    assert mail.subject == (
+        "staircase: sag 1, eskalering om Samarbejde med større udfordringer — "
+        "kvittér senest 2026-11-26 10:00"
+    )
+    assert "Kvittér:       staircase ack 1" in mail.body
