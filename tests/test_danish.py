@@ -218,3 +218,39 @@ def test_the_e_mail_to_the_leader_is_in_danish(home: Home) -> None:
         "kvittér senest 2026-11-26 10:00"
     )
     assert "Kvittér:       staircase ack 1" in mail.body
+
+
+def test_a_long_assess_shows_fifty_rows_and_where_to_read_the_rest(home: Home) -> None:
+    """Output that scales (issue 14): a table stops at 50 rows and says how to see all."""
+    from staircase.admin.directory import add_resident
+    from staircase.cases.observe import Entry, log
+    from staircase.cases.register import NewCase, open_case
+
+    admin, staff = home.as_("ADM"), home.as_("AK")
+    for n in range(2, 57):
+        add_resident(admin, ref=f"SOL-{n}", name=f"Beboer {n}", unit_id="sol")
+        case = open_case(
+            admin,
+            NewCase(f"SOL-{n}", relative_name=f"Pårørende {n}", relation="søn", consent="named"),
+        )
+        log(staff, Entry(case.id, ("utilfredshed",)))
+    log(staff, Entry(1, ("utilfredshed",)))
+    result = home("assess", who="LH", env=DA)
+    assert result.exit_code == 0, result.stderr
+    assert "… og 6 rækker mere: afgræns med --unit, eller læs det hele med --json" in result.stdout
+    assert result.stdout.splitlines()[0] == "Overblik — enheder sol: 56 åbne sager"
+    assert len(home.json("assess", who="LH")["cases"]) == 56
+
+
+def test_every_shipped_pack_names_its_steps_and_kendetegn_in_both_languages() -> None:
+    """A sentence saying what was seen needs the short names (``uklar dialog``), in Danish
+    and in English, of every step, kendetegn and action of a shipped pack."""
+    from staircase.domain.pack import installed_packs, load_pack
+
+    for pack_id in installed_packs():
+        pack = load_pack(pack_id)
+        for item in (*pack.steps, *pack.indicators):
+            assert item.short is not None, f"{pack_id}: {item.id} has no short name"
+            assert item.short.da.strip() and item.short.en.strip(), item.id
+        for action in pack.actions:
+            assert action.name.da.strip() and action.name.en.strip(), action.id
