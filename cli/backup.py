@@ -28,10 +28,19 @@ def backup(
     if wants_json(ctx, json):
         render.print_json(asdict(result))
         return
-    held = "" if result.audit_entries is None else f", {result.audit_entries} audit entries"
+    held = (
+        ""
+        if result.audit_entries is None
+        else _(", {n} audit entries").format(n=result.audit_entries)
+    )
     render.console().print(
-        f"backup written to {result.path} ({result.method}, schema {result.schema}{held}, "
-        f"{result.bytes} bytes)",
+        _("backup written to {path} ({method}, schema {schema}{held}, {bytes} bytes)").format(
+            path=result.path,
+            method=result.method,
+            schema=result.schema,
+            held=held,
+            bytes=result.bytes,
+        ),
         soft_wrap=True,
         markup=False,
     )
@@ -64,8 +73,10 @@ def restore(
                 )
             )
         typer.confirm(
-            f"Replace the database with {path}? Everything recorded since that backup "
-            "(observations, decisions, audit entries) will be lost",
+            _(
+                "Replace the database with {path}? Everything recorded since that backup "
+                "(observations, decisions, audit entries) will be lost"
+            ).format(path=path),
             abort=True,
         )
     result = run_restore(request(ctx), path)
@@ -73,8 +84,9 @@ def restore(
         render.print_json(asdict(result))
         return
     render.console().print(
-        f"restored {result.path} (schema {result.schema}); "
-        f"audit log verified: {result.audit_entries} entries",
+        _("restored {path} (schema {schema}); audit log verified: {n} entries").format(
+            path=result.path, schema=result.schema, n=result.audit_entries
+        ),
         soft_wrap=True,
         markup=False,
     )

@@ -38,9 +38,17 @@ def subject_access(
         render.print_model(report)
         return
     render.console().print(
-        f"subject access for {report.subject} written to {report.json_path} and "
-        f"{report.html_path} (cases: {report.cases}, observations: {report.observations}, "
-        f"audit entries: {report.reads})",
+        _(
+            "subject access for {subject} written to {json_path} and {html_path} "
+            "(cases: {cases}, observations: {observations}, audit entries: {reads})"
+        ).format(
+            subject=report.subject,
+            json_path=report.json_path,
+            html_path=report.html_path,
+            cases=report.cases,
+            observations=report.observations,
+            reads=report.reads,
+        ),
         soft_wrap=True,
         markup=False,
     )

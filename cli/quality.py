@@ -8,7 +8,7 @@ import typer
 from staircase.cli import render
 from staircase.cli.context import request, wants_json
 from staircase.cli.options import JsonOutput, helps
-from staircase.i18n import _
+from staircase.i18n import _, ngettext
 
 
 class ExportFormat(StrEnum):
@@ -61,9 +61,12 @@ def export(
         render.print_model(report)
         return
     counts = ", ".join(f"{name} {n}" for name, n in report.counts.items())
-    kind = "pseudonymised" if report.pseudonymised else "WITH NAMES"
+    kind = _("pseudonymised") if report.pseudonymised else _("WITH NAMES")
+    line = _("exported ({kind}, {format}): {counts}").format(
+        kind=kind, format=report.format, counts=counts
+    )
     render.console().print(
-        f"exported ({kind}, {report.format}): {counts}\n" + "\n".join(report.files),
+        line + "\n" + "\n".join(report.files),
         soft_wrap=True,
         markup=False,
     )
@@ -78,18 +81,28 @@ def import_(
 ) -> None:
     from staircase.quality.importer import import_observations
 
-    with render.progress("Importing") as advance:
+    with render.progress(_("Importing")) as advance:
         report = import_observations(request(ctx), path, dry_run=dry_run, progress=advance)
     if wants_json(ctx, json):
         render.print_model(report)
         return
     cases = ", ".join(str(c) for c in report.cases)
     if report.dry_run:
-        line = f"{report.rows} rows are fine (dry run, nothing imported); cases: {cases}"
+        line = ngettext(
+            "{n} row is fine (dry run, nothing imported); cases: {cases}",
+            "{n} rows are fine (dry run, nothing imported); cases: {cases}",
+            report.rows,
+        ).format(n=report.rows, cases=cases)
     else:
-        line = (
-            f"imported {report.observations} observations on cases {cases}; "
-            f"moved {report.moved}, proposals {report.proposals}, escalations {report.escalations}"
+        line = _(
+            "imported {n} observations on cases {cases}; "
+            "moved {moved}, proposals {proposals}, escalations {escalations}"
+        ).format(
+            n=report.observations,
+            cases=cases,
+            moved=report.moved,
+            proposals=report.proposals,
+            escalations=report.escalations,
         )
     render.console().print(line, soft_wrap=True, markup=False)
 
@@ -114,8 +127,11 @@ def stats(
         return "–" if value is None else f"{value:.1f}".replace(".", ",")
 
     render.table(
-        f"Statistik {render.local_time(result.since)} – {render.local_time(result.until)}",
-        ["Enhed", "Måned", "Sager pr. trin *", "Op", "Ned", "Kvittering (t)", "Tilbage (d)"],
+        _("Statistics {since} – {until}").format(
+            since=render.local_time(result.since), until=render.local_time(result.until)
+        ),
+        [_("Unit"), _("Month"), _("Cases per step *"), _("Up"), _("Down"),
+         _("Acknowledged (h)"), _("Back (d)")],
         [
             [m.unit, m.month, " / ".join(str(n) for n in m.steps.values()), m.moves_up,
              m.moves_down, number(m.median_hours_to_acknowledge),
@@ -124,8 +140,10 @@ def stats(
         ],
     )  # fmt: skip
     render.console().print(
-        "* ved månedens udgang: " + " / ".join(result.steps.values()) + ". Kvittering: median "
-        "timer til en eskalering blev kvitteret. Tilbage: median dage fra et trin kun en leder "
-        "sænker, tilbage til bunden.",
+        _(
+            "* at the end of the month: {steps}. Acknowledged: median hours until an "
+            "escalation was acknowledged. Back: median days from a step only a leader "
+            "lowers back to the bottom."
+        ).format(steps=" / ".join(result.steps.values())),
         markup=False,
     )
