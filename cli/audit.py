@@ -41,7 +41,15 @@ def verify(ctx: typer.Context, json: JsonOutput = False) -> None:
 
 
 @audit_app.command("show")
-@helps(_("Show audit entries with their details; the search itself is audited."))
+@helps(
+    _(
+        "Show audit entries with their details; the search itself is audited.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase audit show --case 12 --since -7d"
+    )
+)
 def show(
     ctx: typer.Context,
     case: int | None = typer.Option(None, "--case", help=_("Only entries about this case.")),

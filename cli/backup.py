@@ -11,7 +11,15 @@ from staircase.cli.options import JsonOutput, helps
 from staircase.i18n import _
 
 
-@helps(_("Copy the database to a file while others keep working (admin; PostgreSQL: pg_dump)."))
+@helps(
+    _(
+        "Copy the database to a file while others keep working (admin; PostgreSQL: pg_dump).\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase --as ADM backup backup-2026-11-23.db"
+    )
+)
 def backup(
     ctx: typer.Context,
     path: Path = typer.Argument(

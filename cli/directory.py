@@ -127,7 +127,15 @@ def db_upgrade(ctx: typer.Context) -> None:
 
 
 @unit_app.command("add")
-@helps(_("Add a care home or department."))
+@helps(
+    _(
+        "Add a care home or department.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase --as ADM unit add solhaven --name "Plejehjemmet Solhaven" --parent nord'
+    )
+)
 def unit_add(
     ctx: typer.Context,
     unit_id: str = typer.Argument(..., metavar="ID", help=_("Short id, e.g. solhaven.")),
@@ -151,7 +159,15 @@ def unit_list(ctx: typer.Context, json: JsonOutput = False) -> None:
 
 
 @staff_app.command("add")
-@helps(_("Add a staff member with a role in one or more units."))
+@helps(
+    _(
+        "Add a staff member with a role in one or more units.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase --as ADM staff add AK --name "Aisha Khan" --role staff --unit solhaven'
+    )
+)
 def staff_add(
     ctx: typer.Context,
     initials: str = typer.Argument(..., help=_("The person's initials, used with --as.")),
@@ -182,7 +198,15 @@ def staff_list(ctx: typer.Context, json: JsonOutput = False) -> None:
 
 
 @staff_app.command("edit")
-@helps(_("Change a staff member's name, role, units or e-mail."))
+@helps(
+    _(
+        "Change a staff member's name, role, units or e-mail.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase --as ADM staff edit AK --email aisha.khan@solhaven.dk"
+    )
+)
 def staff_edit(
     ctx: typer.Context,
     initials: str = typer.Argument(..., help=_("The person's initials.")),
@@ -204,7 +228,15 @@ def staff_edit(
 
 
 @staff_app.command("deactivate")
-@helps(_("A person leaves: they can no longer act; what they owned goes to the unit's leader."))
+@helps(
+    _(
+        "A person leaves: they can no longer act; what they owned goes to the unit's leader.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase --as ADM staff deactivate SØ --reason "Fratrådt"'
+    )
+)
 def staff_deactivate(
     ctx: typer.Context,
     initials: str = typer.Argument(..., help=_("The person who leaves.")),
@@ -236,7 +268,15 @@ def _staff_change(ctx: typer.Context, json: bool, result: "StaffChange", line: s
 
 
 @resident_app.command("add")
-@helps(_("Add a resident."))
+@helps(
+    _(
+        "Add a resident.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase --as ADM resident add SOL-001 --name "Else Andersen" --unit solhaven'
+    )
+)
 def resident_add(
     ctx: typer.Context,
     ref: str = typer.Argument(..., help=_("The home's own reference (never a CPR number).")),
@@ -250,7 +290,16 @@ def resident_add(
 
 
 @case_app.command("open")
-@helps(_("Open a case for one relative of one resident, on the bottom step."))
+@helps(
+    _(
+        "Open a case for one relative of one resident, on the bottom step.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase case open --resident SOL-001 --relative "Maria Andersen" '
+        "--relation datter --contact AK --consent named"
+    )
+)
 def case_open(
     ctx: typer.Context,
     resident: str = typer.Option(..., "--resident", help=_("The resident's reference.")),
@@ -301,7 +350,15 @@ def case_open(
 
 
 @case_app.command("edit")
-@helps(_("Change a case's contact person, primary flag or consent; kept in its history."))
+@helps(
+    _(
+        "Change a case's contact person, primary flag or consent; kept in its history.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase case edit 2 --consent named --reason "Else bekræftede det i dag"'
+    )
+)
 def case_edit(
     ctx: typer.Context,
     case: CaseId,
@@ -341,7 +398,15 @@ def relative_list(ctx: typer.Context, json: JsonOutput = False) -> None:
 
 
 @relative_app.command("find")
-@helps(_("Find relatives by name (the search is audited with what was searched for)."))
+@helps(
+    _(
+        "Find relatives by name (the search is audited with what was searched for).\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase relative find andersen"
+    )
+)
 def relative_find(
     ctx: typer.Context,
     text: str = typer.Argument(..., help=_("Part of the name, with or without æ/ø/å.")),
@@ -354,7 +419,15 @@ def relative_find(
 
 
 @case_app.command("list")
-@helps(_("List open cases you may see."))
+@helps(
+    _(
+        "List open cases you may see.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase case list --unit solhaven --step større"
+    )
+)
 def case_list(
     ctx: typer.Context,
     unit: str | None = typer.Option(None, "--unit", help=_("Only this unit.")),
@@ -377,7 +450,15 @@ def case_list(
 
 
 @case_app.command("close")
-@helps(_("Close a case (leader of its unit, or admin); retention counts from now."))
+@helps(
+    _(
+        "Close a case (leader of its unit, or admin); retention counts from now.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase case close 12 --reason "Beboeren er flyttet"'
+    )
+)
 def case_close(
     ctx: typer.Context,
     case: CaseId,

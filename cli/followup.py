@@ -80,7 +80,15 @@ def ack(
 
 
 @action_app.command("done")
-@helps(_("Mark an action done."))
+@helps(
+    _(
+        "Mark an action done.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase action done 5 --note "Ringede tilbage samme dag"'
+    )
+)
 def action_done(
     ctx: typer.Context,
     action: ActionId,
@@ -94,7 +102,15 @@ def action_done(
 
 
 @action_app.command("drop")
-@helps(_("Drop an action that is not needed, with the reason."))
+@helps(
+    _(
+        "Drop an action that is not needed, with the reason.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase action drop 6 --reason "Ikke relevant længere"'
+    )
+)
 def action_drop(
     ctx: typer.Context,
     action: ActionId,
@@ -161,7 +177,15 @@ def agreement_broken(
 
 
 @agreement_app.command("review")
-@helps(_("Record that an agreement was gone through with the relative, and when to again."))
+@helps(
+    _(
+        "Record that an agreement was gone through with the relative, and when to again.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase agreement review 1 --next "2027-03-01" --note "Gennemgået med Maria"'
+    )
+)
 def agreement_review(
     ctx: typer.Context,
     agreement: AgreementId,
@@ -183,7 +207,7 @@ def agreement_review(
 
 
 @agreement_app.command("end")
-@helps(_("End an agreement that has run its course."))
+@helps(_("End an agreement that has run its course.\n\n\b\nExample:\n  staircase agreement end 1"))
 def agreement_end(
     ctx: typer.Context,
     agreement: AgreementId,

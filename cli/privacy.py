@@ -18,7 +18,15 @@ settings_app = typer.Typer(
 )
 
 
-@helps(_("Everything held about one relative or resident (GDPR art. 15), others' names redacted."))
+@helps(
+    _(
+        "Everything held about one relative or resident (GDPR art. 15), others' names redacted.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase subject-access --relative 3 --out indsigt-maria"
+    )
+)
 def subject_access(
     ctx: typer.Context,
     relative: int | None = typer.Option(None, "--relative", help=_("The relative's id.")),
@@ -54,7 +62,15 @@ def subject_access(
     )
 
 
-@helps(_("Delete closed cases past the retention period, for good (admin); the audit chain stays."))
+@helps(
+    _(
+        "Delete closed cases past the retention period, for good (admin); the audit chain stays.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase --as ADM purge --dry-run"
+    )
+)
 def purge(
     ctx: typer.Context,
     dry_run: bool = typer.Option(

@@ -28,7 +28,15 @@ Since = typer.Option(None, "--since", metavar="WHEN", help=_("From this time (e.
 Until = typer.Option(None, "--until", metavar="WHEN", help=_("Up to this time (not included)."))
 
 
-@helps(_("Export case histories, pseudonymised unless --with-names (§6.3, §7.2)."))
+@helps(
+    _(
+        "Export case histories, pseudonymised unless --with-names (§6.3, §7.2).\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase export --format csv-excel --since 2026-01-01 --out kvalitet/"
+    )
+)
 def export(
     ctx: typer.Context,
     fmt: ExportFormat = typer.Option(
@@ -72,7 +80,16 @@ def export(
     )
 
 
-@helps(_("Import observations from CSV, all or nothing; every bad row is named (§7.3)."))
+@helps(
+    _(
+        "Import observations from CSV, all or nothing; every bad row is named (§7.3).\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  staircase import --dry-run observationer.csv\n"
+        "  staircase import observationer.csv"
+    )
+)
 def import_(
     ctx: typer.Context,
     path: Path = typer.Argument(..., metavar="PATH", help=_("The CSV file (see the README).")),
@@ -107,7 +124,15 @@ def import_(
     render.console().print(line, soft_wrap=True, markup=False)
 
 
-@helps(_("Per unit and month: cases per step, moves, time to acknowledge, time back (§7.4)."))
+@helps(
+    _(
+        "Per unit and month: cases per step, moves, time to acknowledge, time back (§7.4).\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase stats --unit solhaven --since 2026-01-01"
+    )
+)
 def stats(
     ctx: typer.Context,
     unit: list[str] | None = Units,

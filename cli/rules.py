@@ -36,7 +36,15 @@ def _load(ref: str | None) -> "Pack":
 
 
 @rules_app.command("check")
-@helps(_("Validate a pack: fields, unique ids, references, and how indicators are typed."))
+@helps(
+    _(
+        "Validate a pack: fields, unique ids, references, and how indicators are typed.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase rules check mit-regelsaet.toml"
+    )
+)
 def check(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) -> None:
     loaded = _load(pack)
     counts = {
@@ -89,7 +97,15 @@ def test(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) 
 
 
 @rules_app.command("show")
-@helps(_("Draw the staircase: each step with its indicators, actions and escalation."))
+@helps(
+    _(
+        "Draw the staircase: each step with its indicators, actions and escalation.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase rules show"
+    )
+)
 def show(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) -> None:
     loaded = _load(pack)
     if wants_json(ctx, json):
