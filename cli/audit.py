@@ -19,7 +19,15 @@ audit_app = typer.Typer(
 
 
 @audit_app.command("verify")
-@helps(_("Check that no audit entry was edited, deleted or reordered; exit 1 naming the first."))
+@helps(
+    _(
+        "Check that no audit entry was edited, deleted or reordered; exit 1 naming the first.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase audit verify"
+    )
+)
 def verify(ctx: typer.Context, json: JsonOutput = False) -> None:
     from staircase.admin.audit_review import verify_log
 

@@ -55,7 +55,13 @@ def backup(
 
 
 @helps(
-    _("Replace the SQLite database with a backup; everything since that backup is lost (admin).")
+    _(
+        "Replace the SQLite database with a backup; everything since that backup is lost (admin).\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase --as ADM restore backup-2026-11-23.db"
+    )
 )
 def restore(
     ctx: typer.Context,

@@ -14,7 +14,11 @@ from staircase.i18n import _
         "Build a synthetic municipality and measure every §8 budget against the raw floor.\n"
         "\n"
         "Never touches your own database: the global --db and STAIRCASE_DB are ignored.\n"
-        "Exits non-zero when a measured command fails; a missed budget is reported, not fatal."
+        "Exits non-zero when a measured command fails; a missed budget is reported, not fatal.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase bench --cases 10000 --observations 200000"
     )
 )
 def bench(

@@ -10,7 +10,15 @@ from staircase.cli.options import helps
 from staircase.i18n import _
 
 
-@helps(_("Build a demo care home in a database of its own and show the leader's assess."))
+@helps(
+    _(
+        "Build a demo care home in a database of its own and show the leader's assess.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase demo"
+    )
+)
 def demo(
     ctx: typer.Context,
     path: Path | None = typer.Option(

@@ -82,7 +82,15 @@ def _cell(column: str, value: object, words: "Words") -> object:
     return value
 
 
-@helps(_("Create or upgrade the database and its first admin; running it again changes nothing."))
+@helps(
+    _(
+        "Create or upgrade the database and its first admin; running it again changes nothing.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase init --admin ADM --name "Anna Dam"'
+    )
+)
 def init(
     ctx: typer.Context,
     admin: str = typer.Option(..., "--admin", help=_("Initials of the first administrator.")),
@@ -115,7 +123,15 @@ def init(
 
 
 @db_app.command("upgrade")
-@helps(_("Apply the shipped migrations; a database newer than this program is refused."))
+@helps(
+    _(
+        "Apply the shipped migrations; a database newer than this program is refused.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase db upgrade"
+    )
+)
 def db_upgrade(ctx: typer.Context) -> None:
     from staircase.db.migrate import upgrade
     from staircase.db.store import database_url
@@ -151,7 +167,7 @@ def unit_add(
 
 
 @unit_app.command("list")
-@helps(_("List the units."))
+@helps(_("List the units.\n\n\b\nExample:\n  staircase unit list"))
 def unit_list(ctx: typer.Context, json: JsonOutput = False) -> None:
     from staircase.admin.directory import list_units
 
@@ -189,7 +205,15 @@ def staff_add(
 
 
 @staff_app.command("list")
-@helps(_("List staff members with their roles and units, and whether they still work here."))
+@helps(
+    _(
+        "List staff members with their roles and units, and whether they still work here.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase staff list"
+    )
+)
 def staff_list(ctx: typer.Context, json: JsonOutput = False) -> None:
     from staircase.admin.directory import list_staff
 
@@ -389,7 +413,7 @@ def case_edit(
 
 
 @relative_app.command("list")
-@helps(_("List the relatives with cases in your units."))
+@helps(_("List the relatives with cases in your units.\n\n\b\nExample:\n  staircase relative list"))
 def relative_list(ctx: typer.Context, json: JsonOutput = False) -> None:
     from staircase.cases.register import list_relatives
 

@@ -150,7 +150,14 @@ def agreement_add(
 
 @agreement_app.command("broken")
 @helps(
-    _("Record a breach; the relative's (or both's) logs \"aftaler overholdes ikke\" on the case.")
+    _(
+        "Record a breach; the relative's (or both's) logs \"aftaler overholdes ikke\" "
+        "on the case.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase agreement broken 1 --by relative --note "Kom uanmeldt kl. 22"'
+    )
 )
 def agreement_broken(
     ctx: typer.Context,

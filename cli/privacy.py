@@ -107,7 +107,15 @@ def purge(
 
 
 @settings_app.command("set")
-@helps(_('Set one setting (admin), e.g. settings set controller "Aarhus Kommune, …"; audited.'))
+@helps(
+    _(
+        'Set one setting (admin), e.g. settings set controller "Aarhus Kommune, …"; audited.\n'
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase --as ADM settings set retention_days 1826"
+    )
+)
 def settings_set(
     ctx: typer.Context,
     key: str = typer.Argument(
@@ -122,7 +130,9 @@ def settings_set(
 
 
 @settings_app.command("show")
-@helps(_("The settings that are set, and what each is for."))
+@helps(
+    _("The settings that are set, and what each is for.\n\n\b\nExample:\n  staircase settings show")
+)
 def settings_show(ctx: typer.Context, json: JsonOutput = False) -> None:
     from staircase.admin.settings import show_settings
 

@@ -63,7 +63,15 @@ def check(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False)
 
 
 @rules_app.command("test")
-@helps(_("Run the pack's embedded worked examples; exit 1 if any fails."))
+@helps(
+    _(
+        "Run the pack's embedded worked examples; exit 1 if any fails.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase rules test"
+    )
+)
 def test(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) -> None:
     from dataclasses import asdict
 
@@ -115,7 +123,15 @@ def show(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) 
 
 
 @rules_app.command("graph")
-@helps(_("Print the allowed moves as a Mermaid stateDiagram-v2 (paste it into docs)."))
+@helps(
+    _(
+        "Print the allowed moves as a Mermaid stateDiagram-v2 (paste it into docs).\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase rules graph > trappe.mmd"
+    )
+)
 def graph(pack: str | None = PACK) -> None:
     from staircase.domain.machine import machine_for
 

@@ -254,3 +254,27 @@ def test_every_shipped_pack_names_its_steps_and_kendetegn_in_both_languages() ->
             assert item.short.da.strip() and item.short.en.strip(), item.id
         for action in pack.actions:
             assert action.name.da.strip() and action.name.en.strip(), action.id
+
+
+def _leaf_commands():
+    import typer
+
+    from staircase.cli.app import app
+
+    def walk(command, path):
+        subs = getattr(command, "commands", {})
+        if not subs:
+            yield path, command
+        for name, sub in sorted(subs.items()):
+            yield from walk(sub, (*path, name))
+
+    return list(walk(typer.main.get_command(app), ()))
+
+
+@pytest.mark.parametrize(
+    ("path", "command"), _leaf_commands(), ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
+def test_every_command_teaches_by_example(path: tuple[str, ...], command) -> None:
+    """Help that teaches (issue 12, item 5): each command shows how it is typed."""
+    assert "Example" in (command.help or ""), f"`staircase {' '.join(path)}` has no example"
+    assert " ".join(path) in command.help.split("Example")[1]
