@@ -1,5 +1,5 @@
 """``python -m staircase.cli``: the same command as the ``staircase`` script."""
 
-from staircase.cli.app import main
+from staircase.cli import main
 
 main()

@@ -2,7 +2,7 @@
 
 import typer
 
-from staircase import __version__, i18n
+from staircase import __version__
 from staircase.cli import (
     audit,
     backup,
@@ -16,6 +16,7 @@ from staircase.cli import (
 )
 from staircase.cli.boundary import BoundaryGroup
 from staircase.cli.context import Options
+from staircase.cli.language import speak_or_refuse
 from staircase.cli.options import when_help
 from staircase.cli.rules import rules_app
 from staircase.i18n import _
@@ -23,7 +24,7 @@ from staircase.i18n import _
 app = typer.Typer(
     cls=BoundaryGroup,
     name="staircase",
-    help="Track the collaboration with residents' relatives on the samarbejdstrappe.",
+    help=_("Track the collaboration with residents' relatives on the samarbejdstrappe."),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -71,32 +72,29 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: str | None = typer.Option(
-        None, "--db", envvar="STAIRCASE_DB", help="Database file or SQLAlchemy URL."
+        None, "--db", envvar="STAIRCASE_DB", help=_("Database file or SQLAlchemy URL.")
     ),
     user: str | None = typer.Option(
-        None, "--as", envvar="STAIRCASE_USER", help="Act as this staff member (initials)."
+        None, "--as", envvar="STAIRCASE_USER", help=_("Act as this staff member (initials).")
     ),
     now: str | None = typer.Option(
         None,
         "--now",
         envvar="STAIRCASE_NOW",
-        metavar="WHEN",
         help=when_help(_("The clock's now, to replay a day or show a demo.")),
     ),
-    json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     lang: str | None = typer.Option(
-        None, "--lang", envvar="STAIRCASE_LANG", help=_("Language: da (default) or en.")
+        None,
+        "--lang",
+        envvar="STAIRCASE_LANG",
+        help=_("Language: da (the default) or en; else an English locale chooses English."),
     ),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+    json: bool = typer.Option(False, "--json", help=_("Machine-readable output.")),
+    debug: bool = typer.Option(False, "--debug", help=_("Show tracebacks.")),
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version."
+        False, "--version", callback=_version, is_eager=True, help=_("Show the version.")
     ),
 ) -> None:
     """Track the collaboration with residents' relatives on the samarbejdstrappe."""
-    i18n.use(i18n.choose(lang))
+    speak_or_refuse(lang)
     ctx.obj = Options(db=db, user=user, now=now, json=json, debug=debug)
-
-
-def main() -> None:
-    """Console-script entry point."""
-    app()

@@ -5,30 +5,41 @@ from pathlib import Path
 import typer
 
 from staircase.cli import render
+from staircase.cli.options import helps
+from staircase.i18n import _
 
 
+@helps(
+    _(
+        "Build a synthetic municipality and measure every §8 budget against the raw floor.\n"
+        "\n"
+        "Never touches your own database: the global --db and STAIRCASE_DB are ignored.\n"
+        "Exits non-zero when a measured command fails; a missed budget is reported, not fatal.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase bench --cases 10000 --observations 200000"
+    )
+)
 def bench(
-    cases: int = typer.Option(100_000, "--cases", help="Cases in the synthetic municipality."),
+    cases: int = typer.Option(100_000, "--cases", help=_("Cases in the synthetic municipality.")),
     observations: int = typer.Option(
-        2_000_000, "--observations", help="Observations, spread over two years."
+        2_000_000, "--observations", help=_("Observations, spread over two years.")
     ),
     db: str | None = typer.Option(
         None,
         "--db",
-        help="Build here: a SQLite URL of a file that does not exist yet, or a PostgreSQL "
-        "database to make schemas in (default: a temporary folder).",
+        help=_(
+            "Build here: a SQLite URL of a file that does not exist yet, or a "
+            "PostgreSQL database to make schemas in (default: a temporary folder)."
+        ),
     ),
     keep: Path | None = typer.Option(
-        None, "--keep", help="Keep the databases in this folder (default: removed at the end)."
+        None, "--keep", help=_("Keep the databases in this folder (default: removed at the end).")
     ),
-    repeats: int = typer.Option(3, "--repeats", help="Runs of each operation (medians)."),
-    json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    repeats: int = typer.Option(3, "--repeats", help=_("Runs of each operation (medians).")),
+    json: bool = typer.Option(False, "--json", help=_("Machine-readable output.")),
 ) -> None:
-    """Build a synthetic municipality and measure every §8 budget against the raw floor.
-
-    Never touches your own database: the global --db and STAIRCASE_DB are ignored.
-    Exits non-zero when a measured command fails; a missed budget is reported, not fatal.
-    """
     from staircase.bench.suite import Settings, run_bench
 
     settings = Settings(cases=cases, observations=observations, db=db, keep=keep, repeats=repeats)

@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
 from staircase.errors import ExitStatus, StaircaseError
+from staircase.i18n import N_, _
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 """C0 and C1 controls (newline included: an error is one line), bidi overrides, lone surrogates."""
@@ -28,12 +29,12 @@ _UNPRINTABLE_IN_TEXT = re.compile(
 """The same, but newline and tab kept: for notes and names shown in tables."""
 
 _FOREIGN = (
-    ("OverflowError", ExitStatus.BAD_INPUT, "a number or a date is out of range"),
-    ("DataError", ExitStatus.BAD_INPUT, "the database refused a value as out of range"),
-    ("UnicodeError", ExitStatus.BAD_INPUT, "an argument is not valid UTF-8 text"),
-    ("DatabaseError", ExitStatus.DATABASE, "the database cannot be used"),
-    ("InterfaceError", ExitStatus.DATABASE, "the database cannot be reached"),
-    ("OSError", ExitStatus.BAD_INPUT, "a file cannot be used"),
+    ("OverflowError", ExitStatus.BAD_INPUT, N_("a number or a date is out of range")),
+    ("DataError", ExitStatus.BAD_INPUT, N_("the database refused a value as out of range")),
+    ("UnicodeError", ExitStatus.BAD_INPUT, N_("an argument is not valid UTF-8 text")),
+    ("DatabaseError", ExitStatus.DATABASE, N_("the database cannot be used")),
+    ("InterfaceError", ExitStatus.DATABASE, N_("the database cannot be reached")),
+    ("OSError", ExitStatus.BAD_INPUT, N_("a file cannot be used")),
 )
 """Exceptions from below the library, by class name (importing SQLAlchemy here would
 slow ``--help``, §8), with their exit status and what they mean to a user."""
@@ -41,6 +42,12 @@ slow ``--help``, §8), with their exit status and what they mean to a user."""
 
 class BoundaryGroup(TyperGroup):
     """The root group: every command's errors end exactly here."""
+
+    def main(self, *args, **kwargs):
+        from staircase.cli.helptext import polish
+
+        polish(self)
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: typer.Context):
         try:
@@ -69,15 +76,15 @@ def _classify(error: Exception) -> tuple[ExitStatus, str]:
     names = {kind.__name__ for kind in type(error).__mro__}
     for name, status, meaning in _FOREIGN:
         if name in names:
-            return status, meaning
-    return ExitStatus.BAD_INPUT, "internal error, please report it with the output of --debug"
+            return status, _(meaning)
+    return ExitStatus.BAD_INPUT, _("internal error, please report it with the output of --debug")
 
 
 def _first_line(error: Exception) -> str:
     """The gist of a foreign error: the driver's own message, first line, without the SQL
     and its parameters that SQLAlchemy appends (they may hold personal data)."""
     lines = str(getattr(error, "orig", None) or error).strip().splitlines()
-    return lines[0][:200] if lines else "no message"
+    return lines[0][:200] if lines else _("no message")
 
 
 def inert(text: str, *, one_line: bool = True) -> str:

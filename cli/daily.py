@@ -8,7 +8,7 @@ import typer
 
 from staircase.cli import render, screens
 from staircase.cli.context import request, wants_json
-from staircase.cli.options import CaseId, JsonOutput, ProposalId, Reason, when_help
+from staircase.cli.options import CaseId, JsonOutput, ProposalId, Reason, helps, when_help
 from staircase.i18n import _, pgettext
 
 if TYPE_CHECKING:
@@ -17,31 +17,48 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+@helps(
+    _(
+        "Log what you observed on a case, then see where it stands.\n"
+        "\n"
+        "Name one or more kendetegn by id, Danish name or alias. With none, on a "
+        "terminal, it lists them by step and asks. It asks which kendetegn a word that "
+        "fits several meant, and to confirm one of the top step or of the work "
+        "environment (leadership is told at once).\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  staircase log 12 utilfredshed --channel telefon\n"
+        '  staircase log 12 kritik "uklar dialog" --at "i går 14:00" --note "Vred over maden"\n'
+        "\n"
+        "\b\n"
+        "Kendetegn (aarhus):\n"
+        "  godt: god-dialog, naervaer, nysgerrighed-respekt\n"
+        "  mindre: uklar-dialog, utilfredshed, kontaktbehov\n"
+        "  større: vanskelig-dialog, kritik, trussel-presse\n"
+        "  kompliceret: manglende-dialog, aftaler-brudt, trusler-vold-chikane\n"
+        "Times (--at): -2h, -3d, i går 14:00, i dag, 2026-11-21 14:30"
+    )
+)
 def log(
     ctx: typer.Context,
     case: CaseId,
-    indicators: list[str] = typer.Argument(None, help="Indicator ids, Danish names or aliases."),
+    indicators: list[str] = typer.Argument(None, help=_("Indicator ids, Danish names or aliases.")),
     at: str | None = typer.Option(
-        None, "--at", metavar="WHEN", help=when_help(_("When it happened (default: now)."))
+        None, "--at", help=when_help(_("When it happened (default: now)."))
     ),
     channel: str | None = typer.Option(
         None,
         "--channel",
         help=_("How it came about: telefon, besøg, mail, møde or andet (ø may be typed oe or o)."),
     ),
-    note: str | None = typer.Option(None, "--note", help="A short note (no CPR numbers)."),
-    retracts: int | None = typer.Option(None, "--retracts", help="Withdraw observation OBS."),
+    note: str | None = typer.Option(None, "--note", help=_("A short note (no CPR numbers).")),
+    retracts: int | None = typer.Option(None, "--retracts", help=_("Withdraw observation OBS.")),
     yes: bool = typer.Option(
-        False, "--yes", "-y", help="Log a kompliceret or work-environment one without asking."
+        False, "--yes", "-y", help=_("Log a kompliceret or work-environment one without asking.")
     ),
     json: JsonOutput = False,
 ) -> None:
-    """Log what you observed; with no indicator on a terminal, asks for it, then when,
-    how and a note, checking each answer as it is given.
-
-    On a terminal it also asks which kendetegn a word that fits several
-    meant, and to confirm one of the top step or of the work environment.
-    """
     from staircase.cases.observe import Entry
     from staircase.cases.observe import log as run_log
 
@@ -301,8 +318,16 @@ def _say(line: str) -> None:
     render.console().print(line, markup=False, highlight=False)
 
 
+@helps(
+    _(
+        "Show a case: where it stands on the staircase and why, what is open, its history.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase show 12"
+    )
+)
 def show(ctx: typer.Context, case: CaseId, json: JsonOutput = False) -> None:
-    """Show a case: the staircase with its position, why, what is open, its history."""
     from staircase.cases.show import show_case
 
     view = show_case(request(ctx), case)
@@ -312,33 +337,55 @@ def show(ctx: typer.Context, case: CaseId, json: JsonOutput = False) -> None:
         screens.print_case(view)
 
 
+@helps(
+    _(
+        "The leader's view: what waits for a decision, what changed, cases per step.\n"
+        "\n"
+        "Every row names the relative and the resident; what is overdue says so. A long "
+        "table shows its first rows and says how many more there are.\n"
+        "\n"
+        "\b\n"
+        "Examples:\n"
+        "  staircase assess\n"
+        "  staircase assess --unit solhaven\n"
+        "  staircase assess --json > overblik.json"
+    )
+)
 def assess(
     ctx: typer.Context,
-    unit: str | None = typer.Option(None, "--unit", help="Only this unit."),
-    all_units: bool = typer.Option(False, "--all", help="Every unit (quality and admin)."),
+    unit: str | None = typer.Option(None, "--unit", help=_("Only this unit.")),
+    all_units: bool = typer.Option(False, "--all", help=_("Every unit (quality and admin).")),
     recompute: bool = typer.Option(
-        False, "--recompute", help="Evaluate every case afresh instead of reading stored ones."
+        False, "--recompute", help=_("Evaluate every case afresh instead of reading stored ones.")
     ),
     json: JsonOutput = False,
 ) -> None:
-    """The leader's view: what waits for a decision, what changed, cases per step."""
     from staircase.cases.assess import assess as run_assess
 
-    result = run_assess(request(ctx), unit=unit, all_units=all_units, recompute=recompute)
+    req = request(ctx)
+    result = run_assess(req, unit=unit, all_units=all_units, recompute=recompute)
     if wants_json(ctx, json):
         render.print_model(result)
     else:
-        screens.print_assessment(result)
+        screens.print_assessment(result, req.clock.now)
     render.skipped_units(result.skipped_units)
 
 
+@helps(
+    _(
+        "Accept a proposal (leader of the unit): the case moves as proposed.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase accept 3 --reason "Talt med datteren; planen er lagt"'
+    )
+)
 def accept(
     ctx: typer.Context,
     proposal: ProposalId,
     reason: Reason = None,
     json: JsonOutput = False,
 ) -> None:
-    """Accept a proposal (leader of the unit): the case moves as proposed."""
     from staircase.cases.decide import accept as run_accept
 
     result = run_accept(request(ctx), proposal, reason=reason)
@@ -347,38 +394,67 @@ def accept(
     else:
         screens.print_decision(
             result,
-            f"proposal {proposal} accepted: case {result.case.id} moved to {result.case.step}",
+            _("Proposal {id} accepted: case {case} moved to {step}.").format(
+                id=proposal, case=result.case.id, step=_step(result)
+            ),
         )
 
 
+@helps(
+    _(
+        "Reject a proposal (leader of the unit); the same evidence won't raise it again.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase reject 3 --reason "Misforståelse, afklaret ved besøget"'
+    )
+)
 def reject(
     ctx: typer.Context,
     proposal: ProposalId,
     reason: Reason = None,
     json: JsonOutput = False,
 ) -> None:
-    """Reject a proposal (leader of the unit); the same evidence won't raise it again."""
     from staircase.cases.decide import reject as run_reject
 
     result = run_reject(request(ctx), proposal, reason=reason)
     if wants_json(ctx, json):
         render.print_model(result)
     else:
-        screens.print_decision(result, f"proposal {proposal} rejected")
+        screens.print_decision(result, _("Proposal {id} rejected.").format(id=proposal))
 
 
+@helps(
+    _(
+        "Move a case: up to any step; down one step at a time (from større and up: leaders).\n"
+        "\n"
+        "The step is its id or name: godt, mindre, større (stoerre), kompliceret.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        '  staircase move 12 mindre --reason "Roligt i en måned"'
+    )
+)
 def move(
     ctx: typer.Context,
     case: CaseId,
-    step: str = typer.Argument(..., help="The step to move to (id or name)."),
+    step: str = typer.Argument(..., help=_("The step to move to (id or name).")),
     reason: Reason = None,
     json: JsonOutput = False,
 ) -> None:
-    """Move a case: up to any step; down one step at a time (from større and up: leaders)."""
     from staircase.cases.decide import move as run_move
 
     result = run_move(request(ctx), case, step, reason=reason)
     if wants_json(ctx, json):
         render.print_model(result)
     else:
-        screens.print_decision(result, f"case {case} moved to {result.case.step}")
+        screens.print_decision(
+            result, _("Case {case} moved to {step}.").format(case=case, step=_step(result))
+        )
+
+
+def _step(result) -> str:
+    """The step a decision left the case on, by name."""
+    from staircase.cli.words import Words
+
+    return Words.of([result.case.pack]).step(result.case.step)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from staircase.errors import ExitStatus
+from staircase.i18n import N_
 from staircase.kinds import Addressee
 
 if TYPE_CHECKING:
@@ -27,12 +28,12 @@ if TYPE_CHECKING:
     from staircase.views import SkippedUnit
 
 ROLES = {
-    Addressee.CONTACT: "kontaktpersonen",
-    Addressee.UNIT_LEADER: "enhedens leder",
-    Addressee.AREA_LEADER: "områdelederen",
-    Addressee.SAFETY_REP: "arbejdsmiljørepræsentanten",
+    Addressee.CONTACT: N_("the contact person"),
+    Addressee.UNIT_LEADER: N_("the unit's leader"),
+    Addressee.AREA_LEADER: N_("the area leader"),
+    Addressee.SAFETY_REP: N_("the safety representative"),
 }
-"""The pack's roles as staff say them (the ids stay in ``--json``)."""
+"""The pack's roles as a policy names them (the ids stay in ``--json``)."""
 
 _RISE = 4
 """Columns each step stands further right than the one below it, on a terminal wide enough."""
@@ -120,28 +121,73 @@ def outcome(as_json: bool, model: Any, line: str) -> None:
         console().print(inert(line, one_line=False), markup=False)
 
 
-def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+@dataclass(frozen=True)
+class Column:
+    """A table column: ``key`` columns never wrap (the case number, the step), so a
+    narrow terminal (80 columns, §7.1) wraps the prose around them instead."""
+
+    heading: str
+    key: bool = False
+
+
+ROWS_SHOWN = 50
+"""Rows one table shows on a terminal: a municipality's assess is read with
+``--unit`` or as ``--json``, and laying out 100,000 rows would take longer than
+the assessment itself (issue 14)."""
+
+
+def table(
+    title: str,
+    columns: "Sequence[str | Column]",
+    rows: Sequence[Sequence[Any]],
+    *,
+    more: str | None = None,
+) -> None:
     """A titled table on standard output, or one line saying there is nothing to show.
 
     Cells are plain text, never rich markup: notes and names are typed by
-    people and may contain brackets.
+    people and may contain brackets. A cell may be a rich ``Text`` already
+    styled (a step in its colour). Past ``ROWS_SHOWN`` rows the rest are
+    counted, with ``more`` saying where to read them all.
     """
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    from staircase.i18n import _, ngettext
+
     out = console()
     if not rows:
-        out.print(Text(f"{title}: none", style="dim"))
+        out.print(Text(_("{title}: none").format(title=title), style="dim"))
         return
     from staircase.cli.boundary import inert
 
-    grid = Table(title=title, title_justify="left")
+    grid = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in columns:
-        grid.add_column(column)
-    for row in rows:
-        cells = ("" if cell is None else inert(str(cell), one_line=False) for cell in row)
-        grid.add_row(*(Text(cell) for cell in cells))
+        spec = column if isinstance(column, Column) else Column(column)
+        grid.add_column(spec.heading, no_wrap=spec.key, overflow="fold")
+    for row in rows[:ROWS_SHOWN]:
+        grid.add_row(*(_cell(cell, Text, inert) for cell in row))
     out.print(grid)
+    hidden = len(rows) - ROWS_SHOWN
+    if hidden > 0:
+        line = ngettext("… and {n} more row", "… and {n} more rows", hidden).format(n=hidden)
+        out.print(Text(f"{line}{': ' + more if more else ''}", style="dim"))
+
+
+def _cell(cell: Any, text_type: type, inert: Callable[..., str]) -> Any:
+    if isinstance(cell, text_type):
+        return cell
+    return text_type("" if cell is None else inert(str(cell), one_line=False))
+
+
+def coloured(text: str, colour: str) -> Any:
+    """``text`` in a step's colour for a table cell (``rules show``'s colours, §7.1)."""
+    from rich.text import Text
+
+    from staircase.cli.boundary import inert
+
+    return Text(inert(text), style=colour or "")
 
 
 @contextmanager
@@ -202,9 +248,11 @@ class _Staircase:
             rows.append(self._tread(step, index * rise, rise))
             if self.details:
                 rows.append(_step_details(self.pack, step, index * rise + rise + 3, last=not index))
+        from staircase.cli.words import local
+
         yield Panel(
             Group(*rows),
-            title=self.pack.name.da,
+            title=local(self.pack.name),
             title_align="left",
             subtitle=f"{self.pack.id} {self.pack.version}",
             subtitle_align="right",
@@ -215,13 +263,17 @@ class _Staircase:
         from rich.padding import Padding
         from rich.text import Text
 
+        from staircase.cli.words import local
+        from staircase.i18n import _
+
         line = Text("▄" * (rise + 2), style=step.colour)
-        line.append(f" {step.name.da}", style=f"bold {step.colour}")
-        line.append(f" ({step.id})", style="dim")
+        line.append(f" {local(step.name)}", style=f"bold {step.colour}")
+        if self.details:
+            line.append(f" ({step.id})", style="dim")
         if step.id == self.position:
-            line.append("  ◀ her", style="bold")
+            line.append("  " + _("◀ here"), style="bold")
         if step.id == self.indicated and self.indicated != self.position:
-            line.append("  ◀ indikeret", style="bold")
+            line.append("  " + _("◀ indicated"), style="bold")
         return Padding(line, (0, 0, 0, indent))
 
 
@@ -231,35 +283,46 @@ def _step_details(pack: "Pack", step: "Step", indent: int, *, last: bool) -> Any
     from rich.table import Table
     from rich.text import Text
 
+    from staircase.cli.words import Words, local
+    from staircase.i18n import _
+
+    words = Words([pack])
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
     for n, indicator in enumerate(i for i in pack.indicators if i.step == step.id):
-        label = Text(indicator.name.da)
+        label = Text(local(indicator.name))
         label.append(f" ({indicator.id})", style="dim")
         if indicator.work_environment:
-            label.append("  (arbejdsmiljø)")
-        grid.add_row("" if n else "kendetegn", label)
-    actions = ", ".join(pack.action_name(a) for a in step.actions)
-    grid.add_row("handlinger", Text(actions or "—"))
-    grid.add_row("eskalering", Text(_policy(step.escalation)))
+            label.append("  " + _("(work environment)"))
+        grid.add_row("" if n else _("kendetegn"), label)
+    actions = ", ".join(words.action(a) for a in step.actions)
+    grid.add_row(_("actions"), Text(actions or "—"))
+    grid.add_row(_("escalation"), Text(_policy(step.escalation)))
     moves = _moves(pack, step)
     if moves:
-        grid.add_row("flyt", Text(moves))
+        grid.add_row(_("moves"), Text(moves))
     return Padding(grid, (0, 0, 0 if last else 1, indent))
 
 
 def _policy(policy: "Escalation") -> str:
-    """``lederen kvitterer inden 1 dag; områdelederen informeres``."""
+    """``enhedens leder kvitterer inden 1 dag; områdelederen informeres``."""
+    from staircase.i18n import _, ngettext
+
     if policy.to == "none":
-        parts = ["ingen"]
+        parts = [_("none")]
     elif policy.acknowledge_days is None:
-        parts = [f"{ROLES[policy.to]} ejer handlingerne, ingen kvittering"]
+        parts = [_("{who} owns the actions, no acknowledgement").format(who=_(ROLES[policy.to]))]
     else:
         days = policy.acknowledge_days
-        within = "samme dag" if days == 0 else f"inden {days} dag{'' if days == 1 else 'e'}"
-        parts = [f"{ROLES[policy.to]} kvitterer {within}"]
-    parts += [f"{ROLES[role]} informeres" for role in policy.inform]
+        if days == 0:
+            line = _("{who} acknowledges the same day")
+        else:
+            line = ngettext(
+                "{who} acknowledges within {n} day", "{who} acknowledges within {n} days", days
+            )
+        parts = [line.format(who=_(ROLES[policy.to]), n=days)]
+    parts += [_("{who} is informed").format(who=_(ROLES[role])) for role in policy.inform]
     return "; ".join(parts)
 
 
@@ -269,28 +332,39 @@ def _moves(pack: "Pack", step: "Step") -> str:
     The calm days are counted as the engine counts them, and a ``hold`` rule
     that keeps the case up is named with how long it holds.
     """
+    from staircase.i18n import _
+
     parts = []
     if step.auto:
-        parts.append("reglerne flytter op hertil selv")
+        parts.append(_("the rules move a case up here by themselves"))
     elif step != pack.bottom:
-        parts.append("op efter en persons beslutning")
+        parts.append(_("up by a person's decision"))
     if step.calm_days is not None:
         parts.append(
-            f"forslag ned efter {step.calm_days} rolige dage, regnet fra seneste "
-            f"kendetegn over {pack.bottom.id} eller ankomsten hertil"
+            _(
+                "a step down is proposed after {days} calm days, counted from the last "
+                "kendetegn above {bottom} or the arrival here"
+            ).format(days=step.calm_days, bottom=pack.bottom.id)
         )
         parts += [
-            f"ikke inden for {rule.when.within_days} dage efter {_condition(pack, rule)}"
-            f" ({rule.id})"
+            _("not within {days} days after {condition} ({rule})").format(
+                days=rule.when.within_days, condition=_condition(pack, rule), rule=rule.id
+            )
             for rule in pack.holds(step.id)
         ]
     if step.leader_only:
-        parts.append("kun en leder flytter ned")
+        parts.append(_("only a leader moves it down"))
     return "; ".join(parts)
 
 
 def _condition(pack: "Pack", rule: "Rule") -> str:
-    """What a rule watches, by Danish name: ``Trusler, vold og chikane mod personale``."""
-    names = [pack.get_indicator(i).name.da for i in rule.when.indicators]
-    names += [f"et kendetegn for {pack.get_step(s).name.da.lower()}" for s in rule.when.steps]
-    return " eller ".join(names)
+    """What a rule watches, by name: ``Trusler, vold og chikane mod personale``."""
+    from staircase.cli.words import local
+    from staircase.i18n import _
+
+    names = [local(pack.get_indicator(i).name) for i in rule.when.indicators]
+    names += [
+        _("a kendetegn of {step}").format(step=local(pack.get_step(s).name).lower())
+        for s in rule.when.steps
+    ]
+    return _(" or ").join(names)

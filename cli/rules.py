@@ -10,20 +10,21 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.context import wants_json
-from staircase.cli.options import JsonOutput
+from staircase.cli.options import JsonOutput, helps
+from staircase.i18n import _
 
 if TYPE_CHECKING:
     from staircase.domain.pack import Pack
 
 rules_app = typer.Typer(
-    help="Rule packs: validate, run their tests, draw the staircase, graph the moves.",
+    help=_("Rule packs: validate, run their tests, draw the staircase, graph the moves."),
     no_args_is_help=True,
 )
 
 PACK = typer.Argument(
     None,
     metavar="PACK|PATH",
-    help="An installed pack id (default: aarhus) or the path of a .toml file.",
+    help=_("An installed pack id (default: aarhus) or the path of a .toml file."),
     show_default=False,
 )
 
@@ -35,8 +36,16 @@ def _load(ref: str | None) -> "Pack":
 
 
 @rules_app.command("check")
+@helps(
+    _(
+        "Validate a pack: fields, unique ids, references, and how indicators are typed.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase rules check mit-regelsaet.toml"
+    )
+)
 def check(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) -> None:
-    """Validate a pack: fields, unique ids, references, and how indicators are typed."""
     loaded = _load(pack)
     counts = {
         "steps": len(loaded.steps),
@@ -47,13 +56,23 @@ def check(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False)
     if wants_json(ctx, json):
         render.print_json({"id": loaded.id, "version": loaded.version, **counts, "ok": True})
         return
-    summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+    summary = _("{steps} steps, {indicators} indicators, {rules} rules, {tests} tests").format(
+        **counts
+    )
     typer.echo(f"{loaded.id} {loaded.version}: {summary} — OK")
 
 
 @rules_app.command("test")
+@helps(
+    _(
+        "Run the pack's embedded worked examples; exit 1 if any fails.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase rules test"
+    )
+)
 def test(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) -> None:
-    """Run the pack's embedded worked examples; exit 1 if any fails."""
     from dataclasses import asdict
 
     from staircase.domain.packtests import run_pack_tests
@@ -72,14 +91,30 @@ def test(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) 
             ["result", "test", "what differs"],
             [["ok" if r.passed else "FAIL", r.name, "\n".join(r.failures)] for r in results],
         )
-        typer.echo(f"{len(results) - failed} of {len(results)} pack tests passed")
+        typer.echo(
+            _("{value} of {len} pack tests passed").format(
+                value=len(results) - failed, len=len(results)
+            )
+        )
     if failed:
-        raise InvalidInput(f"{loaded.id}: {failed} of {len(results)} pack tests failed")
+        raise InvalidInput(
+            _("{id}: {failed} of {len} pack tests failed").format(
+                id=loaded.id, failed=failed, len=len(results)
+            )
+        )
 
 
 @rules_app.command("show")
+@helps(
+    _(
+        "Draw the staircase: each step with its indicators, actions and escalation.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase rules show"
+    )
+)
 def show(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) -> None:
-    """Draw the staircase: each step with its indicators, actions and escalation."""
     loaded = _load(pack)
     if wants_json(ctx, json):
         render.print_model(loaded)
@@ -88,8 +123,16 @@ def show(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) 
 
 
 @rules_app.command("graph")
+@helps(
+    _(
+        "Print the allowed moves as a Mermaid stateDiagram-v2 (paste it into docs).\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase rules graph > trappe.mmd"
+    )
+)
 def graph(pack: str | None = PACK) -> None:
-    """Print the allowed moves as a Mermaid stateDiagram-v2 (paste it into docs)."""
     from staircase.domain.machine import machine_for
 
     typer.echo(machine_for(_load(pack)).mermaid(), nl=False)

@@ -2,75 +2,144 @@
 
 Shared by the commands that end on the same screen (a broken agreement logs
 an observation; the demo ends on the leader's assess), so that command
-modules never import each other.
+modules never import each other. Everything is worded by name in the
+language in use (``words.py``); ids appear only as the numbers people type.
 """
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from staircase.cli import render
+from staircase.cli.render import Column
+from staircase.cli.words import Words, breacher, channel, role, status
+from staircase.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
-    from staircase.views import Assessment, CaseView, DecisionView, LogResult
+    from staircase.cases.tick import TickReport
+    from staircase.views import (
+        AssessedCase,
+        Assessment,
+        CaseView,
+        DecisionView,
+        EscalationView,
+        Inbox,
+        InboxItem,
+        LogResult,
+    )
+
+CONSENT = {
+    "named": N_("given by the resident"),
+    "guardian": N_("by a guardian"),
+    "attorney": N_("by power of attorney"),
+    "other": N_("other"),
+    "pending": N_("not yet clarified"),
+}
+"""The consent basis of a case (§2), as ``case open --consent`` takes it."""
+
+FIELDS = {
+    "contact": N_("contact person"),
+    "primary": N_("primary relative"),
+    "consent": N_("consent"),
+    "consent_note": N_("consent note"),
+}
+"""The parts of a case ``case edit`` changes, as the history names them."""
+
+NARROW = N_("narrow it with --unit, or read everything with --json")
 
 
 def print_log(result: "LogResult") -> None:
-    """What a log (or a broken agreement) recorded, by Danish name, and what followed."""
-    from staircase.domain.pack import load_pack
-
-    out = render.console()
-    pack = load_pack(result.case.pack)
+    """What a log (or a broken agreement) recorded, by name, and what followed."""
+    words = Words.of([result.case.pack])
     created = set(result.observations)
     logged = [o for o in result.case.observations if o.id in created]
     if logged:
-        names = ", ".join(f"{pack.indicator_name(o.indicator)} ({o.step})" for o in logged)
-        ids = ", ".join(str(o.id) for o in logged)
-        out.print(
-            f"Registreret på sag {result.case.id}: {names} — observation {ids}",
-            markup=False,
-            highlight=False,
+        names = ", ".join(
+            f"{words.indicator(o.indicator)} ({words.step_in_sentence(o.step or '')})"
+            for o in logged
         )
+        line = ngettext(
+            "Logged on case {case}: {names} — observation {ids}",
+            "Logged on case {case}: {names} — observations {ids}",
+            len(logged),
+        )
+        ids = ", ".join(str(o.id) for o in logged)
+        _say(line.format(case=result.case.id, names=names, ids=ids))
     if result.moved_to:
-        out.print(f"moved by the rules to [bold]{result.moved_to}[/bold]")
+        _say(_("The rules moved the case to {step}.").format(step=words.step(result.moved_to)))
     for p in result.proposals:
-        out.print(f"proposal {p.id}: {p.from_step} → {p.to_step} waits for a leader")
+        _say(
+            _("Proposal {id}: {move} waits for a leader.").format(
+                id=p.id, move=_move(words, p.from_step, p.to_step)
+            )
+        )
     for e in result.escalations:
-        due = render.local_time(e.due) if e.due else "no deadline"
-        out.print(f"escalation {e.id} to {e.to_role} ({e.to_unit}), acknowledge by {due}")
+        _say(_escalation_line(e))
     for a in result.actions:
-        out.print(f"action {a.id}: {a.name} — {a.owner}")
+        _say(
+            _("Action {id}: {name} — {owner}").format(
+                id=a.id, name=words.action(a.action), owner=role(a.owner)
+            )
+        )
     print_position(result.case)
+
+
+def _escalation_line(e: "EscalationView") -> str:
+    to = _("{role} ({unit})").format(role=role(e.to_role), unit=e.to_unit)
+    if e.due is None:
+        return _("Escalation {id} to {to}, no deadline.").format(id=e.id, to=to)
+    return _("Escalation {id} to {to}, acknowledge by {due}.").format(
+        id=e.id, to=to, due=render.local_time(e.due)
+    )
 
 
 def print_decision(result: "DecisionView", done: str) -> None:
     """What a decision did: ``done`` (or the proposal a staff move became),
     the escalations it answered, and the actions left open for the leader."""
-    out = render.console()
+    words = Words.of([result.case.pack])
     p = result.proposal
     if p is not None:
-        out.print(
-            f"proposal {p.id}: case {p.case_id} {p.from_step} → {p.to_step} waits for the "
-            "unit's leader (only a leader moves a case there)",
-            markup=False,
+        _say(
+            _(
+                "Proposal {id}: case {case} {move} waits for the unit's leader "
+                "(only a leader moves a case there)."
+            ).format(id=p.id, case=p.case_id, move=_move(words, p.from_step, p.to_step))
         )
     else:
-        out.print(done, markup=False)
+        _say(done)
     for e in result.acknowledged:
-        out.print(f"escalation {e.id} ({e.step}) acknowledged by this decision", markup=False)
+        _say(
+            _("Escalation {id} ({step}) acknowledged by this decision.").format(
+                id=e.id, step=words.step_in_sentence(e.step)
+            )
+        )
     if result.left_open:
-        out.print("still open from a step the case has left (done or drop them):", markup=False)
+        _say(_("Still open from a step the case has left (done or drop them):"))
     for a in result.left_open:
-        out.print(f"  action {a.id}: {a.name} — {a.owner}", markup=False)
+        _say(
+            "  "
+            + _("Action {id}: {name} — {owner}").format(
+                id=a.id, name=words.action(a.action), owner=role(a.owner)
+            )
+        )
 
 
 def print_position(view: "CaseView") -> None:
     """Who the case is about, where it stands on the staircase, and why."""
     from staircase.domain.pack import load_pack
 
+    words = Words.of([view.pack])
     out = render.console()
     out.print(
-        f"Case {view.id} — {view.relative} ({view.relation}) and "
-        f"{view.resident} ({view.resident_ref}), unit {view.unit_id}",
+        _("Case {id} — {relative} ({relation}) and {resident} ({ref}), unit {unit}").format(
+            id=view.id,
+            relative=view.relative,
+            relation=view.relation,
+            resident=view.resident,
+            ref=view.resident_ref,
+            unit=view.unit_id,
+        ),
         markup=False,
+        highlight=False,
         style="bold",
     )
     out.print(
@@ -78,70 +147,103 @@ def print_position(view: "CaseView") -> None:
             load_pack(view.pack), position=view.step, indicated=view.indicated_step
         )
     )
-    out.print(f"step {view.step}, indicated {view.indicated_step}", markup=False)
+    _say(
+        _("Step: {step}; the observations point to: {indicated}").format(
+            step=words.step_full(view.step), indicated=words.step_full(view.indicated_step)
+        )
+    )
+    seen = {o.id: o for o in view.observations}
     for why in view.why:
-        out.print(f"  why: {why.rule} (observations {', '.join(map(str, why.observations))})")
+        _say("  " + _("why: {reason}").format(reason=words.why(why, seen)))
 
 
 def print_case(view: "CaseView") -> None:
+    """The whole case (``show``): position, then what is open and its history, by name."""
     print_position(view)
-    consent = view.consent + (f" ({view.consent_note})" if view.consent_note else "")
-    render.console().print(
-        f"contact person {view.contact_id or '—'}"
-        f"{', primary relative' if view.primary else ''}; consent {consent}",
-        markup=False,
+    words = Words.of([view.pack])
+    consent = _(CONSENT[view.consent]) if view.consent in CONSENT else view.consent
+    if view.consent_note:
+        consent += f" ({view.consent_note})"
+    contact = _("contact person {who}").format(who=view.contact_id or "—")
+    primary = _(", primary relative") if view.primary else ""
+    _say(
+        _("{contact}{primary}; consent {consent}").format(
+            contact=contact, primary=primary, consent=consent
+        )
+    )
+    local = render.local_time
+    render.table(
+        _("Proposals"),
+        [Column("#", key=True), _("move"), _("status"), _("reason")],
+        [
+            [p.id, _move(words, p.from_step, p.to_step), status(p.status), p.reason]
+            for p in view.proposals
+        ],
     )
     render.table(
-        "Proposals",
-        ["id", "from_step", "to_step", "status", "reason"],
-        [[p.id, p.from_step, p.to_step, p.status, p.reason] for p in view.proposals],
-    )
-    render.table(
-        "Escalations",
-        ["id", "step", "to", "due", "status", "note"],
+        _("Escalations"),
+        [Column("#", key=True), _("about"), _("to"), _("due"), _("status"), _("note")],
         [
             [
                 e.id,
-                e.step,
-                f"{e.to_role} ({e.to_unit})",
-                render.local_time(e.due),
-                e.status,
+                words.step(e.step),
+                _("{role} ({unit})").format(role=role(e.to_role), unit=e.to_unit),
+                local(e.due),
+                status(e.status),
                 e.note or "",
             ]
             for e in view.escalations
         ],
     )
     render.table(
-        "Actions",
-        ["id", "action", "owner", "due", "status"],
-        [[a.id, a.name, a.owner, render.local_time(a.due), a.status] for a in view.actions],
+        _("Actions"),
+        [Column("#", key=True), _("action"), _("owner"), _("due"), _("status")],
+        [
+            [a.id, words.action(a.action), role(a.owner), local(a.due), status(a.status)]
+            for a in view.actions
+        ],
     )
     render.table(
-        "Agreements",
-        ["id", "agreement", "agreed", "next review", "status", "breaches"],
+        _("Agreements"),
+        [
+            Column("#", key=True),
+            _("agreement"),
+            _("agreed"),
+            _("next review"),
+            _("status"),
+            _("breaches"),
+        ],
         [
             [
                 a.id,
                 a.text,
-                render.local_time(a.agreed_at),
-                render.local_time(a.review_at),
-                a.status,
-                "; ".join(f"{render.local_time(b.at)} by {b.broken_by}" for b in a.breaches),
+                local(a.agreed_at),
+                local(a.review_at),
+                status(a.status),
+                "; ".join(
+                    _("{when} by {who}").format(when=local(b.at), who=breacher(b.broken_by))
+                    for b in a.breaches
+                ),
             ]
             for a in view.agreements
         ],
     )
     render.table(
-        "Observations",
-        ["id", "when", "indicator", "channel", "by", "note"],
+        _("Observations"),
+        [
+            Column("#", key=True),
+            _("when"),
+            _("kendetegn"),
+            _("channel"),
+            _("by"),
+            _("note"),
+        ],
         [
             [
                 o.id,
-                render.local_time(o.occurred_at),
-                ("retracts " + str(o.retracts))
-                if o.retracts
-                else (o.indicator + (" (retracted)" if o.retracted else "")),
-                o.channel,
+                local(o.occurred_at),
+                _observed(words, o.indicator, o.retracts, o.retracted),
+                channel(o.channel),
                 o.logged_by,
                 o.note or "",
             ]
@@ -149,79 +251,294 @@ def print_case(view: "CaseView") -> None:
         ],
     )
     render.table(
-        "Moves",
-        ["when", "from", "to", "by", "reason"],
+        _("Moves"),
+        [_("when"), _("from"), _("to"), _("by"), _("reason")],
         [
-            [render.local_time(t.at), t.from_step, t.to_step, t.by, t.reason]
+            [
+                local(t.at),
+                words.step(t.from_step),
+                words.step(t.to_step),
+                _("the rules") if t.by.startswith(RULES) else t.by,
+                _rules_reason(words, t.by) if t.by.startswith(RULES) else t.reason,
+            ]
             for t in view.transitions
         ],
     )
     render.table(
-        "Changes",
-        ["when", "what", "from", "to", "by", "reason"],
+        _("Changes"),
+        [_("when"), _("what"), _("from"), _("to"), _("by"), _("reason")],
         [
-            [render.local_time(c.at), c.field, c.old_value, c.new_value, c.by_staff, c.reason]
+            [
+                local(c.at),
+                _(FIELDS[c.field]) if c.field in FIELDS else c.field,
+                c.old_value,
+                c.new_value,
+                c.by_staff,
+                c.reason,
+            ]
             for c in view.changes
         ],
     )
 
 
-def print_assessment(result: "Assessment") -> None:
-    """Render an assessment (also the end of ``staircase demo``)."""
+RULES = "rule:"
+"""How a move the rules made names them (``rule:signal-mindre``); its stored reason is a
+fixed English line, so the screen words the rules instead."""
+
+
+def _rules_reason(words: Words, by: str) -> str:
+    return "; ".join(words.rule(rule) for rule in by.removeprefix(RULES).split(", "))
+
+
+def _observed(words: Words, indicator: str | None, retracts: int | None, retracted: bool) -> str:
+    if retracts:
+        return _("withdraws {id}").format(id=retracts)
+    name = words.indicator(indicator)
+    return _("{name} (withdrawn)").format(name=name) if retracted else name
+
+
+def print_assessment(result: "Assessment", now: datetime | None = None) -> None:
+    """Render an assessment (also the end of ``staircase demo``).
+
+    Every row names the family beside the case number, and what is overdue
+    says so; ``now`` is the clock the assessment was made by, to mark the
+    escalations past their deadline.
+    """
+    words = Words.of(result.packs)
+    families = {
+        c.id: _("{relative} / {resident}").format(relative=c.relative, resident=c.resident)
+        for c in result.cases
+    }
     out = render.console()
-    out.print(f"[bold]Assess[/bold] — units {', '.join(result.units)}: {result.total} open cases")
+    header = ngettext(
+        "Assess — units {units}: {n} open case",
+        "Assess — units {units}: {n} open cases",
+        result.total,
+    ).format(units=", ".join(result.units), n=result.total)
+    out.print(header, markup=False, highlight=False, style="bold")
     if result.first:
-        out.print("Your first assess: an overview of every case off the bottom step.")
+        _say(_("Your first assess: an overview of every case off the bottom step."))
+    family = _("relative / resident")
+    case = Column(_("case"), key=True)
+    more = _(NARROW)
     render.table(
-        "Proposals waiting for your decision",
-        ["id", "case", "move", "rules"],
+        _("Proposals waiting for your decision"),
+        [Column("#", key=True), case, family, _("move"), _("why")],
         [
-            [p.id, p.case_id, f"{p.from_step} → {p.to_step}", ", ".join(p.rules)]
+            [
+                p.id,
+                p.case_id,
+                families.get(p.case_id, ""),
+                _move(words, p.from_step, p.to_step),
+                "; ".join(words.rule(r) for r in p.rules),
+            ]
             for p in result.proposals
         ],
+        more=more,
     )
     render.table(
-        "Escalations waiting for acknowledgement",
-        ["id", "case", "case on", "about", "to", "due"],
+        _("Escalations waiting for acknowledgement"),
+        [Column("#", key=True), case, family, _("about"), _("to"), _("due")],
         [
             [
                 e.id,
                 e.case_id,
-                e.case_step,
-                e.step,
-                f"{e.to_role} ({e.to_unit})",
-                render.local_time(e.due),
+                families.get(e.case_id, ""),
+                _about(words, e.step, e.case_step),
+                _("{role} ({unit})").format(role=role(e.to_role), unit=e.to_unit),
+                _due(e.due, overdue=now is not None and e.due is not None and e.due < now),
             ]
             for e in result.escalations
         ],
+        more=more,
     )
     render.table(
-        "Actions overdue",
-        ["id", "case", "action", "owner", "due"],
+        _("Actions overdue"),
+        [Column("#", key=True), case, family, _("action"), _("owner"), _("due")],
         [
-            [a.id, a.case_id, a.name, a.owner, render.local_time(a.due)]
+            [
+                a.id,
+                a.case_id,
+                families.get(a.case_id, ""),
+                words.action(a.action),
+                role(a.owner),
+                _due(a.due, overdue=True),
+            ]
             for a in result.actions_overdue
         ],
+        more=more,
     )
     changed = [c for c in result.cases if c.changed]
     render.table(
-        "Overview: cases off the bottom step" if result.first else "Changed since your last assess",
-        ["case", "unit", "relative", "resident", "step", "indicated", "why"],
+        _("Overview: cases off the bottom step")
+        if result.first
+        else _("Changed since your last assess"),
+        [case, family, Column(_("step"), key=True), _("why")],
         [
             [
                 c.id,
-                c.unit_id,
-                c.relative,
-                c.resident,
-                _was(c.previous_step, c.step),
-                _was(c.previous_indicated, c.indicated_step),
-                ", ".join(w.rule for w in c.why),
+                families[c.id],
+                _standing(words, c),
+                words.whys(c.why, {s.id: s for s in c.seen}),
             ]
             for c in changed
         ],
+        more=more,
     )
-    render.table("Cases per step", ["step", "cases"], [[s, n] for s, n in result.steps.items()])
+    render.table(
+        _("Cases per step"),
+        [_("step"), _("cases")],
+        [[render.coloured(words.step(s), words.colour(s)), n] for s, n in result.steps.items()],
+    )
 
 
-def _was(before: str | None, now: str) -> str:
-    return now if before is None or before == now else f"{before} → {now}"
+def _say(line: str) -> None:
+    """One line as it is: names and notes may hold brackets, which are not markup."""
+    render.console().print(line, markup=False, highlight=False)
+
+
+def _move(words: Words, before: str, after: str) -> str:
+    return f"{words.step(before)} → {words.step(after)}"
+
+
+def _about(words: Words, step: str, case_step: str | None) -> str:
+    """The step an escalation is about, and where the case stands when that differs."""
+    if case_step is None or case_step == step:
+        return words.step(step)
+    return _("{step} proposed; the case stands on {case_step}").format(
+        step=words.step(step), case_step=words.step_in_sentence(case_step)
+    )
+
+
+def _due(due: datetime | None, *, overdue: bool) -> str:
+    shown = render.local_time(due)
+    return _("{due} OVERDUE").format(due=shown) if overdue and due else shown
+
+
+def _standing(words: Words, case: "AssessedCase"):
+    """The step in its colour, with where it stood at the last assess if it moved, and
+    beneath it what the observations indicate when that differs: one column, so the
+    family and "why" keep their room on an 80-column terminal."""
+    cell = _was(words, case.previous_step, case.step)
+    if case.indicated_step != case.step or case.previous_indicated not in (
+        None,
+        case.indicated_step,
+    ):
+        cell.append("\n")
+        cell.append(_("indicated: "), style="dim")
+        cell.append_text(_was(words, case.previous_indicated, case.indicated_step))
+    return cell
+
+
+def _was(words: Words, before: str | None, now: str):
+    """The step now, in its colour, with the step it was at the last assess if it moved."""
+    text = words.step(now)
+    if before is not None and before != now:
+        text = f"{words.step(before)} → {text}"
+    return render.coloured(text, words.colour(now))
+
+
+KINDS = {
+    "escalation": N_("escalation"),
+    "informed": N_("for your information"),
+    "proposal": N_("proposal"),
+    "action": N_("action"),
+    "agreement": N_("agreement"),
+}
+"""What an inbox item is."""
+
+
+def print_inbox(view: "Inbox") -> None:
+    """What waits for a person, naming the family of each case and marking what is overdue."""
+    words = Words.of(item.pack for item in view.items)
+    render.table(
+        _("Inbox for {person}").format(person=view.person),
+        [
+            _("what"),
+            Column("#", key=True),
+            Column(_("case"), key=True),
+            _("relative / resident"),
+            _("to do"),
+            _("due"),
+        ],
+        [
+            [
+                _(KINDS[i.kind]) if i.kind in KINDS else i.kind,
+                i.id,
+                i.case_id,
+                _("{relative} / {resident}").format(relative=i.relative, resident=i.resident),
+                _to_do(words, i),
+                _due(i.due, overdue=i.overdue),
+            ]
+            for i in view.items
+        ],
+        more=_(NARROW),
+    )
+
+
+def _to_do(words: Words, item: "InboxItem") -> str:
+    """What the person is asked to do about an inbox item, by name."""
+    if item.kind in ("escalation", "informed") and item.step:
+        about = _about(words, item.step, item.case_step)
+        if item.kind == "informed":
+            return about
+        return _("acknowledge: {about}").format(about=about)
+    if item.kind == "proposal" and item.step and item.case_step:
+        decide = _("decide: {move}").format(move=_move(words, item.case_step, item.step))
+        return f"{decide} ({item.text})" if item.text else decide
+    if item.kind == "action" and item.action:
+        return words.action(item.action)
+    if item.kind == "agreement" and item.text is not None:
+        return _("review: {text}").format(text=item.text)
+    return item.what
+
+
+def print_tick(report: "TickReport") -> None:
+    """What a tick did (or would do), by name; "nothing to do" when it changed nothing."""
+    words = Words.installed()
+    checked = ngettext(
+        "tick checked {n} case", "tick checked {n} cases", report.cases_checked
+    ).format(n=report.cases_checked)
+    _say(_("{checked} (dry run)").format(checked=checked) if report.dry_run else checked)
+    for case_id, before, after in report.moved:
+        _say("  " + _("case {id}: {move}").format(id=case_id, move=_move(words, before, after)))
+    for p in report.proposals:
+        _say(
+            "  "
+            + _("proposal {id}: case {case} {move}").format(
+                id=p.id or _("(new)"), case=p.case_id, move=_move(words, p.from_step, p.to_step)
+            )
+        )
+    for p in report.withdrawn:
+        _say("  " + _("proposal {id} withdrawn: no longer indicated").format(id=p.id))
+    for e in report.escalations:
+        _say(
+            "  "
+            + _("escalation {id}: case {case} to {to}").format(
+                id=e.id,
+                case=e.case_id,
+                to=_("{role} ({unit})").format(role=role(e.to_role), unit=e.to_unit),
+            )
+        )
+    for e in report.escalated:
+        _say(
+            "  "
+            + _("escalation overdue → escalation {id} to {to}").format(
+                id=e.id, to=_("{role} ({unit})").format(role=role(e.to_role), unit=e.to_unit)
+            )
+        )
+    for e in report.closed:
+        _say("  " + _("escalation {id} closed: {note}").format(id=e.id, note=e.note))
+    if report.actions:
+        _say(
+            "  "
+            + ngettext("{n} action created", "{n} actions created", report.actions).format(
+                n=report.actions
+            )
+        )
+    if not report.changed:
+        _say(
+            _("nothing to do: tick would not change anything")
+            if report.dry_run
+            else _("nothing to do: tick did not change anything")
+        )

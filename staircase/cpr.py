@@ -21,6 +21,7 @@ import re
 import unicodedata
 
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 
 _SEPARATORS = r"[\s.\-/\\_‐‑‒–—―−]"
 """What people put between the groups: spaces, dots, slashes, every kind of dash."""
@@ -90,6 +91,8 @@ def refuse_cpr(text: str | None, *, field: str) -> None:
     """
     if text and find_cpr(text) is not None:
         raise InvalidInput(
-            f"{field} looks like it contains a CPR number; staircase must not store "
-            "CPR numbers (§6.5) — remove it and try again"
+            _(
+                "{field} looks like it contains a CPR number; staircase must not store CPR "
+                "numbers (§6.5) — remove it and try again"
+            ).format(field=field)
         )

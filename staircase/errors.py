@@ -44,12 +44,14 @@ class AmbiguousIndicator(InvalidInput):
     def __init__(self, word: str, candidates: tuple[tuple[str, str], ...]) -> None:
         self.word = word
         self.candidates = candidates
+        from staircase.i18n import _
+
         named = ", ".join(f"{id_} ({name})" for id_, name in candidates)
         if len(candidates) > 1:
-            line = f'"{word}" fits more than one kendetegn: {named}; type one of them'
+            line = _('"{word}" fits more than one kendetegn: {named}; type one of them')
         else:
-            line = f'"{word}" is only part of a kendetegn: {named}; type its id or full name'
-        super().__init__(line)
+            line = _('"{word}" is only part of a kendetegn: {named}; type its id or full name')
+        super().__init__(line.format(word=word, named=named))
 
 
 class NotAllowed(StaircaseError):

@@ -23,6 +23,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 
 LIVE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 """The SQLite database file and the files SQLite keeps beside it."""
@@ -56,16 +57,34 @@ def safe_target(path: str | os.PathLike, *, live: Path | None) -> Path:
     check_text(os.fspath(path), field="the file name")
     given = Path(path).expanduser().absolute()
     if len(os.fsencode(given.name)) > NAME_LIMIT:
-        raise InvalidInput(f"the file name is longer than {NAME_LIMIT} bytes; choose a shorter one")
+        raise InvalidInput(
+            _("the file name is longer than {NAME_LIMIT} bytes; choose a shorter one").format(
+                NAME_LIMIT=NAME_LIMIT
+            )
+        )
     if not given.parent.is_dir():
-        raise InvalidInput(f"there is no folder {given.parent}; create it or choose another path")
+        raise InvalidInput(
+            _("there is no folder {parent}; create it or choose another path").format(
+                parent=given.parent
+            )
+        )
     target = given.parent.resolve() / given.name
     if target.is_symlink():
-        raise InvalidInput(f"{given} is a symbolic link; name the file itself, not a link to it")
+        raise InvalidInput(
+            _("{given} is a symbolic link; name the file itself, not a link to it").format(
+                given=given
+            )
+        )
     if target.exists() and not target.is_file():
-        raise InvalidInput(f"{given} is not a regular file (a folder, pipe or device)")
+        raise InvalidInput(
+            _("{given} is not a regular file (a folder, pipe or device)").format(given=given)
+        )
     if is_live_file(target, live=live):
-        raise InvalidInput(f"{given} is the live database or one of its files; choose another file")
+        raise InvalidInput(
+            _("{given} is the live database or one of its files; choose another file").format(
+                given=given
+            )
+        )
     return target
 
 
@@ -88,7 +107,9 @@ def private_file(target: Path, *, force: bool = False) -> Iterator[Path]:
     way the step is atomic: readers see no file or the whole one.
     """
     if not force and (target.exists() or target.is_symlink()):
-        raise InvalidInput(f"{target} already exists; choose a new name or use --force")
+        raise InvalidInput(
+            _("{target} already exists; choose a new name or use --force").format(target=target)
+        )
     with scratch_file(target.parent) as scratch:
         yield scratch
         _put_in_place(scratch, target, force=force)
@@ -109,7 +130,9 @@ def scratch_file(folder: Path) -> Iterator[Path]:
             dir=folder, prefix=f"{_SCRATCH_PREFIX}{os.getpid()}-", suffix=".tmp"
         )
     except OSError as err:
-        raise InvalidInput(f"cannot write in {folder}: {err.strerror}") from None
+        raise InvalidInput(
+            _("cannot write in {folder}: {strerror}").format(folder=folder, strerror=err.strerror)
+        ) from None
     os.close(handle)
     scratch = Path(name)
     try:
@@ -127,9 +150,13 @@ def _put_in_place(scratch: Path, target: Path, *, force: bool) -> None:
     try:
         os.link(scratch, target)
     except FileExistsError:
-        raise InvalidInput(f"{target} already exists; choose a new name or use --force") from None
+        raise InvalidInput(
+            _("{target} already exists; choose a new name or use --force").format(target=target)
+        ) from None
     except OSError as err:
-        raise InvalidInput(f"cannot create {target}: {err.strerror}") from None
+        raise InvalidInput(
+            _("cannot create {target}: {strerror}").format(target=target, strerror=err.strerror)
+        ) from None
 
 
 def _remove_leftovers(folder: Path) -> None:
@@ -160,8 +187,12 @@ def open_regular(path: Path) -> int:
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as err:
-        raise InvalidInput(f"cannot read {path}: {err.strerror}") from None
+        raise InvalidInput(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=err.strerror)
+        ) from None
     if not stat.S_ISREG(os.fstat(handle).st_mode):
         os.close(handle)
-        raise InvalidInput(f"{path} is not a regular file (a pipe, device or folder)")
+        raise InvalidInput(
+            _("{path} is not a regular file (a pipe, device or folder)").format(path=path)
+        )
     return handle

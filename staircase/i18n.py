@@ -75,6 +75,12 @@ def _(message: str) -> str:
     return _translations.gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it yet: for texts
+    defined once at import (tables of meanings) and translated where they are shown."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural of a message in the language in use, for ``n``."""
     return _translations.ngettext(singular, plural, n)

@@ -9,6 +9,8 @@ import difflib
 import re
 import unicodedata
 
+from staircase.i18n import _
+
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 _DIGRAPHS = (("aa", "a"), ("ae", "a"), ("oe", "o"))
 
@@ -47,4 +49,4 @@ def nearest(word: str, known: list[str]) -> str | None:
 def did_you_mean(word: str, known: list[str]) -> str:
     """A ``— did you mean "x"?`` tail for an error line, or nothing."""
     guess = nearest(word, known)
-    return f' — did you mean "{guess}"?' if guess else ""
+    return _(' — did you mean "{guess}"?').format(guess=guess) if guess else ""

@@ -327,6 +327,15 @@ class BreachResult(View):
     logged: LogResult | None
 
 
+class SeenView(View):
+    """An observation a "why" rests on: which kendetegn and when, so the leader's
+    view can say what was seen and when without a second look (§7.5)."""
+
+    id: int
+    indicator: str
+    occurred_at: Time
+
+
 class AssessedCase(View):
     """A case in the leader's view, with what changed since their last assess."""
 
@@ -337,6 +346,7 @@ class AssessedCase(View):
     step: str
     indicated_step: str
     why: list[WhyView]
+    seen: list[SeenView] = []
     previous_step: str | None
     previous_indicated: str | None
     changed: bool
@@ -369,10 +379,17 @@ class Assessment(View):
     steps: dict[str, int]
     total: int
     skipped_units: list[SkippedUnit] = []
+    packs: list[str] = []
+    """The rule packs of the units assessed, whose labels name what the ids mean."""
 
 
 class InboxItem(View):
-    """One thing waiting for a person: what, on which case, by when."""
+    """One thing waiting for a person: what, on which case and family, by when.
+
+    ``what`` is a fixed English gist for scripts; a screen words the item
+    from the ids beside it (``step``, ``case_step``, ``action``), in the
+    language of the person reading it (§7.5).
+    """
 
     kind: str
     id: int
@@ -380,6 +397,14 @@ class InboxItem(View):
     what: str
     due: Time | None
     overdue: bool
+    relative: str = ""
+    resident: str = ""
+    pack: str = ""
+    step: str | None = None
+    case_step: str | None = None
+    action: str | None = None
+    rules: list[str] = []
+    text: str | None = None
 
 
 class Inbox(View):

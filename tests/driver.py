@@ -52,6 +52,10 @@ database's audit key is (``conftest`` removes the developer's own at the start).
 AUDIT_LOG = ("audit", "audit_detail", "setting")
 """The audit log's tables, the head among the settings: a refusal writes there and only there."""
 
+LANGUAGE = {"STAIRCASE_LANG": "en"}
+"""The tests read English unless they ask for Danish (``env={"STAIRCASE_LANG": "da"}``):
+the program's default is Danish (§7.5), but most tests assert on English lines."""
+
 TERMINAL = {
     "NO_COLOR": "1",
     "FORCE_COLOR": None,
@@ -61,7 +65,7 @@ TERMINAL = {
 }
 """A terminal every machine agrees on: no colour, wide enough that no line a test reads
 is wrapped (rich reads both per call; a test about wrapping sets its own COLUMNS), and
-no locale, so the program speaks its default, Danish, unless a test sets STAIRCASE_LANG."""
+no locale, so only STAIRCASE_LANG decides the language the program speaks."""
 
 
 def program_settings(environ: Mapping[str, str]) -> list[str]:
@@ -157,6 +161,7 @@ class Staircase:
         )
         return {
             **cleared,
+            **LANGUAGE,
             **TERMINAL,
             "STAIRCASE_DB": self.url,
             "STAIRCASE_USER": who or self.who,

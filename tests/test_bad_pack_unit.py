@@ -54,7 +54,7 @@ def test_tick_serves_the_other_units_and_reports_the_bad_one(bad_pack: Home) -> 
 
     result = bad_pack("tick", who="ADM")
     assert result.exit_code == 1
-    assert "tick checked 1 cases" in result.stdout
+    assert "tick checked 1 case" in result.stdout
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("unit ege skipped: its rule pack ")
     assert "staircase rules check" in line

@@ -86,7 +86,7 @@ def test_log_show_assess_and_accept_through_the_cli(home: Home) -> None:
         who="AK",
     )
     assert logged.exit_code == 0, logged.stderr
-    assert "proposal 1" in logged.stdout
+    assert "Proposal 1:" in logged.stdout
     [observation] = home.rows(Observation)
     assert (observation.indicator, observation.note) == ("kritik", "Utilfreds med maden")
 

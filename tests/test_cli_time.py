@@ -14,7 +14,7 @@ from staircase.db.models import Escalation, Observation
 def test_tick_twice_changes_nothing_the_second_time(home: Home) -> None:
     assert home("log", "1", "kritik", who="AK", now="2026-11-19 10:00").exit_code == 0
     dry = home("tick", "--dry-run")
-    assert dry.exit_code == 0 and "(dry run)" in dry.stdout and "area_leader" in dry.stdout
+    assert dry.exit_code == 0 and "(dry run)" in dry.stdout and "area leader" in dry.stdout
     assert home.count(Escalation, Escalation.to_role == "area_leader") == 0
     assert home.json("tick")["escalated"][0]["to_unit"] == "nord"
     after_first = home.contents(leave_out=AUDIT_LOG)

@@ -13,6 +13,9 @@ from driver import AWAY, NOW
 from home import Home
 from staircase.db.models import Action, Escalation, Observation, Proposal
 
+DANISH = {"STAIRCASE_LANG": "da"}
+"""The words these tests check are Danish: staff read them so (§7.5)."""
+
 
 def logged(home: Home) -> list[str]:
     """The indicators recorded on case 1, oldest first."""
@@ -71,22 +74,22 @@ def test_the_longer_words_log_the_kendetegn_they_name(home: Home) -> None:
 
 
 def test_log_echoes_the_danish_name_of_what_it_recorded(home: Home) -> None:
-    result = home("log", "1", "utilfreds", "uklar", who="AK")
+    result = home("log", "1", "utilfreds", "uklar", who="AK", env=DANISH)
     assert result.exit_code == 0, result.stderr
     first = result.stdout.splitlines()[0]
     assert first == (
-        "Registreret på sag 1: Utilfredshed (mindre), "
-        "Uklar dialog og misforståelser (mindre) — observation 1, 2"
+        "Registreret på sag 1: Utilfredshed (mindre udfordringer), "
+        "Uklar dialog og misforståelser (mindre udfordringer) — observationer 1, 2"
     )
     assert logged(home) == ["utilfredshed", "uklar-dialog"]
 
 
 def test_a_script_logs_violence_without_being_asked(home: Home) -> None:
     """Not a terminal: nobody to ask, so the whole word is taken as typed."""
-    result = home("log", "1", "vold", "--channel", "besøg", who="AK")
+    result = home("log", "1", "vold", "--channel", "besøg", who="AK", env=DANISH)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(
-        "Registreret på sag 1: Trusler, vold og chikane mod personale (kompliceret)"
+        "Registreret på sag 1: Trusler, vold og chikane mod personale (kompliceret samarbejde)"
     )
     assert logged(home) == ["trusler-vold-chikane"]
 
@@ -128,7 +131,7 @@ def spawn(home: Home, *args: str) -> pexpect.spawn:
     return pexpect.spawn(
         sys.executable,
         ["-m", "staircase.cli", *args],
-        env={**home.environ(who="AK"), "STAIRCASE_LANG": "da"},
+        env={**home.environ(who="AK"), **DANISH},
         cwd=AWAY,
         encoding="utf-8",
         timeout=30,

@@ -50,11 +50,11 @@ def test_a_leaders_move_down_stays_down(home) -> None:
     result = home("move", "1", "godt", "--reason", "Talt med datteren; det går godt", who="LH")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "case 1 moved to godt",
-        "still open from a step the case has left (done or drop them):",
-        "  action 1: Hurtig og opsøgende reaktion — AK",
-        "  action 2: Tydelig plan — AK",
-        "  action 3: Dokumentation — AK",
+        "Case 1 moved to Good collaboration.",
+        "Still open from a step the case has left (done or drop them):",
+        "  Action 1: Quick and outreaching response — AK",
+        "  Action 2: Clear plan — AK",
+        "  Action 3: Documentation — AK",
     ]
     assert step_of(home.url) == "godt"
     assert [(t.to_step, t.by_staff) for t in rows(home.url, Transition)] == [
@@ -117,7 +117,10 @@ def test_an_accepted_proposal_down_stays_down(home) -> None:
 def test_a_staff_move_to_a_leader_only_step_becomes_a_proposal(home) -> None:
     result = home("move", "1", "kompliceret", "--reason", "Truede en kollega", who="AK")
     assert result.exit_code == 0, result.stderr
-    assert "proposal 1: case 1 godt → kompliceret waits for the unit's leader" in result.stdout
+    assert (
+        "Proposal 1: case 1 Good collaboration → Complicated collaboration waits for "
+        "the unit's leader"
+    ) in result.stdout
     assert step_of(home.url) == "godt"
     assert rows(home.url, Transition) == []
     [proposal] = rows(home.url, Proposal)
@@ -300,8 +303,8 @@ def test_a_move_down_lists_the_open_higher_step_actions(home) -> None:
     move(home.as_("LH", NOW - DAY), 1, "stoerre", reason="Kritik af plejen")
     result = home("move", "1", "mindre", "--reason", "Aftaler holder igen", who="LH")
     assert result.exit_code == 0, result.stderr
-    assert "still open from a step the case has left" in result.stdout
-    assert "Plan for håndtering" in result.stdout
+    assert "Still open from a step the case has left" in result.stdout
+    assert "Plan for handling" in result.stdout
     data = json.loads(home("--json", "move", "1", "godt", "--reason", "Godt igen", who="LH").stdout)
     assert {a["action"] for a in data["left_open"]} == {
         "plan-haandtering",

@@ -135,7 +135,7 @@ def test_dry_run_checks_and_writes_nothing(home: Home, tmp_path: Path) -> None:
     path.write_text(f"case,indicator,occurred_at\n1,kritik,{danish(2)}\n", encoding="utf-8")
     result = home("import", str(path), "--dry-run", who="LH")
     assert result.exit_code == 0, result.stderr
-    assert "1 rows are fine (dry run, nothing imported)" in result.stdout
+    assert "1 row is fine (dry run, nothing imported)" in result.stdout
     assert counts(home.url) == (0, 0, 0, 0)
 
 

@@ -13,13 +13,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+WALKTHROUGHS = [(README, "Walk-through"), (ROOT / "README.da.md", "Gennemgang")]
+"""Each README and the section that is its walk-through: English, and Danish for staff."""
 EXPECTED_EXIT = re.compile(r"#\s*exit\s+(\d+)\b")
 
 
-def walkthrough_commands(text: str) -> list[tuple[str, int]]:
+def walkthrough_commands(text: str, heading: str = "Walk-through") -> list[tuple[str, int]]:
     """The walk-through's shell commands, continuation lines joined, with their exit."""
-    section = text.split("\n## Walk-through", 1)[1].split("\n## ", 1)[0]
+    section = text.split(f"\n## {heading}", 1)[1].split("\n## ", 1)[0]
     commands: list[tuple[str, int]] = []
     for block in re.findall(r"```sh\n(.*?)```", section, re.S):
         joined = re.sub(r"\\\n\s*", " ", block)
@@ -51,8 +56,11 @@ def test_the_walkthrough_has_commands_for_every_role() -> None:
         assert any(f"--as {person} " in c for c in commands), person
 
 
-def test_the_walkthrough_runs_in_order_on_a_fresh_database(tmp_path: Path) -> None:
-    commands = walkthrough_commands(README.read_text(encoding="utf-8"))
+@pytest.mark.parametrize(("readme", "heading"), WALKTHROUGHS, ids=lambda v: getattr(v, "name", v))
+def test_the_walkthrough_runs_in_order_on_a_fresh_database(
+    tmp_path: Path, readme: Path, heading: str
+) -> None:
+    commands = walkthrough_commands(readme.read_text(encoding="utf-8"), heading)
     env = {
         key: value
         for key, value in os.environ.items()
@@ -75,3 +83,12 @@ def test_the_walkthrough_runs_in_order_on_a_fresh_database(tmp_path: Path) -> No
         timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-2000:]
+
+
+def test_the_danish_walkthrough_shows_real_danish_output() -> None:
+    """The staff's README shows assess and show as they print, in Danish (issue 12)."""
+    text = (ROOT / "README.da.md").read_text(encoding="utf-8")
+    assert "Overblik — enheder solhaven: 2 åbne sager" in text
+    assert "Sag 1 — Maria Andersen (datter) og Else Andersen (SOL-001)" in text
+    assert "hvorfor: 3 gange mindre udfordringer på 30 dage: utilfredshed 2/11" in text
+    assert "(README.da.md)" in README.read_text(encoding="utf-8")

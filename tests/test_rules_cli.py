@@ -163,7 +163,7 @@ def test_pack_tests_as_json_before_and_after_the_command() -> None:
 
 
 def test_show_draws_every_step_and_indicator() -> None:
-    result = run("rules", "show")
+    result = run("rules", "show", env={"STAIRCASE_LANG": "da"})
     pack = load_pack()
     assert result.exit_code == 0, result.stderr
     for step in pack.steps:
@@ -173,7 +173,7 @@ def test_show_draws_every_step_and_indicator() -> None:
 
 
 def test_show_draws_the_top_step_first_and_furthest_right() -> None:
-    lines = run("rules", "show").stdout.splitlines()
+    lines = run("rules", "show", env={"STAIRCASE_LANG": "da"}).stdout.splitlines()
     ladder = load_pack().ladder
     rows = [next(i for i, line in enumerate(lines) if step.name.da in line) for step in ladder]
     columns = [lines[row].index(step.name.da) for row, step in zip(rows, ladder, strict=True)]
@@ -183,7 +183,7 @@ def test_show_draws_the_top_step_first_and_furthest_right() -> None:
 
 def test_show_states_the_calm_days_and_the_violence_hold_on_every_step_above_godt() -> None:
     """§3.3: the way down exactly as the engine applies it (calm days, the 365-day hold)."""
-    result = run("rules", "show", env={"COLUMNS": "400"})
+    result = run("rules", "show", env={"COLUMNS": "400", "STAIRCASE_LANG": "da"})
     assert result.exit_code == 0, result.stderr
     pack = load_pack()
     for step in pack.ladder[1:]:

@@ -35,6 +35,7 @@ from staircase.db.schema import HEAD, REVISIONS
 from staircase.db.store import BUSY_TIMEOUT_MS, SQLITE_HEADER, close_engine, session_scope
 from staircase.errors import DatabaseProblem, InvalidInput
 from staircase.files import is_live_file, open_regular, private_file, safe_target, scratch_file
+from staircase.i18n import _
 
 STAIRCASE_TABLES = frozenset({"alembic_version", "audit", "case"})
 """Tables every staircase schema has had: what tells our database from another SQLite file."""
@@ -100,7 +101,11 @@ def restore(request: Request, path: str | os.PathLike) -> RestoreResult:
     if live is None:
         raise InvalidInput(_pg_restore_hint(request.url, source))
     if is_live_file(source, live=live):
-        raise InvalidInput(f"{source} is the live database or one of its files; name a backup")
+        raise InvalidInput(
+            _("{source} is the live database or one of its files; name a backup").format(
+                source=source
+            )
+        )
     with scratch_file(live.parent) as staged:
         schema = _stage(source, staged, actor=actor, clock=request.clock, key_of=request.url)
         _replace(staged, live)
@@ -108,7 +113,9 @@ def restore(request: Request, path: str | os.PathLike) -> RestoreResult:
     with session_scope(request.url, write=False) as session:
         check = audit.verify(session)
     if not check.ok:
-        raise DatabaseProblem(f"the restored audit log does not verify: {check.problem}")
+        raise DatabaseProblem(
+            _("the restored audit log does not verify: {problem}").format(problem=check.problem)
+        )
     return RestoreResult(str(source), schema, check.entries)
 
 
@@ -135,7 +142,11 @@ def _check_staircase(connection: sqlite3.Connection, name: str) -> str:
     """The schema revision of an intact staircase database, or the reason it is not one."""
     (integrity,) = connection.execute("pragma integrity_check").fetchone()
     if integrity != "ok":
-        raise DatabaseProblem(f"{name} is damaged ({integrity}); nothing was changed")
+        raise DatabaseProblem(
+            _("{name} is damaged ({integrity}); nothing was changed").format(
+                name=name, integrity=integrity
+            )
+        )
     tables = {
         row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")
     }
@@ -143,11 +154,15 @@ def _check_staircase(connection: sqlite3.Connection, name: str) -> str:
     if tables >= STAIRCASE_TABLES:
         revision = connection.execute("select max(version_num) from alembic_version").fetchone()[0]
     if revision is None:
-        raise InvalidInput(f"{name} is not a staircase database; nothing was changed")
+        raise InvalidInput(
+            _("{name} is not a staircase database; nothing was changed").format(name=name)
+        )
     if revision not in REVISIONS:
         raise DatabaseProblem(
-            f"{name} has schema {revision}, newer than this staircase understands; "
-            "upgrade staircase (nothing was changed)"
+            _(
+                "{name} has schema {revision}, newer than this staircase understands; "
+                "upgrade staircase (nothing was changed)"
+            ).format(name=name, revision=revision)
         )
     _refuse_foreign_objects(connection, name)
     return revision
@@ -172,8 +187,10 @@ def _refuse_foreign_objects(connection: sqlite3.Connection, name: str) -> None:
         )
         if not known:
             raise InvalidInput(
-                f"{name} holds a {kind} staircase does not have ({object_name}); "
-                "it is not a plain staircase backup, nothing was changed"
+                _(
+                    "{name} holds a {kind} staircase does not have ({object_name}); it is not a "
+                    "plain staircase backup, nothing was changed"
+                ).format(name=name, kind=kind, object_name=object_name)
             )
 
 
@@ -188,14 +205,18 @@ def _stage(source: Path, staged: Path, *, actor: str, clock: Clock, key_of: str)
     with os.fdopen(open_regular(source), "rb") as file:
         header = file.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
-        raise InvalidInput(f"{source.name} is not a SQLite database; nothing was changed")
+        raise InvalidInput(
+            _("{name} is not a SQLite database; nothing was changed").format(name=source.name)
+        )
     with closing(sqlite3.connect(source)) as backup_file, closing(sqlite3.connect(staged)) as copy:
         backup_file.execute("pragma query_only = on")
         try:
             backup_file.backup(copy)
         except sqlite3.DatabaseError as err:
             raise InvalidInput(
-                f"{source.name} cannot be read ({err}); nothing was changed"
+                _("{name} cannot be read ({err}); nothing was changed").format(
+                    name=source.name, err=err
+                )
             ) from None
         schema = _check_staircase(copy, source.name)
     staged_url = f"sqlite:///{staged}"
@@ -208,8 +229,9 @@ def _stage(source: Path, staged: Path, *, actor: str, clock: Clock, key_of: str)
             check = audit.verify(session, key_of=key_of)
             if not check.ok:
                 raise InvalidInput(
-                    f"the audit log in {source.name} does not verify ({check.problem}); "
-                    "nothing was changed"
+                    _(
+                        "the audit log in {name} does not verify ({problem}); nothing was changed"
+                    ).format(name=source.name, problem=check.problem)
                 )
             event = audit.Event(actor, "restore", detail=str(source))
             shared = is_shared_terminal(session)
@@ -231,8 +253,10 @@ def _replace(staged: Path, live: Path) -> None:
     def give_up_when_locked(status: int, _remaining: int, _total: int) -> None:
         if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
             raise DatabaseProblem(
-                f"the database {live} stayed locked for {BUSY_TIMEOUT_MS // 1000} s; "
-                "nothing was restored; try again"
+                _(
+                    "the database {live} stayed locked for {value} s; nothing was restored; try "
+                    "again"
+                ).format(live=live, value=BUSY_TIMEOUT_MS // 1000)
             )
 
     with (
@@ -242,7 +266,9 @@ def _replace(staged: Path, live: Path) -> None:
         try:
             source.backup(target, progress=give_up_when_locked)
         except sqlite3.Error as err:
-            raise DatabaseProblem(f"could not restore into {live}: {err}") from None
+            raise DatabaseProblem(
+                _("could not restore into {live}: {err}").format(live=live, err=err)
+            ) from None
 
 
 def _libpq(url: str) -> tuple[str, str | None, str | None]:
@@ -272,8 +298,10 @@ def _pg_dump(url: str, partial: Path, target: Path) -> str:
         command = shlex.join(["pg_dump", "--file", str(target), *arguments])
         login = " with the password in PGPASSWORD or ~/.pgpass" if password else ""
         raise InvalidInput(
-            f"pg_dump is not installed here; install the PostgreSQL client and run{login}: "
-            f"{command}"
+            _(
+                "pg_dump is not installed here; install the PostgreSQL client and "
+                "run{login}: {command}"
+            ).format(login=login, command=command)
         )
     environment = {**os.environ, **({"PGPASSWORD": password} if password else {})}
     done = subprocess.run(
@@ -285,7 +313,7 @@ def _pg_dump(url: str, partial: Path, target: Path) -> str:
     )
     if done.returncode != 0:
         why = (done.stderr.strip().splitlines() or ["no message"])[0]
-        raise DatabaseProblem(f"pg_dump failed: {why}")
+        raise DatabaseProblem(_("pg_dump failed: {why}").format(why=why))
     return HEAD
 
 

@@ -32,6 +32,7 @@ from staircase.db.models import (
 from staircase.db.store import session_scope
 from staircase.domain.pack import load_pack
 from staircase.errors import InvalidInput, NotAllowed, NotFound
+from staircase.i18n import _
 from staircase.kinds import Role
 from staircase.text import did_you_mean
 from staircase.views import Handover, ResidentView, StaffChange, StaffView, UnitView
@@ -69,15 +70,23 @@ def init(
         existing = session.get(Staff, admin)
         if existing is None and has_staff(session):
             raise NotAllowed(
-                "this database already has its people; init never adds an admin — "
-                "an admin adds people with `staircase staff add`"
+                _(
+                    "this database already has its people; init never adds an admin — an admin "
+                    "adds people with `staircase staff add`"
+                )
             )
         if existing is not None and existing.role != Role.ADMIN:
-            raise InvalidInput(f"{admin} already exists with role {existing.role}, not admin")
+            raise InvalidInput(
+                _("{admin} already exists with role {role}, not admin").format(
+                    admin=admin, role=existing.role
+                )
+            )
         if existing is not None and shared_terminal != is_shared_terminal(session):
             raise InvalidInput(
-                "whether this is a shared terminal is chosen when the database is created, "
-                "not by running init again"
+                _(
+                    "whether this is a shared terminal is chosen when the database is created, "
+                    "not by running init again"
+                )
             )
         audit.start_keyed_chain(session, url)
         if existing is None:
@@ -102,7 +111,7 @@ def add_unit(
     refuse_cpr(name, field="the unit name")
     with transaction(request, "unit.add") as work:
         if work.session.get(Unit, unit_id) is not None:
-            raise InvalidInput(f"unit {unit_id} already exists")
+            raise InvalidInput(_("unit {unit_id} already exists").format(unit_id=unit_id))
         if parent is not None:
             get_unit(work.session, parent)
         unit = Unit(id=unit_id, name=name, parent_id=parent, pack=load_pack(pack).id)
@@ -133,15 +142,21 @@ def add_staff(
     _check_email(email)
     refuse_cpr(login, field="the login")
     if login is not None and not login.strip():
-        raise InvalidInput("--login needs the account's name, e.g. --login anna")
+        raise InvalidInput(_("--login needs the account's name, e.g. --login anna"))
     _check_role(role, units)
     with transaction(request, "staff.add") as work:
         if work.session.get(Staff, initials) is not None:
-            raise InvalidInput(f"staff member {initials} already exists")
+            raise InvalidInput(
+                _("staff member {initials} already exists").format(initials=initials)
+            )
         if login is not None:
             bound = work.session.exec(select(Staff.id).where(Staff.login == login)).first()
             if bound is not None:
-                raise InvalidInput(f'the account "{login}" is already bound to {bound}')
+                raise InvalidInput(
+                    _('the account "{login}" is already bound to {bound}').format(
+                        login=login, bound=bound
+                    )
+                )
         for unit_id in units:
             get_unit(work.session, unit_id)
         staff = Staff(id=initials, name=name, role=role, email=email, login=login)
@@ -155,17 +170,21 @@ def add_staff(
 def _check_email(email: str | None) -> None:
     refuse_cpr(email, field="the e-mail address")
     if email is not None and "@" not in email:
-        raise InvalidInput(f'"{email}" is not an e-mail address')
+        raise InvalidInput(_('"{email}" is not an e-mail address').format(email=email))
 
 
 def _check_role(role: str, units: list[str]) -> None:
     roles = list(Role)
     if role not in roles:
         raise InvalidInput(
-            f'unknown role "{role}"{did_you_mean(role, roles)} (roles: {", ".join(roles)})'
+            _('unknown role "{role}"{did_you_mean} (roles: {join})').format(
+                role=role, did_you_mean=did_you_mean(role, roles), join=", ".join(roles)
+            )
         )
     if role in (Role.STAFF, Role.LEADER) and not units:
-        raise InvalidInput(f"a {role} belongs to at least one unit; add --unit ID")
+        raise InvalidInput(
+            _("a {role} belongs to at least one unit; add --unit ID").format(role=role)
+        )
 
 
 def _staff_view(staff: Staff, units: list[str]) -> StaffView:
@@ -213,7 +232,9 @@ def edit_staff(request: Request, initials: str, edit: StaffEdit) -> StaffChange:
         left = set(_units_of(work, staff.id)) - set(units)
         changed = _apply_staff_edit(work, staff, edit, role, units)
         if not changed:
-            raise InvalidInput(f"{initials} already stands so; nothing was changed")
+            raise InvalidInput(
+                _("{initials} already stands so; nothing was changed").format(initials=initials)
+            )
         work.audit("staff.edit", subject=f"{staff.id}:{','.join(changed)}", detail=staff.name)
         handed = (
             _hand_over(work, staff, f"{staff.id} left unit {', '.join(sorted(left))}", left)
@@ -250,9 +271,13 @@ def _units_of(work: Work, initials: str) -> list[str]:
 def _active_staff(work: Work, initials: str) -> Staff:
     staff = work.session.get(Staff, initials)
     if staff is None:
-        raise NotFound(f"no staff member {initials}; see `staircase staff list`")
+        raise NotFound(
+            _("no staff member {initials}; see `staircase staff list`").format(initials=initials)
+        )
     if not staff.active:
-        raise InvalidInput(f"{initials} has left (deactivated); nothing was changed")
+        raise InvalidInput(
+            _("{initials} has left (deactivated); nothing was changed").format(initials=initials)
+        )
     return staff
 
 
@@ -264,7 +289,9 @@ def _refuse_last_admin(work: Work, staff: Staff) -> None:
         )
     ).first()
     if others is None:
-        raise InvalidInput(f"{staff.id} is the only admin; make someone else admin first")
+        raise InvalidInput(
+            _("{id} is the only admin; make someone else admin first").format(id=staff.id)
+        )
 
 
 def deactivate_staff(request: Request, initials: str, *, reason: str | None) -> StaffChange:
@@ -357,7 +384,7 @@ def add_resident(request: Request, *, ref: str, name: str, unit_id: str) -> Resi
         get_unit(work.session, unit_id)
         permit_unit(work.actor, unit_id, "resident.add")
         if work.session.exec(select(Resident).where(Resident.ref == ref)).first():
-            raise InvalidInput(f"resident {ref} already exists")
+            raise InvalidInput(_("resident {ref} already exists").format(ref=ref))
         resident = Resident(ref=ref, name=name, unit_id=unit_id)
         work.session.add(resident)
         work.session.flush()
@@ -368,4 +395,8 @@ def add_resident(request: Request, *, ref: str, name: str, unit_id: str) -> Resi
 def _check_id(value: str, what: str) -> None:
     refuse_cpr(value, field=f"the {what}")
     if not _ID.fullmatch(value):
-        raise InvalidInput(f'{what} "{value}" must be letters, digits, - or _ (at most 40)')
+        raise InvalidInput(
+            _('{what} "{value}" must be letters, digits, - or _ (at most 40)').format(
+                what=what, value=value
+            )
+        )

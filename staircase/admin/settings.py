@@ -6,6 +6,7 @@ from staircase.core.work import Request, transaction
 from staircase.cpr import refuse_cpr
 from staircase.db.models import Setting
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 
 _MAX_VALUE = 500
 """A controller's name and address fit easily; more is a paste gone wrong."""
@@ -14,17 +15,27 @@ _MAX_VALUE = 500
 def set_setting(request: Request, *, key: str, value: str) -> dict[str, str]:
     """Set one public setting (an empty value removes it); returns them all. Audited."""
     if key not in PUBLIC:
-        raise InvalidInput(f'unknown setting "{key}" (settings: {", ".join(PUBLIC)})')
+        raise InvalidInput(
+            _('unknown setting "{key}" (settings: {join})').format(key=key, join=", ".join(PUBLIC))
+        )
     value = value.strip()
     refuse_cpr(value, field=f"the setting {key}")
     if len(value) > _MAX_VALUE:
-        raise InvalidInput(f"the setting {key} is longer than {_MAX_VALUE} characters")
+        raise InvalidInput(
+            _("the setting {key} is longer than {MAX_VALUE} characters").format(
+                key=key, MAX_VALUE=_MAX_VALUE
+            )
+        )
     if (
         key == RETENTION_DAYS
         and value
         and not (value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_RETENTION_DAYS)
     ):
-        raise InvalidInput(f"{key} is a number of days from 1 to {MAX_RETENTION_DAYS}")
+        raise InvalidInput(
+            _("{key} is a number of days from 1 to {MAX_RETENTION_DAYS}").format(
+                key=key, MAX_RETENTION_DAYS=MAX_RETENTION_DAYS
+            )
+        )
     with transaction(request, "settings.set") as work:
         row = work.session.get(Setting, key)
         if not value:

@@ -41,8 +41,9 @@ from staircase.db.models import (
 from staircase.domain.engine import evaluate
 from staircase.domain.pack import Pack
 from staircase.errors import NotAllowed
+from staircase.i18n import _
 from staircase.kinds import ActionStatus, EscalationStatus, ProposalStatus, Role
-from staircase.views import AssessedCase, Assessment
+from staircase.views import AssessedCase, Assessment, SeenView
 
 
 def assess(
@@ -58,7 +59,7 @@ def assess(
     """
     with transaction(request, "assess", write=False) as work:
         if all_units and work.actor.role not in (Role.QUALITY, Role.ADMIN):
-            raise NotAllowed("assess --all: only quality and admin read across all units")
+            raise NotAllowed(_("assess --all: only quality and admin read across all units"))
         asked = None if all_units else visible_units(work, unit, "assess")
         packs, skipped = unit_packs(work.session, asked)
         # A unit whose pack cannot be loaded is left out and reported (issue 11).
@@ -79,6 +80,7 @@ def assess(
             steps=steps,
             total=len(cases),
             skipped_units=skipped,
+            packs=sorted({pack.id for pack in packs.values()}),
         )
         seen = _seen_changes(work, cases)
         work.session.commit()
@@ -162,6 +164,7 @@ def _assessed_cases(
     }
     computed: Computed = {}
     assessed = []
+    rows = []
     stale_ids = set(stale)
     # What people have ruled on counts here as in tick: after a leader's move
     # down, the evidence set aside must not read as "indicated større".
@@ -177,7 +180,14 @@ def _assessed_cases(
             if had is None or not had.same(fresh) or had.due(now):
                 computed[case_id] = (had, fresh)
         now_stored = fresh if case_id in stale_ids else stored[case_id]
-        before = seen.get(case_id)
+        rows.append((case_id, unit_id, step, resident, relative, now_stored, seen.get(case_id)))
+    # What each "why" rests on, read once for every case shown (§7.5: what was seen, when).
+    shown = _seen_observations(
+        session, {o for row in rows for w in row[5].why_views() for o in w.observations}
+    )
+    for case_id, unit_id, step, resident, relative, now_stored, before in rows:
+        pack = packs[unit_id]
+        why = now_stored.why_views()
         assessed.append(
             AssessedCase(
                 id=case_id,
@@ -186,7 +196,8 @@ def _assessed_cases(
                 relative=relative,
                 step=step,
                 indicated_step=now_stored.indicated,
-                why=now_stored.why_views(),
+                why=why,
+                seen=[shown[o] for w in why for o in dict.fromkeys(w.observations) if o in shown],
                 previous_step=before.step if before else None,
                 previous_indicated=before.indicated if before else None,
                 # At a first assess there is no "since": the cases off the bottom
@@ -199,6 +210,20 @@ def _assessed_cases(
             )
         )
     return assessed, computed
+
+
+def _seen_observations(session: Session, ids: set[int]) -> dict[int, SeenView]:
+    """The kendetegn and time of each observation a shown "why" names."""
+    found = {}
+    for chunk in id_chunks(sorted(ids)):
+        for obs_id, indicator, occurred_at in session.exec(
+            select(Observation.id, Observation.indicator, Observation.occurred_at).where(
+                col(Observation.id).in_(chunk)
+            )
+        ):
+            if indicator is not None:
+                found[obs_id] = SeenView(id=obs_id, indicator=indicator, occurred_at=occurred_at)
+    return found
 
 
 def _store(work: Work, computed: Computed) -> None:

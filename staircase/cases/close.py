@@ -19,6 +19,7 @@ from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, transaction
 from staircase.db.models import Proposal
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 from staircase.kinds import ProposalStatus
 from staircase.views import DecisionView
 
@@ -31,7 +32,11 @@ def close_case(request: Request, case_id: int, *, reason: str | None) -> Decisio
         permit_unit(work.actor, case.unit_id, "case.close")
         if case.closed_at is not None:
             closed = format_local(case.closed_at, work.clock.tz)
-            raise InvalidInput(f"case {case_id} was already closed on {closed}")
+            raise InvalidInput(
+                _("case {case_id} was already closed on {closed}").format(
+                    case_id=case_id, closed=closed
+                )
+            )
         open_ones = work.session.exec(
             select(Proposal).where(
                 Proposal.case_id == case_id, Proposal.status == ProposalStatus.OPEN

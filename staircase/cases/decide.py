@@ -17,6 +17,7 @@ from staircase.db.models import Case, Proposal, Transition
 from staircase.domain.machine import machine_for
 from staircase.domain.pack import Pack
 from staircase.errors import InvalidInput, NotFound
+from staircase.i18n import _
 from staircase.kinds import Direction, ProposalStatus
 from staircase.views import DecisionView, EscalationView
 
@@ -25,13 +26,23 @@ def _open_proposal(work: Work, proposal_id: int) -> tuple[Proposal, Case]:
     """An open proposal and its case, if the acting person may decide it."""
     proposal = work.session.get(Proposal, proposal_id)
     if proposal is None:
-        raise NotFound(f"no proposal {proposal_id}; see `staircase assess`")
+        raise NotFound(
+            _("no proposal {proposal_id}; see `staircase assess`").format(proposal_id=proposal_id)
+        )
     if proposal.status != ProposalStatus.OPEN:
-        raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
+        raise InvalidInput(
+            _("proposal {proposal_id} is already {status}").format(
+                proposal_id=proposal_id, status=proposal.status
+            )
+        )
     case = get_open_case(work.session, proposal.case_id)
     work.session.refresh(proposal)  # as it is now that the case is locked: decided once
     if proposal.status != ProposalStatus.OPEN:
-        raise InvalidInput(f"proposal {proposal_id} is already {proposal.status}")
+        raise InvalidInput(
+            _("proposal {proposal_id} is already {status}").format(
+                proposal_id=proposal_id, status=proposal.status
+            )
+        )
     permit_unit(work.actor, case.unit_id, "proposal.decide")
     return proposal, case
 
@@ -47,8 +58,15 @@ def accept(request: Request, proposal_id: int, *, reason: str | None) -> Decisio
         proposal, case = _open_proposal(work, proposal_id)
         if case.step != proposal.from_step:
             raise InvalidInput(
-                f"proposal {proposal_id} was made for step {proposal.from_step}, "
-                f"but the case is now on {case.step}; run `staircase show {case.id}`"
+                _(
+                    "proposal {proposal_id} was made for step {from_step}, but the case is now "
+                    "on {step}; run `staircase show {id}`"
+                ).format(
+                    proposal_id=proposal_id,
+                    from_step=proposal.from_step,
+                    step=case.step,
+                    id=case.id,
+                )
             )
         pack = pack_for(work.session, case)
         acknowledged = _decide(work, proposal, ProposalStatus.ACCEPTED, why)

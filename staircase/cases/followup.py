@@ -27,6 +27,7 @@ from staircase.db.models import (
     Escalation,
 )
 from staircase.errors import InvalidInput, NotAllowed, NotFound
+from staircase.i18n import _
 from staircase.kinds import ActionStatus, Addressee, AgreementStatus, EscalationStatus
 from staircase.text import did_you_mean
 from staircase.views import ActionView, AgreementView, BreachResult, EscalationView
@@ -46,19 +47,34 @@ def acknowledge(request: Request, escalation_id: int, *, note: str | None = None
     with transaction(request, "escalation.ack") as work:
         escalation = work.session.get(Escalation, escalation_id)
         if escalation is None:
-            raise NotFound(f"no escalation {escalation_id}; see `staircase inbox`")
+            raise NotFound(
+                _("no escalation {escalation_id}; see `staircase inbox`").format(
+                    escalation_id=escalation_id
+                )
+            )
         if escalation.status == EscalationStatus.ACKNOWLEDGED:
             raise InvalidInput(
-                f"escalation {escalation_id} was already acknowledged "
-                f"by {escalation.acknowledged_by}"
+                _(
+                    "escalation {escalation_id} was already acknowledged by {acknowledged_by}"
+                ).format(escalation_id=escalation_id, acknowledged_by=escalation.acknowledged_by)
             )
         if escalation.status == EscalationStatus.CLOSED:
-            raise InvalidInput(f"escalation {escalation_id} is closed ({escalation.note})")
+            raise InvalidInput(
+                _("escalation {escalation_id} is closed ({note})").format(
+                    escalation_id=escalation_id, note=escalation.note
+                )
+            )
         chain = escalation_chain(work.session, escalation)
         if not any(addressed_to(work.session, work.actor, e) for e in chain):
             raise NotAllowed(
-                f"escalation {escalation_id} is for the {escalation.to_role.replace('_', ' ')} of "
-                f"{escalation.to_unit}, not for {work.actor.id}"
+                _(
+                    "escalation {escalation_id} is for the {replace} of {to_unit}, not for {id}"
+                ).format(
+                    escalation_id=escalation_id,
+                    replace=escalation.to_role.replace("_", " "),
+                    to_unit=escalation.to_unit,
+                    id=work.actor.id,
+                )
             )
         acknowledge_chain(work, escalation, note=note)
         work.audit(
@@ -77,11 +93,17 @@ def close_action(
     with transaction(request, "action.close") as work:
         action = work.session.get(Action, action_id)
         if action is None:
-            raise NotFound(f"no action {action_id}; see `staircase inbox`")
+            raise NotFound(
+                _("no action {action_id}; see `staircase inbox`").format(action_id=action_id)
+            )
         case = get_case(work.session, action.case_id)
         permit_unit(work.actor, case.unit_id, "action.close")
         if action.status != ActionStatus.OPEN:
-            raise InvalidInput(f"action {action_id} is already {action.status}")
+            raise InvalidInput(
+                _("action {action_id} is already {status}").format(
+                    action_id=action_id, status=action.status
+                )
+            )
         action.status, action.note = status, note
         action.closed_by, action.closed_at = work.actor.id, work.now
         work.session.add(action)
@@ -100,7 +122,7 @@ def add_agreement(
 ) -> AgreementView:
     """Record an agreement with the relative (forventningsafstemning), with a review date."""
     if not text.strip():
-        raise InvalidInput("an agreement needs its text")
+        raise InvalidInput(_("an agreement needs its text"))
     refuse_cpr(text, field="the agreement")
     review_at = _review_date(request, review)
     with transaction(request, "agreement") as work:
@@ -123,18 +145,26 @@ def _review_date(request: Request, when: str | None) -> datetime | None:
     """A review date as typed; it lies ahead, or it would be overdue the moment it is set."""
     review_at = parse_when(when, clock=request.clock) if when else None
     if review_at is not None and review_at <= request.clock.now:
-        raise InvalidInput("the review date must be in the future")
+        raise InvalidInput(_("the review date must be in the future"))
     return review_at
 
 
 def _active_agreement(work: Work, agreement_id: int) -> tuple[Agreement, Case]:
     agreement = work.session.get(Agreement, agreement_id)
     if agreement is None:
-        raise NotFound(f"no agreement {agreement_id}; see `staircase show CASE`")
+        raise NotFound(
+            _("no agreement {agreement_id}; see `staircase show CASE`").format(
+                agreement_id=agreement_id
+            )
+        )
     case = get_open_case(work.session, agreement.case_id)
     permit_unit(work.actor, case.unit_id, "agreement")
     if agreement.status != AgreementStatus.ACTIVE:
-        raise InvalidInput(f"agreement {agreement_id} is already {agreement.status}")
+        raise InvalidInput(
+            _("agreement {agreement_id} is already {status}").format(
+                agreement_id=agreement_id, status=agreement.status
+            )
+        )
     return agreement, case
 
 
@@ -149,8 +179,9 @@ def break_agreement(
     """
     if by not in BREACH_BY:
         raise InvalidInput(
-            f'--by "{by}": who did not keep it is one of {", ".join(BREACH_BY)}'
-            f"{did_you_mean(by, list(BREACH_BY))}"
+            _('--by "{by}": who did not keep it is one of {join}{did_you_mean}').format(
+                by=by, join=", ".join(BREACH_BY), did_you_mean=did_you_mean(by, list(BREACH_BY))
+            )
         )
     refuse_cpr(note, field="the note")
     with transaction(request, "agreement") as work:

@@ -12,7 +12,16 @@ from sqlmodel import col, select
 from staircase.cases.followup import addressed_to
 from staircase.core.lookup import pack_for
 from staircase.core.work import Request, Work, transaction
-from staircase.db.models import Action, Agreement, Case, Escalation, Proposal, Unit
+from staircase.db.models import (
+    Action,
+    Agreement,
+    Case,
+    Escalation,
+    Proposal,
+    Relative,
+    Resident,
+    Unit,
+)
 from staircase.kinds import (
     ActionStatus,
     Addressee,
@@ -29,12 +38,19 @@ def inbox(request: Request) -> Inbox:
         items = [*_escalations(work), *_proposals(work), *_actions(work), *_agreements(work)]
         items.sort(key=lambda item: (item.due is None, item.due or work.now, item.kind, item.id))
         work.audit("inbox", subject=f"items={len(items)}")
-        return Inbox(person=work.actor.id, items=items)
+        return Inbox(person=work.actor.id, items=_with_families(work, items))
 
 
 def _item(
-    work: Work, kind: str, row_id: int, case_id: int, what: str, due: datetime | None
+    work: Work,
+    kind: str,
+    row_id: int,
+    case_id: int,
+    what: str,
+    due: datetime | None,
+    **about: object,
 ) -> InboxItem:
+    """An item; ``about`` holds the ids a screen words it by (step, action …)."""
     return InboxItem(
         kind=kind,
         id=row_id,
@@ -42,7 +58,30 @@ def _item(
         what=what,
         due=due,
         overdue=due is not None and due < work.now,
+        **about,
     )
+
+
+def _with_families(work: Work, items: list[InboxItem]) -> list[InboxItem]:
+    """Each item with the relative and resident its case is about, and the case's
+    pack: people are recognised by name, not by case number (issue 12)."""
+    cases = sorted({item.case_id for item in items})
+    families = {
+        case_id: (relative, resident, pack)
+        for case_id, relative, resident, pack in work.session.exec(
+            select(Case.id, Relative.name, Resident.name, Unit.pack)
+            .join(Relative, Relative.id == Case.relative_id)
+            .join(Resident, Resident.id == Case.resident_id)
+            .join(Unit, Unit.id == Case.unit_id)
+            .where(col(Case.id).in_(cases))
+        ).all()
+    }
+    return [
+        item.model_copy(
+            update=dict(zip(("relative", "resident", "pack"), families[item.case_id], strict=True))
+        )
+        for item in items
+    ]
 
 
 def _mine(work: Work, query):
@@ -65,7 +104,13 @@ def _escalations(work: Work) -> list[InboxItem]:
             what = f"acknowledge: {about}"
             items.append(
                 _item(
-                    work, "escalation", escalation.id, escalation.case_id, what, escalation.due_at
+                    work,
+                    "escalation",
+                    escalation.id,
+                    escalation.case_id,
+                    what,
+                    escalation.due_at,
+                    **_escalation_ids(escalation, case_step),
                 )
             )
         elif (
@@ -74,7 +119,17 @@ def _escalations(work: Work) -> list[InboxItem]:
             and _in_area(work, escalation)
         ):
             what = f"for your information: {about}"
-            items.append(_item(work, "informed", escalation.id, escalation.case_id, what, None))
+            items.append(
+                _item(
+                    work,
+                    "informed",
+                    escalation.id,
+                    escalation.case_id,
+                    what,
+                    None,
+                    **_escalation_ids(escalation, case_step),
+                )
+            )
     return items
 
 
@@ -84,6 +139,10 @@ def _about(escalation: Escalation, case_step: str) -> str:
     if escalation.step == case_step:
         return f"case on {case_step}{rules}"
     return f"{escalation.step} proposed; the case stands on {case_step}{rules}"
+
+
+def _escalation_ids(escalation: Escalation, case_step: str) -> dict:
+    return {"step": escalation.step, "case_step": case_step, "rules": list(escalation.rules)}
 
 
 def _in_area(work: Work, escalation: Escalation) -> bool:
@@ -104,6 +163,9 @@ def _proposals(work: Work) -> list[InboxItem]:
             f"decide: the case stands on {p.from_step}; proposed {p.to_step}"
             + (f" ({p.reason})" if p.reason else ""),
             None,
+            step=p.to_step,
+            case_step=p.from_step,
+            text=p.reason,
         )
         for p in rows
     ]
@@ -121,7 +183,17 @@ def _actions(work: Work) -> list[InboxItem]:
         if mine:
             case = work.session.get(Case, action.case_id)
             name = pack_for(work.session, case).action_name(action.action)
-            items.append(_item(work, "action", action.id, action.case_id, name, action.due_at))
+            items.append(
+                _item(
+                    work,
+                    "action",
+                    action.id,
+                    action.case_id,
+                    name,
+                    action.due_at,
+                    action=action.action,
+                )
+            )
     return items
 
 
@@ -135,5 +207,6 @@ def _agreements(work: Work) -> list[InboxItem]:
         ),
     )
     return [
-        _item(work, "agreement", a.id, a.case_id, f"review: {a.text}", a.review_at) for a in rows
+        _item(work, "agreement", a.id, a.case_id, f"review: {a.text}", a.review_at, text=a.text)
+        for a in rows
     ]

@@ -24,7 +24,7 @@ from staircase.db.guard import guard_bulk
 from staircase.db.models import Case, Observation, Relative, Resident
 from staircase.domain.pack import Indicator, Pack
 from staircase.errors import InvalidInput, NotFound
-from staircase.i18n import pgettext
+from staircase.i18n import _, pgettext
 from staircase.text import did_you_mean, key
 from staircase.views import IndicatorView, LogMenu, LogResult, MenuStep
 
@@ -65,8 +65,9 @@ def channel_id(text: str | None) -> str:
     if key(text) in by_key:
         return by_key[key(text)]
     raise InvalidInput(
-        f'unknown channel "{text}"{did_you_mean(text, list(CHANNELS))} '
-        f"(one of {', '.join(CHANNELS)})"
+        _('unknown channel "{text}"{did_you_mean} (one of {join})').format(
+            text=text, did_you_mean=did_you_mean(text, list(CHANNELS)), join=", ".join(CHANNELS)
+        )
     )
 
 
@@ -94,7 +95,7 @@ def log(request: Request, entry: Entry) -> LogResult:
     channel = channel_id(entry.channel)
     if not entry.indicators and entry.retracts is None:
         raise InvalidInput(
-            "name at least one indicator (see `staircase rules show`), or --retracts OBS"
+            _("name at least one indicator (see `staircase rules show`), or --retracts OBS")
         )
     occurred = observed_at(entry.at, request.clock)
     with transaction(request, "log") as work:
@@ -181,14 +182,26 @@ def _retract(work: Work, case: Case, observation_id: int, *, note: str | None) -
     """Withdraw an earlier observation of the same case with a new entry."""
     target = work.session.get(Observation, observation_id)
     if target is None or target.case_id != case.id:
-        raise NotFound(f"case {case.id} has no observation {observation_id}")
+        raise NotFound(
+            _("case {id} has no observation {observation_id}").format(
+                id=case.id, observation_id=observation_id
+            )
+        )
     if target.indicator is None:
-        raise InvalidInput(f"observation {observation_id} is itself a retraction")
+        raise InvalidInput(
+            _("observation {observation_id} is itself a retraction").format(
+                observation_id=observation_id
+            )
+        )
     already = work.session.exec(
         select(Observation.id).where(Observation.retracts_id == observation_id)
     ).first()
     if already is not None:
-        raise InvalidInput(f"observation {observation_id} was already retracted by {already}")
+        raise InvalidInput(
+            _("observation {observation_id} was already retracted by {already}").format(
+                observation_id=observation_id, already=already
+            )
+        )
     retraction = Observation(
         case_id=case.id,
         indicator=None,

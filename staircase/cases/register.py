@@ -26,6 +26,7 @@ from staircase.cpr import refuse_cpr
 from staircase.db.models import Action, Case, CaseChange, Membership, Relative, Resident, Staff
 from staircase.domain.pack import CLARIFY_CONSENT, load_pack
 from staircase.errors import InvalidInput, NotFound
+from staircase.i18n import _
 from staircase.text import did_you_mean, key
 from staircase.views import CaseSummary, CaseView, RelativeView
 
@@ -87,7 +88,9 @@ def open_case(request: Request, new: NewCase) -> CaseSummary:
             select(Case).where(Case.resident_id == resident.id, Case.relative_id == relative.id)
         ).first():
             raise InvalidInput(
-                f"relative {relative.id} already has a case with resident {resident.ref}"
+                _("relative {id} already has a case with resident {ref}").format(
+                    id=relative.id, ref=resident.ref
+                )
             )
         unit = get_unit(work.session, resident.unit_id)
         case = Case(
@@ -113,11 +116,14 @@ def open_case(request: Request, new: NewCase) -> CaseSummary:
 def _check_consent(consent: str, note: str | None) -> None:
     if consent not in CONSENT:
         raise InvalidInput(
-            f'unknown consent basis "{consent}"{did_you_mean(consent, list(CONSENT))} '
-            f"(one of {', '.join(CONSENT)})"
+            _('unknown consent basis "{consent}"{did_you_mean} (one of {join})').format(
+                consent=consent,
+                did_you_mean=did_you_mean(consent, list(CONSENT)),
+                join=", ".join(CONSENT),
+            )
         )
     if consent == "other" and not (note or "").strip():
-        raise InvalidInput("consent basis other needs the reason: add --consent-note TEXT")
+        raise InvalidInput(_("consent basis other needs the reason: add --consent-note TEXT"))
     refuse_cpr(note, field="the consent note")
 
 
@@ -125,11 +131,13 @@ def _check_new_case(new: NewCase) -> None:
     if new.consent is not None:
         _check_consent(new.consent, new.consent_note)
     elif new.consent_note is not None:
-        raise InvalidInput("--consent-note goes with --consent: give the basis it explains")
+        raise InvalidInput(_("--consent-note goes with --consent: give the basis it explains"))
     if new.relative_id is None and not (new.relative_name and new.relation):
-        raise InvalidInput("name the relative: --relative NAME --relation TEXT, or --relative-id N")
+        raise InvalidInput(
+            _("name the relative: --relative NAME --relation TEXT, or --relative-id N")
+        )
     if new.relative_id is not None and new.relative_name is not None:
-        raise InvalidInput("give either --relative-id N or --relative NAME, not both")
+        raise InvalidInput(_("give either --relative-id N or --relative NAME, not both"))
     for text, what in (
         (new.relative_name, "the relative's name"),
         (new.relation, "the relation"),
@@ -147,7 +155,11 @@ def _relative(work: Work, new: NewCase) -> Relative:
     if new.relative_id is not None:
         relative = work.session.get(Relative, new.relative_id)
         if relative is None:
-            raise NotFound(f"no relative {new.relative_id}; see `staircase relative list`")
+            raise NotFound(
+                _("no relative {relative_id}; see `staircase relative list`").format(
+                    relative_id=new.relative_id
+                )
+            )
         return relative
     name_key = key(new.relative_name)
     if not new.new_relative:
@@ -181,8 +193,10 @@ def _refuse_known_name(work: Work, name: str, name_key: str) -> None:
         f"{r.id} {r.name} ({', '.join([r.relation, *residents.get(r.id, [])])})" for r in known
     )
     raise InvalidInput(
-        f'"{name}" is already registered as relative {described}; give --relative-id '
-        f"{known[0].id} for the same person, or --new-relative for someone else"
+        _(
+            '"{name}" is already registered as relative {described}; give --relative-id '
+            "{id} for the same person, or --new-relative for someone else"
+        ).format(name=name, described=described, id=known[0].id)
     )
 
 
@@ -222,8 +236,10 @@ def _refuse_second_primary(
     if current is not None:
         case, relative = current
         raise InvalidInput(
-            f"{relative.name} (case {case.id}) is already the primary relative of "
-            f"{resident.ref}; first `staircase case edit {case.id} --no-primary --reason TEXT`"
+            _(
+                "{name} (case {id}) is already the primary relative of {ref}; first "
+                "`staircase case edit {id} --no-primary --reason TEXT`"
+            ).format(name=relative.name, id=case.id, ref=resident.ref)
         )
 
 
@@ -237,13 +253,19 @@ def _clarify_consent(work: Work, case: Case) -> None:
 def _check_contact(session: Session, initials: str, unit_id: str) -> None:
     staff = session.get(Staff, initials)
     if staff is None:
-        raise NotFound(f"no staff member {initials}; see `staircase staff list`")
+        raise NotFound(
+            _("no staff member {initials}; see `staircase staff list`").format(initials=initials)
+        )
     if not staff.active:
-        raise InvalidInput(f"{initials} has left, so cannot be the contact person")
+        raise InvalidInput(
+            _("{initials} has left, so cannot be the contact person").format(initials=initials)
+        )
     member = session.get(Membership, (initials, unit_id))
     if member is None:
         raise InvalidInput(
-            f"{initials} does not work in unit {unit_id}, so cannot be the contact person"
+            _("{initials} does not work in unit {unit_id}, so cannot be the contact person").format(
+                initials=initials, unit_id=unit_id
+            )
         )
 
 
@@ -259,9 +281,11 @@ def edit_case(request: Request, case_id: int, edit: CaseEdit) -> CaseView:
     if edit.consent is not None:
         _check_consent(edit.consent, edit.consent_note)
     elif edit.consent_note is not None:
-        raise InvalidInput("--consent-note goes with --consent: give the basis it explains")
+        raise InvalidInput(_("--consent-note goes with --consent: give the basis it explains"))
     if edit.contact is None and edit.primary is None and edit.consent is None:
-        raise InvalidInput("nothing to change: give --contact, --primary/--no-primary or --consent")
+        raise InvalidInput(
+            _("nothing to change: give --contact, --primary/--no-primary or --consent")
+        )
     with transaction(request, "case.edit") as work:
         case = get_open_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "case.edit")
@@ -271,7 +295,9 @@ def edit_case(request: Request, case_id: int, edit: CaseEdit) -> CaseView:
             *_change_consent(work, case, edit.consent, edit.consent_note, reason),
         ]
         if not changes:
-            raise InvalidInput(f"case {case_id} already stands so; nothing was changed")
+            raise InvalidInput(
+                _("case {case_id} already stands so; nothing was changed").format(case_id=case_id)
+            )
         for field, old, new in changes:
             work.session.add(
                 CaseChange(
@@ -360,7 +386,9 @@ def list_relatives(request: Request, *, text: str | None = None) -> list[Relativ
     audit detail, outside the chain, like every name.
     """
     if text is not None and not key(text):
-        raise InvalidInput("give part of a name to find, e.g. `staircase relative find andersen`")
+        raise InvalidInput(
+            _("give part of a name to find, e.g. `staircase relative find andersen`")
+        )
     with transaction(request, "relative.list", write=False) as work:
         units = visible_units(work, None, "relative.list")
         query = select(Relative).join(Case, Case.relative_id == Relative.id).distinct()

@@ -19,6 +19,7 @@ from sqlmodel import Session, func, select
 
 from staircase.db.models import Membership, Setting, Staff, Unit
 from staircase.errors import InvalidInput, NotAllowed
+from staircase.i18n import _
 from staircase.kinds import Role
 
 SHARED_TERMINAL_KEY = "shared_terminal"
@@ -94,13 +95,17 @@ def _claimed(session: Session, given: str | None) -> Staff:
     staff = session.get(Staff, initials) or session.get(Staff, initials.upper())
     if staff is not None and not staff.active:
         raise InvalidInput(
-            f"{staff.id} has left (deactivated) and can no longer act here; "
-            "ask an admin if that is wrong"
+            _(
+                "{id} has left (deactivated) and can no longer act here; ask an admin if "
+                "that is wrong"
+            ).format(id=staff.id)
         )
     if staff is None:
         raise InvalidInput(
-            f'"{initials}" is not a staff member here; use --as INITIALS or ask an admin '
-            "to run `staircase staff add`"
+            _(
+                '"{initials}" is not a staff member here; use --as INITIALS or ask an admin '
+                "to run `staircase staff add`"
+            ).format(initials=initials)
         )
     return staff
 

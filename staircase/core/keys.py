@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 
 from staircase.errors import DatabaseProblem
+from staircase.i18n import _
 
 AUDIT_KEY = "key"
 """The suffix of the audit key: its secret, and the id of the first entry it signs."""
@@ -62,7 +63,9 @@ def _read(url: str, suffix: str) -> list[str] | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as err:
-        raise DatabaseProblem(f"cannot read the key file {path}: {err}") from None
+        raise DatabaseProblem(
+            _("cannot read the key file {path}: {err}").format(path=path, err=err)
+        ) from None
 
 
 def _create(url: str, suffix: str, words: list[str]) -> bool:
@@ -80,7 +83,9 @@ def _create(url: str, suffix: str, words: list[str]) -> bool:
 
 def _damaged(url: str, suffix: str) -> DatabaseProblem:
     return DatabaseProblem(
-        f"the key file {key_path(url, suffix)} is damaged; restore it from the backup of the key"
+        _("the key file {path} is damaged; restore it from the backup of the key").format(
+            path=key_path(url, suffix)
+        )
     )
 
 
@@ -123,8 +128,10 @@ def missing_audit_key(url: str) -> DatabaseProblem:
     if moved is not None:
         return moved
     return DatabaseProblem(
-        f"this database's audit log is keyed, but its key {key_path(url, AUDIT_KEY)} is "
-        "missing; restore the key file from the installation's backup (nothing was written)"
+        _(
+            "this database's audit log is keyed, but its key {path} is missing; restore the "
+            "key file from the installation's backup (nothing was written)"
+        ).format(path=key_path(url, AUDIT_KEY))
     )
 
 
@@ -163,6 +170,7 @@ def _moved(url: str, suffix: str) -> DatabaseProblem | None:
     if old is None:
         return None
     return DatabaseProblem(
-        f"the key is at its old place {old}; move it to {key_path(url, suffix)} "
-        "(nothing was written)"
+        _("the key is at its old place {old}; move it to {path} (nothing was written)").format(
+            old=old, path=key_path(url, suffix)
+        )
     )

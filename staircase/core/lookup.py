@@ -13,6 +13,7 @@ from staircase.cpr import refuse_cpr
 from staircase.db.models import Case, Resident, Unit
 from staircase.domain.pack import Pack, load_pack
 from staircase.errors import InvalidInput, NotFound
+from staircase.i18n import _
 from staircase.kinds import Role
 from staircase.text import did_you_mean
 from staircase.views import SkippedUnit
@@ -21,7 +22,7 @@ from staircase.views import SkippedUnit
 def get_case(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"no case {case_id}; see `staircase case list`")
+        raise NotFound(_("no case {case_id}; see `staircase case list`").format(case_id=case_id))
     return case
 
 
@@ -34,9 +35,9 @@ def get_open_case(session: Session, case_id: int) -> Case:
     """
     case = session.get(Case, case_id, with_for_update=True)
     if case is None:
-        raise NotFound(f"no case {case_id}; see `staircase case list`")
+        raise NotFound(_("no case {case_id}; see `staircase case list`").format(case_id=case_id))
     if case.closed_at is not None:
-        raise InvalidInput(f"case {case.id} is closed; nothing can change on it")
+        raise InvalidInput(_("case {id} is closed; nothing can change on it").format(id=case.id))
     return case
 
 
@@ -77,7 +78,9 @@ def get_unit(session: Session, unit_id: str) -> Unit:
     if unit is None:
         known = list(session.exec(select(Unit.id)).all())
         raise NotFound(
-            f'no unit "{unit_id}"{did_you_mean(unit_id, known)}; see `staircase unit list`'
+            _('no unit "{unit_id}"{did_you_mean}; see `staircase unit list`').format(
+                unit_id=unit_id, did_you_mean=did_you_mean(unit_id, known)
+            )
         )
     return unit
 
@@ -85,7 +88,9 @@ def get_unit(session: Session, unit_id: str) -> Unit:
 def get_resident(session: Session, ref: str) -> Resident:
     resident = session.exec(select(Resident).where(Resident.ref == ref)).first()
     if resident is None:
-        raise NotFound(f'no resident "{ref}"; add one with `staircase resident add`')
+        raise NotFound(
+            _('no resident "{ref}"; add one with `staircase resident add`').format(ref=ref)
+        )
     return resident
 
 
@@ -106,6 +111,6 @@ def visible_units(work: Work, unit: str | None, action: str) -> list[str] | None
 def require_reason(reason: str | None, *, doing: str) -> str:
     """A person's decision is explained (§3.3): the reason, stripped, without a CPR number."""
     if reason is None or not reason.strip():
-        raise InvalidInput(f"{doing} needs a reason: add --reason TEXT")
+        raise InvalidInput(_("{doing} needs a reason: add --reason TEXT").format(doing=doing))
     refuse_cpr(reason, field="the reason")
     return reason.strip()

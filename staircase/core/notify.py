@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from staircase.clock import format_local
 from staircase.db.models import Case, Escalation, Membership, Notification, Staff, Unit
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 from staircase.kinds import Addressee, Role
 
 SEND_TIMEOUT_S = 10
@@ -38,10 +39,13 @@ class MailSettings:
         given = (server or "").strip()
         if not given:
             return None
-        host, _, port = given.rpartition(":") if ":" in given else (given, "", "25")
+        host, _colon, port = given.rpartition(":") if ":" in given else (given, "", "25")
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise InvalidInput(
-                f'STAIRCASE_SMTP "{given}" is not host:port; e.g. STAIRCASE_SMTP=mail.example.dk:25'
+                _(
+                    'STAIRCASE_SMTP "{given}" is not host:port; e.g. '
+                    "STAIRCASE_SMTP=mail.example.dk:25"
+                ).format(given=given)
             )
         return cls(host=host, port=int(port), sender=sender or "staircase@localhost")
 
@@ -79,20 +83,34 @@ def _leaders(session: Session, unit_id: str) -> list[Staff]:
     )
 
 
+def _step_name(session: Session, escalation: Escalation) -> str:
+    """The step by its name in the language in use; the id if the pack no longer has it."""
+    from staircase.core.lookup import pack_for
+    from staircase.i18n import language
+
+    case = session.get(Case, escalation.case_id)
+    steps = {step.id: step for step in pack_for(session, case).steps}
+    found = steps.get(escalation.step)
+    return getattr(found.name, language()) if found else escalation.step
+
+
 def enqueue(session: Session, escalation: Escalation, *, tz, now) -> int:
     """Queue one message per recipient; returns how many were queued."""
+    # In the language of the person whose work raised it: the one in use (§7.5).
     due = (
-        f"acknowledge by {format_local(escalation.due_at, tz)}"
+        _("acknowledge by {due}").format(due=format_local(escalation.due_at, tz))
         if escalation.due_at
-        else "for your information"
+        else _("for your information")
     )
-    subject = f"staircase: case {escalation.case_id}, escalation about {escalation.step} — {due}"
-    body = (
-        f"Escalation {escalation.id} about case {escalation.case_id} (unit {escalation.to_unit}), "
-        f"step {escalation.step}: {due}.\n\n"
-        f"See it with:   staircase show {escalation.case_id}\n"
-        f'Acknowledge:   staircase ack {escalation.id} --note "…"\n'
+    step = _step_name(session, escalation)
+    subject = _("staircase: case {case}, escalation about {step} — {due}").format(
+        case=escalation.case_id, step=step, due=due
     )
+    body = _(
+        "Escalation {id} about case {case} (unit {unit}), step {step}: {due}.\n\n"
+        "See it with:   staircase show {case}\n"
+        'Acknowledge:   staircase ack {id} --note "…"\n'
+    ).format(id=escalation.id, case=escalation.case_id, unit=escalation.to_unit, step=step, due=due)
     people = recipients(session, escalation)
     session.add_all(
         Notification(

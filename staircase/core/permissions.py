@@ -7,6 +7,7 @@ units; admin manages the set-up. A refusal is audited by ``work.py``.
 
 from staircase.core.identity import Actor
 from staircase.errors import NotAllowed
+from staircase.i18n import _
 from staircase.kinds import Role
 
 STAFF, LEADER, QUALITY, ADMIN = Role.STAFF, Role.LEADER, Role.QUALITY, Role.ADMIN
@@ -76,14 +77,22 @@ def permit(actor: Actor, action: str) -> None:
     allowed = PERMISSIONS[action]
     if actor.role not in allowed:
         roles = " or ".join(sorted(allowed))
-        raise NotAllowed(f"{action}: not allowed for role {actor.role} (needs {roles})")
+        raise NotAllowed(
+            _("{action}: not allowed for role {role} (needs {roles})").format(
+                action=action, role=actor.role, roles=roles
+            )
+        )
 
 
 def permit_unit(actor: Actor, unit_id: str, action: str) -> None:
     """Raise ``NotAllowed`` unless the actor may do ``action`` in ``unit_id``."""
     permit(actor, action)
     if unit_id not in actor.units and action not in ANY_UNIT.get(actor.role, frozenset()):
-        raise NotAllowed(f"{action}: {actor.id} does not belong to unit {unit_id}")
+        raise NotAllowed(
+            _("{action}: {id} does not belong to unit {unit_id}").format(
+                action=action, id=actor.id, unit_id=unit_id
+            )
+        )
 
 
 COMMANDS: dict[str, str | None] = {

@@ -8,6 +8,7 @@ so ``settings show`` can never print a secret.
 from sqlmodel import Session, col, select
 
 from staircase.db.models import Setting
+from staircase.i18n import N_
 
 CONTROLLER = "controller"
 CONTROLLER_CONTACT = "controller_contact"
@@ -15,13 +16,15 @@ DPO_CONTACT = "dpo_contact"
 RETENTION_DAYS = "retention_days"
 
 PUBLIC: dict[str, str] = {
-    CONTROLLER: "the data controller, as the subject-access letter names it "
-    '(e.g. "Aarhus Kommune, Sundhed og Omsorg, Rådhuspladsen 2, 8000 Aarhus C")',
-    CONTROLLER_CONTACT: "how a citizen reaches the controller (address, phone, e-mail)",
-    DPO_CONTACT: "the data-protection officer's contact (GDPR art. 37)",
-    RETENTION_DAYS: "days a closed case is kept before purge deletes it (default 1826)",
+    CONTROLLER: N_(
+        "the data controller, as the subject-access letter names it "
+        '(e.g. "Aarhus Kommune, Sundhed og Omsorg, Rådhuspladsen 2, 8000 Aarhus C")'
+    ),
+    CONTROLLER_CONTACT: N_("how a citizen reaches the controller (address, phone, e-mail)"),
+    DPO_CONTACT: N_("the data-protection officer's contact (GDPR art. 37)"),
+    RETENTION_DAYS: N_("days a closed case is kept before purge deletes it (default 1826)"),
 }
-"""Every setting a person may set, and what it is for."""
+"""Every setting a person may set, and what it is for (translated where it is shown)."""
 
 MAX_RETENTION_DAYS = 36_500
 """A hundred years: longer is a typo (and beyond what a date can count back)."""

@@ -28,6 +28,7 @@ from staircase.core.permissions import permit
 from staircase.db import digests
 from staircase.db.store import session_scope
 from staircase.errors import NotAllowed, RefusedMove
+from staircase.i18n import _
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,10 @@ def transaction(
             permit(actor, action)
             if write and request.clock.ahead and not shared:
                 raise NotAllowed(
-                    "--now is later than the real time; writing the future is allowed only "
-                    "on a shared terminal for demos and tests (§6.8)"
+                    _(
+                        "--now is later than the real time; writing the future is allowed "
+                        "only on a shared terminal for demos and tests (§6.8)"
+                    )
                 )
             work = Work(session, actor, request.clock, request.mail)
             yield work

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from staircase.cpr import refuse_cpr
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 
 FREE_TEXT_LIMIT = 4000
 """Characters in a note, reason or agreement: a page of text, plenty for what happened."""
@@ -47,15 +48,23 @@ def check_text(value: str, *, field: str, limit: int | None = None) -> None:
     """Refuse ``value`` for ``field`` if it must not be stored (see the module doc)."""
     if any(unicodedata.category(char) == "Cs" for char in value):
         raise InvalidInput(
-            f"{field} is not valid text (bytes that are not UTF-8); check the terminal's "
-            "encoding and type it again"
+            _(
+                "{field} is not valid text (bytes that are not UTF-8); check the terminal's "
+                "encoding and type it again"
+            ).format(field=field)
         )
     if _CONTROL.search(value):
         raise InvalidInput(
-            f"{field} contains a control character (such as a terminal escape); remove it"
+            _("{field} contains a control character (such as a terminal escape); remove it").format(
+                field=field
+            )
         )
     if limit is not None and len(value) > limit:
-        raise InvalidInput(f"{field} is too long: {len(value)} characters, at most {limit}")
+        raise InvalidInput(
+            _("{field} is too long: {len} characters, at most {limit}").format(
+                field=field, len=len(value), limit=limit
+            )
+        )
     refuse_cpr(value, field=field)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from staircase.db.schema import HEAD, REVISIONS
 from staircase.db.store import create_database_file, explain, open_engine
 from staircase.errors import DatabaseProblem
+from staircase.i18n import _
 
 
 def config() -> Config:
@@ -32,8 +33,10 @@ def upgrade(url: str) -> tuple[str | None, str]:
             before = MigrationContext.configure(connection).get_current_revision()
             if before is not None and before not in REVISIONS:
                 raise DatabaseProblem(
-                    f"this database has schema {before}, newer than this staircase "
-                    "understands; upgrade staircase (nothing was changed)"
+                    _(
+                        "this database has schema {before}, newer than this staircase understands; "
+                        "upgrade staircase (nothing was changed)"
+                    ).format(before=before)
                 )
             settings = config()
             settings.attributes["connection"] = connection

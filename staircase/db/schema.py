@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from staircase.errors import DatabaseProblem, NotAllowed
+from staircase.i18n import _
 
 REVISIONS = ("0001", "0002_people", "0003_trust", "0004_row_digests", "0005_evaluations")
 HEAD = REVISIONS[-1]
@@ -45,16 +46,20 @@ def check_revision(session: Session) -> None:
         return
     if revision is None and _no_schema_granted(session):
         raise NotAllowed(
-            "your database role has no access to this database's tables; an admin grants it "
-            "with `staircase db grant` (a person who has left keeps none)"
+            _(
+                "your database role has no access to this database's tables; an admin grants "
+                "it with `staircase db grant` (a person who has left keeps none)"
+            )
         )
     if revision is None:
         raise DatabaseProblem(
-            "this database is not set up; run `staircase init --admin INITIALS --name NAME`"
+            _("this database is not set up; run `staircase init --admin INITIALS --name NAME`")
         )
     if revision in REVISIONS:
-        raise DatabaseProblem("this database needs an upgrade; run `staircase db upgrade`")
+        raise DatabaseProblem(_("this database needs an upgrade; run `staircase db upgrade`"))
     raise DatabaseProblem(
-        f"this database has schema {revision}, newer than this staircase understands; "
-        "upgrade staircase (nothing was changed)"
+        _(
+            "this database has schema {revision}, newer than this staircase "
+            "understands; upgrade staircase (nothing was changed)"
+        ).format(revision=revision)
     )

@@ -31,6 +31,7 @@ from staircase.db.guard import check_text, guard_rows
 from staircase.db.schema import check_revision
 from staircase.errors import DatabaseProblem, InvalidInput, NotAllowed
 from staircase.files import NAME_LIMIT
+from staircase.i18n import _
 
 BUSY_TIMEOUT_MS = 30_000
 INSUFFICIENT_PRIVILEGE = "42501"
@@ -64,17 +65,25 @@ def database_url(db: str | os.PathLike | None) -> str:
         try:
             backend = make_url(text_db).get_backend_name()
         except ArgumentError as err:
-            raise DatabaseProblem(f"cannot read the database URL: {err}") from None
+            raise DatabaseProblem(
+                _("cannot read the database URL: {err}").format(err=err)
+            ) from None
         if backend not in BACKENDS:
             raise DatabaseProblem(
-                f"staircase works with SQLite and PostgreSQL, not {backend}; "
-                "give a file path or a postgresql+psycopg:// URL"
+                _(
+                    "staircase works with SQLite and PostgreSQL, not {backend}; give a file "
+                    "path or a postgresql+psycopg:// URL"
+                ).format(backend=backend)
             )
         return text_db
     check_text(text_db, field="the database path")
     path = Path(text_db).expanduser().absolute()
     if any(len(os.fsencode(part)) > NAME_LIMIT for part in path.parts):
-        raise DatabaseProblem(f"the database path has a name longer than {NAME_LIMIT} bytes")
+        raise DatabaseProblem(
+            _("the database path has a name longer than {NAME_LIMIT} bytes").format(
+                NAME_LIMIT=NAME_LIMIT
+            )
+        )
     return f"sqlite:///{path.resolve()}"
 
 
@@ -135,11 +144,13 @@ def _refuse_foreign(path: Path) -> None:
         with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as connection:
             tables = {row[0] for row in connection.execute("select name from sqlite_master")}
     except sqlite3.DatabaseError as err:
-        raise DatabaseProblem(f"cannot read {path}: {err}") from None
+        raise DatabaseProblem(_("cannot read {path}: {err}").format(path=path, err=err)) from None
     if tables and "alembic_version" not in tables:
         raise DatabaseProblem(
-            f"{path} is another program's SQLite database; nothing was changed — "
-            "choose another --db"
+            _(
+                "{path} is another program's SQLite database; nothing was changed — choose "
+                "another --db"
+            ).format(path=path)
         )
 
 
@@ -149,9 +160,11 @@ def _refuse_non_sqlite(path: Path) -> None:
         with path.open("rb") as file:
             header = file.read(len(SQLITE_HEADER))
     except OSError as err:
-        raise DatabaseProblem(f"cannot read {path}: {err.strerror}") from None
+        raise DatabaseProblem(
+            _("cannot read {path}: {strerror}").format(path=path, strerror=err.strerror)
+        ) from None
     if header != SQLITE_HEADER:
-        raise DatabaseProblem(f"{path} is not a SQLite database; check --db")
+        raise DatabaseProblem(_("{path} is not a SQLite database; check --db").format(path=path))
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -195,10 +208,12 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
     except OperationalError as err:
         raise DatabaseProblem(explain(err, url)) from err
     except DataError as err:
-        raise InvalidInput(f"the database refused a value: {_first_line(err)}") from err
+        raise InvalidInput(
+            _("the database refused a value: {first_line}").format(first_line=_first_line(err))
+        ) from err
     except OverflowError:
         raise InvalidInput(
-            "a number given is out of range: larger than any id or count staircase keeps"
+            _("a number given is out of range: larger than any id or count staircase keeps")
         ) from None
     except DatabaseError as err:
         if isinstance(err, IntegrityError):
@@ -217,8 +232,10 @@ def _require_file(url: str) -> None:
     path = parsed.database if parsed.get_backend_name() == "sqlite" else None
     if path and path != ":memory:" and not Path(path).exists():
         raise DatabaseProblem(
-            f"no database at {path}; check --db, or create it with "
-            "`staircase init --admin INITIALS --name NAME`"
+            _(
+                "no database at {path}; check --db, or create it with `staircase init "
+                "--admin INITIALS --name NAME`"
+            ).format(path=path)
         )
 
 
@@ -255,8 +272,10 @@ def compact(url: str) -> None:
         raw.driver_connection.execute("pragma wal_checkpoint(truncate)")
     except sqlite3.OperationalError as err:
         raise DatabaseProblem(
-            f"the deletion is committed, but compacting {parsed.database} failed ({err}); "
-            f"run `sqlite3 {parsed.database} vacuum` when nobody is working"
+            _(
+                "the deletion is committed, but compacting {database} failed ({err}); run "
+                "`sqlite3 {database} vacuum` when nobody is working"
+            ).format(database=parsed.database, err=err)
         ) from err
     finally:
         raw.close()

@@ -20,6 +20,7 @@ from transitions import Machine, MachineError
 
 from staircase.domain.pack import Pack
 from staircase.errors import NotAllowed, RefusedMove
+from staircase.i18n import _
 
 Mover = Literal["person", "rules"]
 
@@ -108,20 +109,30 @@ class StepMachine:
         """Say why, in the words of §3.3, rather than the machine's trigger names."""
         pack = self.pack
         if current == target:
-            return RefusedMove(f'the case is already on "{target}"')
+            return RefusedMove(_('the case is already on "{target}"').format(target=target))
         going_up = pack.rank(target) > pack.rank(current)
         if mover == "rules":
             return RefusedMove(
-                f'the rules may only move a case up to an automatic step, not to "{target}"'
+                _(
+                    'the rules may only move a case up to an automatic step, not to "{target}"'
+                ).format(target=target)
             )
         if going_up:
-            return RefusedMove(f'no move from "{current}" to "{target}" in pack {pack.id}')
+            return RefusedMove(
+                _('no move from "{current}" to "{target}" in pack {id}').format(
+                    current=current, target=target, id=pack.id
+                )
+            )
         below = pack.below(current)
         if below is not None and below.id != target:
             return RefusedMove(
-                f'a case moves down one step at a time: from "{current}" only to "{below.id}"'
+                _('a case moves down one step at a time: from "{current}" only to "{id}"').format(
+                    current=current, id=below.id
+                )
             )
-        return NotAllowed(f'only a leader may move a case down from "{current}"')
+        return NotAllowed(
+            _('only a leader may move a case down from "{current}"').format(current=current)
+        )
 
     def replay(self, start: str, moves: list[tuple[str, Mover, bool]]) -> str:
         """Replay a history of (target, mover, by_leader) from ``start``; return the step."""

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from staircase import i18n
 from staircase.errors import AmbiguousIndicator, InvalidInput, NotFound
+from staircase.i18n import _
 from staircase.kinds import Addressee
 from staircase.text import did_you_mean, key
 
@@ -100,6 +101,8 @@ class Step(_Strict):
     id: Id
     rank: int = Field(ge=1)
     name: Names
+    short: Names | None = None
+    """The name in a sentence or a narrow column (``større udfordringer``); else ``name``."""
     colour: str
     escalation: Escalation
     calm_days: int | None = Field(default=None, ge=1)
@@ -114,6 +117,8 @@ class Indicator(_Strict):
     id: Id
     step: str
     name: Names
+    short: Names | None = None
+    """The name in a sentence listing what was seen (``uklar dialog``); else ``name``."""
     aliases: tuple[str, ...] = ()
     work_environment: bool = False
 
@@ -268,7 +273,9 @@ class Pack(_Strict):
                 return step
         known = [s.id for s in self.ladder]
         raise NotFound(
-            f'unknown step "{text}"{did_you_mean(text, known)} (steps: {", ".join(known)})'
+            _('unknown step "{text}"{did_you_mean} (steps: {join})').format(
+                text=text, did_you_mean=did_you_mean(text, known), join=", ".join(known)
+            )
         )
 
     def get_indicator(self, indicator_id: str) -> Indicator:
@@ -289,8 +296,9 @@ class Pack(_Strict):
         if fitting:
             raise AmbiguousIndicator(text, tuple((i.id, i.name.da) for i in fitting))
         raise NotFound(
-            f'unknown indicator "{text}"{did_you_mean(text, list(self._indicators))}'
-            " (see `staircase rules show` for the list)"
+            _(
+                'unknown indicator "{text}"{did_you_mean} (see `staircase rules show` for the list)'
+            ).format(text=text, did_you_mean=did_you_mean(text, list(self._indicators)))
         )
 
     def fitting(self, text: str) -> tuple[Indicator, ...]:
@@ -384,7 +392,7 @@ def load_pack(ref: str | Path | None = None) -> Pack:
     path = Path(ref)
     if isinstance(ref, Path) or path.suffix == ".toml" or path.exists():
         if not path.is_file():
-            raise NotFound(f"{ref}: no such rule file")
+            raise NotFound(_("{ref}: no such rule file").format(ref=ref))
         return _load_path(path.resolve())
     return _load_installed(str(ref))
 
@@ -399,7 +407,11 @@ def installed_packs() -> dict[str, Path]:
 def _load_installed(pack_id: str) -> Pack:
     packs = installed_packs()
     if pack_id not in packs:
-        raise NotFound(f'unknown rule pack "{pack_id}"{did_you_mean(pack_id, list(packs))}')
+        raise NotFound(
+            _('unknown rule pack "{pack_id}"{did_you_mean}').format(
+                pack_id=pack_id, did_you_mean=did_you_mean(pack_id, list(packs))
+            )
+        )
     return _load_path(packs[pack_id])
 
 
@@ -408,13 +420,15 @@ def _load_path(path: Path) -> Pack:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
-        raise PackError(path.name, "", f"not valid TOML: {err}") from err
+        raise PackError(path.name, "", _("not valid TOML: {err}").format(err=err)) from err
     except UnicodeDecodeError:
-        raise PackError(path.name, "", "not UTF-8 text; save the file as UTF-8") from None
+        raise PackError(path.name, "", _("not UTF-8 text; save the file as UTF-8")) from None
     except RecursionError:
-        raise PackError(path.name, "", "nested too deeply to be a rule pack") from None
+        raise PackError(path.name, "", _("nested too deeply to be a rule pack")) from None
     except OSError as err:
-        raise PackError(path.name, "", f"cannot be read ({err.strerror})") from None
+        raise PackError(
+            path.name, "", _("cannot be read ({strerror})").format(strerror=err.strerror)
+        ) from None
     return parse_pack(data, source=path.name)
 
 
@@ -470,7 +484,7 @@ def _check_references(pack: Pack, source: str) -> None:
         _unique(source, kind, [item.id for item in items])
     _unique(source, "step rank", [str(s.rank) for s in pack.steps])
     if not pack.steps:
-        raise PackError(source, "", "a pack needs at least one step")
+        raise PackError(source, "", _("a pack needs at least one step"))
 
     steps = [s.id for s in pack.steps]
     indicators = [i.id for i in pack.indicators]
@@ -479,7 +493,13 @@ def _check_references(pack: Pack, source: str) -> None:
     def known(entry: str, what: str, ids: Iterable[str], among: list[str]) -> None:
         for ref in ids:
             if ref not in among:
-                raise PackError(source, entry, f'unknown {what} "{ref}"{did_you_mean(ref, among)}')
+                raise PackError(
+                    source,
+                    entry,
+                    _('unknown {what} "{ref}"{did_you_mean}').format(
+                        what=what, ref=ref, did_you_mean=did_you_mean(ref, among)
+                    ),
+                )
 
     for step in pack.steps:
         known(f'step "{step.id}"', "action", step.actions, actions)
@@ -494,7 +514,7 @@ def _check_references(pack: Pack, source: str) -> None:
         known(entry, "step", [rule.then.step_at_least], steps)
         known(entry, "action", rule.then.actions, actions)
         if not rule.when.indicators and not rule.when.steps:
-            raise PackError(source, entry, 'field "when": name "indicators" or "steps"')
+            raise PackError(source, entry, _('field "when": name "indicators" or "steps"'))
     for test in pack.tests:
         entry = f'test "{test.name}"'
         expect = test.expect
@@ -512,7 +532,7 @@ def _unique(source: str, kind: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for item in ids:
         if item in seen:
-            raise PackError(source, f'{kind} "{item}"', "appears twice; ids must be unique")
+            raise PackError(source, f'{kind} "{item}"', _("appears twice; ids must be unique"))
         seen.add(item)
 
 
@@ -531,14 +551,19 @@ def _check_spellings(pack: Pack, source: str) -> None:
             if other != indicator.id:
                 raise PackError(
                     source,
-                    f'indicator "{indicator.id}"',
-                    f'"{spelling}" is also how "{other}" is typed; give one of them another alias',
+                    _('indicator "{id}"').format(id=indicator.id),
+                    _(
+                        '"{spelling}" is also how "{other}" is typed; '
+                        "give one of them another alias"
+                    ).format(spelling=spelling, other=other),
                 )
             also = [i.id for i in pack.fitting(label) if i.id != indicator.id]
             if also:
                 raise PackError(
                     source,
-                    f'indicator "{indicator.id}"',
-                    f'"{label}" also fits {", ".join(also)}; '
-                    "a label must name one kendetegn: make it longer or drop it",
+                    _('indicator "{id}"').format(id=indicator.id),
+                    _(
+                        '"{label}" also fits {join}; a label must name one kendetegn: make it '
+                        "longer or drop it"
+                    ).format(label=label, join=", ".join(also)),
                 )

@@ -42,6 +42,7 @@ from staircase.db.models import (
 )
 from staircase.db.store import compact
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 from staircase.views import Time, View
 
 DEFAULT_RETENTION_DAYS = 1826
@@ -91,7 +92,11 @@ def purge(request: Request, *, dry_run: bool = False, older_than: int | None = N
     are what a real run would delete.
     """
     if older_than is not None and not 1 <= older_than <= MAX_RETENTION_DAYS:
-        raise InvalidInput(f"--older-than needs a number of days, 1 to {MAX_RETENTION_DAYS}")
+        raise InvalidInput(
+            _("--older-than needs a number of days, 1 to {MAX_RETENTION_DAYS}").format(
+                MAX_RETENTION_DAYS=MAX_RETENTION_DAYS
+            )
+        )
     with transaction(request, "purge", dry_run=dry_run) as work:
         days = older_than if older_than is not None else retention_days(work.session)
         # Real time, never --now: a shifted clock must not age data into deletion (§6.8).
@@ -125,8 +130,10 @@ def retention_days(session: Session) -> int:
         days = 0
     if not 1 <= days <= MAX_RETENTION_DAYS:
         raise InvalidInput(
-            f'the setting {RETENTION_DAYS} is "{row.value}", not a number of days; '
-            "fix it, or give --older-than DAYS"
+            _(
+                'the setting {RETENTION_DAYS} is "{value}", not a number of days; fix it, '
+                "or give --older-than DAYS"
+            ).format(RETENTION_DAYS=RETENTION_DAYS, value=row.value)
         )
     return days
 
@@ -204,7 +211,7 @@ def _forget_registrations(session: Session, relative_ids: list[int], refs: list[
         *(("subject.access", f"resident:{ref}") for ref in refs),
     ]
     deleted = 0
-    for action in sorted({a for a, _ in keys}):
+    for action in sorted({a for a, _s in keys}):
         subjects = [s for a, s in keys if a == action]
         for chunk in _chunks(subjects):
             entries = select(AuditEntry.id).where(

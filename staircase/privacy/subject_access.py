@@ -41,6 +41,7 @@ from staircase.db.models import (
 from staircase.domain.pack import BUILT_IN_ACTIONS, PackError, load_pack
 from staircase.errors import InvalidInput, NotFound
 from staircase.files import private_file, safe_target
+from staircase.i18n import _
 from staircase.privacy.redact import RELATIVE_LABEL, RESIDENT_LABEL, Redactor
 from staircase.privacy.retention import retention_days
 from staircase.views import Time, View
@@ -73,7 +74,7 @@ class Subject:
 
     def __post_init__(self) -> None:
         if (self.relative_id is None) == (self.resident_ref is None):
-            raise InvalidInput("name one person: --relative ID or --resident REF")
+            raise InvalidInput(_("name one person: --relative ID or --resident REF"))
 
     @property
     def key(self) -> str:
@@ -190,7 +191,11 @@ def _person_and_cases(session: Session, subject: Subject) -> tuple[SQLModel, lis
     if subject.relative_id is not None:
         person = session.get(Relative, subject.relative_id)
         if person is None:
-            raise NotFound(f"no relative {subject.relative_id}; see `staircase case list`")
+            raise NotFound(
+                _("no relative {relative_id}; see `staircase case list`").format(
+                    relative_id=subject.relative_id
+                )
+            )
         where = Case.relative_id == person.id
     else:
         person = get_resident(session, subject.resident_ref)
@@ -350,10 +355,12 @@ def _paths(out: str | os.PathLike, *, live: Path | None) -> tuple[Path, Path]:
     """``PATH.json`` (PATH as given when it has another suffix) and ``PATH.html``, both safe."""
     out = Path(out).expanduser()
     if not out.name or out.name == "..":
-        raise InvalidInput("--out needs a file name, e.g. --out indsigt-maria")
+        raise InvalidInput(_("--out needs a file name, e.g. --out indsigt-maria"))
     if out.suffix == ".html":
         raise InvalidInput(
-            f"{out}: name the JSON file (or no suffix); the HTML is written next to it"
+            _("{out}: name the JSON file (or no suffix); the HTML is written next to it").format(
+                out=out
+            )
         )
     json_path = out.with_suffix(".json") if out.suffix in ("", ".json") else out
     return safe_target(json_path, live=live), safe_target(out.with_suffix(".html"), live=live)
