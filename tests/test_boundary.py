@@ -70,8 +70,8 @@ def test_init_makes_an_existing_empty_file_owner_only(tmp_path: Path) -> None:
     ("argv", "words"),
     [
         (["show", "99999999999999999999"], "out of range"),
-        (["--now", "0001-01-01", "log", "1", "kritik"], "uden for 1900–2199"),
-        (["log", "1", "kritik", "--at", "9999-12-31"], "uden for 1900–2199"),
+        (["--now", "0001-01-01", "log", "1", "kritik"], "outside 1900–2199"),
+        (["log", "1", "kritik", "--at", "9999-12-31"], "outside 1900–2199"),
         (["purge", "--dry-run", "--older-than", "99999999999"], "1 to 36500"),
     ],
 )

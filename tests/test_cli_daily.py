@@ -123,7 +123,7 @@ def test_log_show_assess_and_accept_through_the_cli(home: Home) -> None:
     [
         (("log", "7", "kritik"), "AK", 1, "no case 7"),
         (("log", "1", "utilfredhed"), "AK", 1, 'did you mean "utilfredshed"'),
-        (("log", "1", "kritik", "--at", "2026-11-24 12:00"), "AK", 1, "ligger i fremtiden"),
+        (("log", "1", "kritik", "--at", "2026-11-24 12:00"), "AK", 1, "in the future"),
         (("log", "1", "kritik", "--at", "sometime"), "AK", 1, "sometime"),
         (("log", "1", "kritik", "--note", "cpr 010203-1234"), "AK", 1, "CPR"),
         (("log", "1", "kritik"), "ZZ", 1, "not a staff member"),

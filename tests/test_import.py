@@ -95,7 +95,7 @@ def test_every_bad_row_is_reported_with_its_line_and_reason(home: Home, tmp_path
     assert "7 of 8 rows cannot be imported" in result.stderr
     for line, words in [
         (3, "unknown indicator"),
-        (4, "ligger i fremtiden"),
+        (4, "is in the future"),
         (5, "CPR"),
         (6, "no case 9"),
         (7, "no time"),
