@@ -143,22 +143,31 @@ def db_upgrade(ctx: typer.Context) -> None:
 
 
 @db_app.command("grant")
+@helps(
+    _(
+        "PostgreSQL: one role per person, with only the grants the product needs; run it as "
+        "the database's owner after adding, changing or deactivating staff.\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase --db postgresql+psycopg://owner@db/staircase db grant"
+    )
+)
 def db_grant(ctx: typer.Context, json: JsonOutput = False) -> None:
-    """PostgreSQL: one role per person, with only the grants the product needs (run as owner)."""
     from staircase.admin.grants import grant_roles
 
     report = grant_roles(request(ctx))
     lines = [
-        f"{label}: {', '.join(ids)}"
+        _("{label}: {ids}").format(label=label, ids=", ".join(ids))
         for label, ids in (
-            ("granted", report.granted),
-            ("closed (deactivated)", report.closed),
-            ("no --login bound", report.unbound),
-            ("left to the DBA", report.left_alone),
+            (_("granted"), report.granted),
+            (_("closed (deactivated)"), report.closed),
+            (_("no --login bound"), report.unbound),
+            (_("left to the DBA"), report.left_alone),
         )
         if ids
     ]
-    render.outcome(wants_json(ctx, json), report, "\n".join(lines) or "no staff")
+    render.outcome(wants_json(ctx, json), report, "\n".join(lines) or _("no staff"))
 
 
 @unit_app.command("add")
