@@ -15,7 +15,7 @@ from staircase.cli import (
     quality,
 )
 from staircase.cli.boundary import BoundaryGroup
-from staircase.cli.context import Options
+from staircase.cli.context import Options, begin
 from staircase.cli.language import speak_or_refuse
 from staircase.cli.options import when_help
 from staircase.cli.rules import rules_app
@@ -97,4 +97,5 @@ def root(
 ) -> None:
     """Track the collaboration with residents' relatives on the samarbejdstrappe."""
     speak_or_refuse(lang)
+    begin()
     ctx.obj = Options(db=db, user=user, now=now, json=json, debug=debug)

@@ -34,16 +34,35 @@ def wants_json(ctx: typer.Context, local: bool) -> bool:
     return local or options(ctx).json
 
 
+_shown_by: "Clock | None" = None
+"""The clock of the invocation running in this process, for times shown without a context."""
+
+
 def clock(ctx: typer.Context) -> "Clock":
     """This invocation's clock (``--now`` or the real time), made once, so every time a
     command reads and every time it shows ("i dag 14:30") count from the same now."""
+    global _shown_by
     from staircase.clock import Clock
 
     meta = ctx.find_root().meta
     if "staircase.clock" not in meta:
         given = options(ctx).now
         meta["staircase.clock"] = Clock.at(given) if given else Clock.real()
+        _shown_by = meta["staircase.clock"]
     return meta["staircase.clock"]
+
+
+def begin() -> None:
+    """A new invocation: forget the last one's clock (tests run many in one process)."""
+    global _shown_by
+    _shown_by = None
+
+
+def shown_clock() -> "Clock":
+    """The clock times are shown by: this invocation's, or the real time before it has one."""
+    from staircase.clock import Clock
+
+    return _shown_by or Clock.real()
 
 
 def request(ctx: typer.Context):

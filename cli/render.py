@@ -97,13 +97,10 @@ def local_time(moment: datetime | None) -> str:
     local time (Europe/Copenhagen unless configured) named from this invocation's now."""
     if moment is None:
         return ""
-    import click
+    from staircase.cli.context import shown_clock
+    from staircase.clock import for_person
 
-    from staircase.cli.context import clock
-    from staircase.clock import Clock, for_person
-
-    ctx = click.get_current_context(silent=True)
-    return for_person(moment, clock(ctx) if ctx else Clock.real())
+    return for_person(moment, shown_clock())
 
 
 def print_model(model: Any) -> None:
