@@ -145,9 +145,10 @@ def test_no_observation_is_stored_as_logged_in_the_future(home: Home) -> None:
     assert newest.occurred_at > datetime.now(UTC)
 
 
-def test_db_grant_on_sqlite_says_what_binds_people_there(office: str) -> None:
-    if make_url(office).get_backend_name() != "sqlite":
-        pytest.skip("PostgreSQL's roles are tested in test_database_roles")
+def test_db_grant_on_sqlite_says_what_binds_people_there(tmp_path) -> None:
+    """SQLite only: PostgreSQL's roles are tested in test_database_roles."""
+    office = f"sqlite:///{tmp_path / 'office.db'}"
+    init(office, admin="ADM", name="Anna Admin", clock=clock_at(NOW - timedelta(days=2)))
     before = by_account(office).contents()
 
     result = by_account(office)("db", "grant")
