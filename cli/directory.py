@@ -143,22 +143,31 @@ def db_upgrade(ctx: typer.Context) -> None:
 
 
 @db_app.command("grant")
+@helps(
+    _(
+        "PostgreSQL: one role per person, with only the grants the product needs "
+        "(run as owner).\n"
+        "\n"
+        "\b\n"
+        "Example:\n"
+        "  staircase db grant"
+    )
+)
 def db_grant(ctx: typer.Context, json: JsonOutput = False) -> None:
-    """PostgreSQL: one role per person, with only the grants the product needs (run as owner)."""
     from staircase.admin.grants import grant_roles
 
     report = grant_roles(request(ctx))
     lines = [
-        f"{label}: {', '.join(ids)}"
+        label.format(ids=", ".join(ids))
         for label, ids in (
-            ("granted", report.granted),
-            ("closed (deactivated)", report.closed),
-            ("no --login bound", report.unbound),
-            ("left to the DBA", report.left_alone),
+            (_("granted: {ids}"), report.granted),
+            (_("closed (deactivated): {ids}"), report.closed),
+            (_("no --login bound: {ids}"), report.unbound),
+            (_("left to the DBA: {ids}"), report.left_alone),
         )
         if ids
     ]
-    render.outcome(wants_json(ctx, json), report, "\n".join(lines) or "no staff")
+    render.outcome(wants_json(ctx, json), report, "\n".join(lines) or _("no staff"))
 
 
 @unit_app.command("add")

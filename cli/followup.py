@@ -176,7 +176,9 @@ def agreement_broken(
         return
     breaches = len(result.agreement.breaches)
     render.console().print(
-        f"agreement {agreement}: breach by {by} recorded ({breaches} in all); it stays in force"
+        _(
+            "agreement {agreement}: breach by {by} recorded ({breaches} in all); it stays in force"
+        ).format(agreement=agreement, by=by, breaches=breaches)
     )
     if result.logged is not None:
         print_log(result.logged)

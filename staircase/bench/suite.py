@@ -35,6 +35,7 @@ from staircase.bench.report import BenchReport, BenchRow, Budget, Machine, measu
 from staircase.clock import iso_utc
 from staircase.db.store import close_engine
 from staircase.errors import BenchFailed, InvalidInput
+from staircase.i18n import _
 
 Progress = synth.Progress
 
@@ -115,7 +116,7 @@ class Bench:
         firsts: list[Sample] = []
         seconds: list[Sample] = []
         floors: list[Sample] = []
-        for _ in range(self.settings.repeats):
+        for _repeat in range(self.settings.repeats):
             site.restore()
             firsts.append(run(argv))
             floors.append(theirs())
@@ -372,14 +373,14 @@ def _workspace(keep: Path | None) -> Iterator[Path]:
 def run_bench(settings: Settings, progress: Progress) -> BenchReport:
     """Build, measure, compare: the whole benchmark (§8)."""
     if settings.cases < 10 or settings.observations < 10 or settings.repeats < 1:
-        raise InvalidInput("the bench needs at least 10 cases, 10 observations and 1 repeat")
+        raise InvalidInput(_("the bench needs at least 10 cases, 10 observations and 1 repeat"))
     with _workspace(settings.keep) as work:
         bench = Bench(settings, work, progress)
         shape = bench.shape
         try:
             full, build_seconds, floor_seconds = bench.build("full", shape)
-            tenth, _, _ = bench.build("tenth", shape.tenth())
-            empty, _, _ = bench.build("empty", synth.Shape(1, 0))
+            tenth, _built, _size = bench.build("tenth", shape.tenth())
+            empty, _built, _size = bench.build("empty", synth.Shape(1, 0))
             rows, text_first, floor_first = bench.assess(full)
             rows.append(bench.recompute(full))
             ticks = bench.tick(full)

@@ -112,5 +112,5 @@ def require_reason(reason: str | None, *, doing: str) -> str:
     """A person's decision is explained (§3.3): the reason, stripped, without a CPR number."""
     if reason is None or not reason.strip():
         raise InvalidInput(_("{doing} needs a reason: add --reason TEXT").format(doing=doing))
-    refuse_cpr(reason, field="the reason")
+    refuse_cpr(reason, field=_("the reason"))
     return reason.strip()
