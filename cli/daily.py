@@ -270,7 +270,8 @@ def _which(unclear: "AmbiguousIndicator") -> str:
     _say(fits.format(word=unclear.word))
     for number, (indicator_id, name) in enumerate(unclear.candidates, start=1):
         _say(f"  {number}. {name} ({indicator_id})")
-    _say(f"  0. {_('none of them')}")
+    none = _("none of them")
+    _say(f"  0. {none}")
     last = len(unclear.candidates)
 
     def number(typed: str) -> int:
