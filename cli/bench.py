@@ -112,7 +112,7 @@ def print_report(report) -> None:
                 figure(row.floor, row.unit),
                 "" if row.ratio is None else f"{row.ratio:.2f}×",
                 row.budget,
-                row.status,
+                _result(row.status),
             )
             for row in report.rows
         ],
@@ -122,6 +122,17 @@ def print_report(report) -> None:
             out.print(f"{row.operation}: {row.note}", markup=False)
     floors = dict.fromkeys(row.floor_is for row in report.rows if row.floor_is)
     out.print(_("floors: {floors}").format(floors="; ".join(floors)), markup=False)
+
+
+def _result(status: str) -> str:
+    """A row's result in words; the status stays an id in --json."""
+    words = {
+        "pass": pgettext("bench result", "pass"),
+        "fail": pgettext("bench result", "fail"),
+        "not built": pgettext("bench result", "not built"),
+        "info": pgettext("bench result", "info"),
+    }
+    return words.get(status, status)
 
 
 def figure(value: float | None, unit: str) -> str:

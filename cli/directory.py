@@ -298,7 +298,7 @@ def staff_deactivate(
     from staircase.admin.directory import deactivate_staff
 
     result = deactivate_staff(request(ctx), initials, reason=reason)
-    line = f"staff {result.staff.id} deactivated; their history is kept"
+    line = _("staff {initials} deactivated; their history is kept").format(initials=result.staff.id)
     _staff_change(ctx, json, result, line)
 
 

@@ -331,7 +331,7 @@ def _pg_restore_hint(url: str, source: Path) -> str:
             str(source),
         ]
     )
-    return (
-        f"staircase restores SQLite only; restore PostgreSQL with: {command} "
+    return _(
+        "staircase restores SQLite only; restore PostgreSQL with: {command} "
         "then run `staircase audit verify`"
-    )
+    ).format(command=command)

@@ -65,10 +65,10 @@ def unit_packs(
         try:
             packs[unit_id] = load_pack(pack_ref)
         except InvalidInput as err:
-            problem = (
-                f"unit {unit_id} skipped: its rule pack {pack_ref} cannot be loaded ({err}); "
-                f"restore or fix the pack (check it with `staircase rules check FILE`)"
-            )
+            problem = _(
+                "unit {unit} skipped: its rule pack {pack} cannot be loaded ({error}); "
+                "restore or fix the pack (check it with `staircase rules check FILE`)"
+            ).format(unit=unit_id, pack=pack_ref, error=err)
             skipped.append(SkippedUnit(unit_id=unit_id, pack=pack_ref, problem=problem))
     return packs, skipped
 
