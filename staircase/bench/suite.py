@@ -88,7 +88,9 @@ class Bench:
         url = place(self.settings.db, self.work, name, self.server)
         site = Site(url, self.work / f"floor-{name}.db", self.server)
         self.sites.append(site)
-        self.step(f"generating {shape.observations:,} observations ({name})")
+        self.step(
+            _("generating {n:,} observations ({name})").format(n=shape.observations, name=name)
+        )
         started = time.perf_counter()
         site.floor.unlink(missing_ok=True)
         floor.build(site.floor, shape.cases, list(floor.rows(shape.cases, shape.observations)))
