@@ -9,7 +9,8 @@ checks that messages are marked at all. It reads the code of ``staircase/`` and
   ``_()``/``ngettext()``/``pgettext()`` call (or ``.format`` on one), and
 * a table's title or column heading, a progress bar's or spinner's label, or
 * ``typer.echo(…)``/``….print(…)`` of a literal or f-string with words in it, and
-* ``field="the note"``: the name of what a refusal refuses, put into its message.
+* ``field="the note"``, ``doing="closing a case"``: words a refusal puts into its
+  message.
 
 A message built elsewhere and passed on in a variable is not traced; the
 Danish tests read those screens.
@@ -44,6 +45,10 @@ ALLOWED = {
     ("staircase/admin/audit_review.py", '"--person"'),
 }
 """Output that is not words to translate: (file, the literal as written)."""
+
+
+FRAGMENTS = {"refuse_cpr": "field", "check_text": "field", "require_reason": "doing"}
+"""Calls whose keyword names a thing inside their refusal's message, by the keyword."""
 
 
 def _error_names() -> frozenset[str]:
@@ -122,9 +127,10 @@ def _untranslated() -> list[str]:
                 and node.args
             ):
                 message = node.args[0]
-            elif isinstance(node, ast.Call) and _name(node.func) in {"refuse_cpr", "check_text"}:
+            elif isinstance(node, ast.Call) and _name(node.func) in FRAGMENTS:
                 # What the refusal names, put into its message: "the note", "notatet".
-                message = next((k.value for k in node.keywords if k.arg == "field"), None)
+                wanted = FRAGMENTS[_name(node.func)]
+                message = next((k.value for k in node.keywords if k.arg == wanted), None)
             elif isinstance(node, ast.Call) and _name(node.func) in {"progress", "status"}:
                 message = node.args[0] if node.args else None
             elif isinstance(node, ast.Call) and _name(node.func) == "outcome":

@@ -301,7 +301,7 @@ def deactivate_staff(request: Request, initials: str, *, reason: str | None) -> 
     contact person for, go to the leader of the case's unit (each listed in
     the result; a case's new contact person is a change in its history).
     """
-    why = require_reason(reason, doing="deactivating a person")
+    why = require_reason(reason, doing=_("deactivating a person"))
     with transaction(request, "staff.deactivate") as work:
         staff = _active_staff(work, initials)
         if staff.role == "admin":

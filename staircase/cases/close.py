@@ -26,7 +26,7 @@ from staircase.views import DecisionView
 
 def close_case(request: Request, case_id: int, *, reason: str | None) -> DecisionView:
     """Close a case now; the reason goes to the audit detail, outside the chain."""
-    why = require_reason(reason, doing="closing a case")
+    why = require_reason(reason, doing=_("closing a case"))
     with transaction(request, "case.close") as work:
         case = get_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "case.close")

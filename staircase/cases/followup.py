@@ -88,7 +88,7 @@ def close_action(
 ) -> ActionView:
     """Mark an action done, or drop it with a reason."""
     if status == ActionStatus.DROPPED:
-        note = require_reason(note, doing="dropping an action")
+        note = require_reason(note, doing=_("dropping an action"))
     refuse_cpr(note, field=_("the note"))
     with transaction(request, "action.close") as work:
         action = work.session.get(Action, action_id)

@@ -277,7 +277,7 @@ def edit_case(request: Request, case_id: int, edit: CaseEdit) -> CaseView:
     raises one. A new contact person takes over the open actions the old
     one owned as contact.
     """
-    reason = require_reason(edit.reason, doing="changing a case")
+    reason = require_reason(edit.reason, doing=_("changing a case"))
     if edit.consent is not None:
         _check_consent(edit.consent, edit.consent_note)
     elif edit.consent_note is not None:
