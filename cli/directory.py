@@ -523,4 +523,4 @@ def case_close(
     if wants_json(ctx, json):
         render.print_model(result)
     else:
-        screens.print_decision(result, f"case {result.case.id} closed")
+        screens.print_decision(result, _("case {id} closed").format(id=result.case.id))

@@ -109,6 +109,10 @@ def _name(node: ast.expr) -> str:
     return ""
 
 
+def _prints(name: str) -> bool:
+    return name in {"echo", "secho", "print", "outcome"} or name.startswith("print_")
+
+
 def _untranslated() -> list[str]:
     names = _error_names()
     found = []
@@ -117,25 +121,22 @@ def _untranslated() -> list[str]:
         source = path.read_text(encoding="utf-8")
         for node in ast.walk(ast.parse(source)):
             message: ast.expr | None = None
+            messages: list[ast.expr] = []
             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
                 call = node.exc
                 if _name(call.func) in names and call.args:
                     message = call.args[0]
-            elif (
-                isinstance(node, ast.Call)
-                and _name(node.func) in {"echo", "print", "secho"}
-                and node.args
-            ):
-                message = node.args[0]
+            elif isinstance(node, ast.Call) and _prints(_name(node.func)):
+                # Every text handed to a printer: echo, print, print_decision(result, "…").
+                messages.extend(node.args)
             elif isinstance(node, ast.Call) and _name(node.func) in FRAGMENTS:
                 # What the refusal names, put into its message: "the note", "notatet".
                 wanted = FRAGMENTS[_name(node.func)]
                 message = next((k.value for k in node.keywords if k.arg == wanted), None)
             elif isinstance(node, ast.Call) and _name(node.func) in {"progress", "status"}:
                 message = node.args[0] if node.args else None
-            elif isinstance(node, ast.Call) and _name(node.func) == "outcome":
-                message = node.args[2] if len(node.args) > 2 else None
-            messages = [message] if message is not None else []
+            if message is not None:
+                messages.append(message)
             if isinstance(node, ast.Call) and _name(node.func) == "table" and node.args:
                 # A table's title and its column headings.
                 messages.append(node.args[0])
