@@ -25,8 +25,13 @@ def report(home: Home, tmp_path: Path) -> Path:
     return out
 
 
-def export_html(home: Home, out: Path, *more: str) -> dict:
-    return home.json("export", "--format", "html", "--out", str(out), *more, who="KV")
+def export_html(home: Home, out: Path, *more: str, language: str = "da") -> dict:
+    """The report as a care home prints it: in Danish unless ``language`` says otherwise."""
+    result = home(
+        "--json", "export", "--format", "html", "--out", str(out), *more, who="KV",
+        env={"STAIRCASE_LANG": language},
+    )  # fmt: skip
+    return result.json()
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -54,7 +59,7 @@ def test_the_report_is_one_private_file_with_inline_charts_and_nothing_to_fetch(
     assert not re.search(r"<(script|link|img|iframe)\b|\b(src|href)=|url\(|@import", html)
     for secret in (*NAMES, NOTE, AGREEMENT):
         assert secret not in html
-    assert re.search(r"Case 1 · P-[0-9a-f]{8}", html)
+    assert re.search(r"Sag 1 · P-[0-9a-f]{8}", html)
 
 
 def test_with_names_the_report_names_the_family(home: Home, tmp_path: Path) -> None:
@@ -62,7 +67,7 @@ def test_with_names_the_report_names_the_family(home: Home, tmp_path: Path) -> N
     out = tmp_path / "navne.html"
     export_html(home, out, "--with-names")
     html = out.read_text(encoding="utf-8")
-    assert "Case 1 · Maria Andersen (datter) – Else Andersen" in html
+    assert "Sag 1 · Maria Andersen (datter) – Else Andersen" in html
 
 
 @pytest.mark.parametrize(
@@ -112,11 +117,7 @@ def test_the_report_speaks_the_chosen_language(
     English with --lang en, and the page says which (``<html lang>``)."""
     build_history(home)
     out = tmp_path / f"rapport-{language}.html"
-    result = home(
-        "--json", "export", "--format", "html", "--out", str(out), who="KV",
-        env={"STAIRCASE_LANG": language},
-    )  # fmt: skip
-    assert result.exit_code == 0, result.stderr
+    export_html(home, out, language=language)
     html = out.read_text(encoding="utf-8")
     for word in words:
         assert word in html, word
