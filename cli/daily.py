@@ -270,8 +270,7 @@ def _which(unclear: "AmbiguousIndicator") -> str:
     _say(fits.format(word=unclear.word))
     for number, (indicator_id, name) in enumerate(unclear.candidates, start=1):
         _say(f"  {number}. {name} ({indicator_id})")
-    none = _("none of them")
-    _say(f"  0. {none}")
+    _say("  0. " + _("none of them"))
     last = len(unclear.candidates)
 
     def number(typed: str) -> int:

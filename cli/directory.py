@@ -145,12 +145,12 @@ def db_upgrade(ctx: typer.Context) -> None:
 @db_app.command("grant")
 @helps(
     _(
-        "PostgreSQL: one role per person, with only the grants the product needs "
-        "(run as owner).\n"
+        "PostgreSQL: one role per person, with only the grants the product needs; run it as "
+        "the database's owner after adding, changing or deactivating staff.\n"
         "\n"
         "\b\n"
         "Example:\n"
-        "  staircase db grant"
+        "  staircase --db postgresql+psycopg://owner@db/staircase db grant"
     )
 )
 def db_grant(ctx: typer.Context, json: JsonOutput = False) -> None:
@@ -158,12 +158,12 @@ def db_grant(ctx: typer.Context, json: JsonOutput = False) -> None:
 
     report = grant_roles(request(ctx))
     lines = [
-        label.format(ids=", ".join(ids))
+        _("{label}: {ids}").format(label=label, ids=", ".join(ids))
         for label, ids in (
-            (_("granted: {ids}"), report.granted),
-            (_("closed (deactivated): {ids}"), report.closed),
-            (_("no --login bound: {ids}"), report.unbound),
-            (_("left to the DBA: {ids}"), report.left_alone),
+            (_("granted"), report.granted),
+            (_("closed (deactivated)"), report.closed),
+            (_("no --login bound"), report.unbound),
+            (_("left to the DBA"), report.left_alone),
         )
         if ids
     ]

@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po
 
 from staircase import i18n
 from staircase.cli.app import app
+from staircase.cli.options import when_help
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = i18n.LOCALE_DIR / "da" / "LC_MESSAGES" / "staircase.po"
@@ -109,14 +110,13 @@ def _help_texts():
     return sorted({text for text in walk(typer.main.get_command(app)) if text})
 
 
-def _own_part(text: str) -> str:
-    """A WHEN option's help without the forms ``when_help`` appends (their message is checked
-    as any other): what is left is the option's own text, which must be a msgid."""
-    return text.split(" Accepted forms: ", 1)[0]
-
-
 def test_every_help_text_is_in_the_catalogue() -> None:
     """The tests build the commands in English: each help text is then a msgid."""
     catalogue = _catalogue()
-    missing = [text for text in _help_texts() if catalogue.get(_own_part(text)) is None]
+    # An option taking a WHEN ends its help on the forms (``options.when_help``),
+    # itself a message of the catalogue; what comes before is the option's own.
+    forms_listed = when_help("")
+    missing = [
+        text for text in _help_texts() if catalogue.get(text.removesuffix(forms_listed)) is None
+    ]
     assert not missing, "help texts not marked for translation:\n" + "\n".join(missing)

@@ -89,6 +89,6 @@ def test_log_loads_no_migrations_exports_or_mail(home) -> None:
     output, modules = loaded_by(
         "log", "1", "naervaer", "--note", "startup", environ=home.environ(who="AK", now=NOW)
     )
-    assert "Registreret på sag 1" in output
+    assert "Logged on case 1" in output
     assert packages(modules, NOT_FOR_A_LOG) == set()
     assert "staircase.db.schema" in modules, "the schema is still checked, by one query"
