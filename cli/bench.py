@@ -6,7 +6,7 @@ import typer
 
 from staircase.cli import render
 from staircase.cli.options import helps
-from staircase.i18n import _
+from staircase.i18n import _, ngettext, pgettext
 
 
 @helps(
@@ -43,7 +43,7 @@ def bench(
     from staircase.bench.suite import Settings, run_bench
 
     settings = Settings(cases=cases, observations=observations, db=db, keep=keep, repeats=repeats)
-    with render.progress("Benchmark") as advance:
+    with render.progress(_("Benchmark")) as advance:
         report = run_bench(settings, advance)
     if json:
         render.print_model(report)
@@ -55,26 +55,56 @@ def print_report(report) -> None:
     """The header (size and machine) and the one table, operation by operation."""
     out = render.console()
     machine = report.machine
+    areas = ngettext("{areas} area", "{areas} areas", report.areas).format(areas=report.areas)
     out.print(
-        f"staircase bench: {report.cases:,} cases, {report.observations:,} observations, "
-        f"{report.units} units in {report.areas} area{'s' if report.areas > 1 else ''}, "
-        f"{report.residents:,} residents, "
-        f"{report.staff:,} staff; {report.database}; medians of {report.repeats}",
+        _(
+            "staircase bench: {cases:,} cases, {observations:,} observations, "
+            "{units} units in {areas}, {residents:,} residents, {staff:,} staff; "
+            "{database}; medians of {repeats}"
+        ).format(
+            cases=report.cases,
+            observations=report.observations,
+            units=report.units,
+            areas=areas,
+            residents=report.residents,
+            staff=report.staff,
+            database=report.database,
+            repeats=report.repeats,
+        ),
         markup=False,
     )
     out.print(
-        f"machine: {machine.cpu}, {machine.cores} cores, {machine.memory_gib} GiB, "
-        f"{machine.system}, Python {machine.python}, SQLite {machine.sqlite}",
+        _(
+            "machine: {cpu}, {cores} cores, {memory} GiB, {system}, "
+            "Python {python}, SQLite {sqlite}"
+        ).format(
+            cpu=machine.cpu,
+            cores=machine.cores,
+            memory=machine.memory_gib,
+            system=machine.system,
+            python=machine.python,
+            sqlite=machine.sqlite,
+        ),
         markup=False,
     )
     out.print(
-        f"built in {report.build_seconds:.1f} s (floor {report.floor_build_seconds:.1f} s); "
-        f"floor: {report.floor_source}",
+        _("built in {seconds:.1f} s (floor {floor_seconds:.1f} s); floor: {source}").format(
+            seconds=report.build_seconds,
+            floor_seconds=report.floor_build_seconds,
+            source=report.floor_source,
+        ),
         markup=False,
     )
     render.table(
-        "§8 budgets",
-        ("operation", "staircase", "floor", "ratio", "budget", "result"),
+        _("§8 budgets"),
+        (
+            _("operation"),
+            "staircase",
+            pgettext("bench", "floor"),
+            _("ratio"),
+            _("budget"),
+            _("result"),
+        ),
         [
             (
                 row.operation,
@@ -82,7 +112,7 @@ def print_report(report) -> None:
                 figure(row.floor, row.unit),
                 "" if row.ratio is None else f"{row.ratio:.2f}×",
                 row.budget,
-                row.status,
+                _result(row.status),
             )
             for row in report.rows
         ],
@@ -91,7 +121,18 @@ def print_report(report) -> None:
         if row.note:
             out.print(f"{row.operation}: {row.note}", markup=False)
     floors = dict.fromkeys(row.floor_is for row in report.rows if row.floor_is)
-    out.print("floors: " + "; ".join(floors), markup=False)
+    out.print(_("floors: {floors}").format(floors="; ".join(floors)), markup=False)
+
+
+def _result(status: str) -> str:
+    """A row's result in words; the status stays an id in --json."""
+    words = {
+        "pass": pgettext("bench result", "pass"),
+        "fail": pgettext("bench result", "fail"),
+        "not built": pgettext("bench result", "not built"),
+        "info": pgettext("bench result", "info"),
+    }
+    return words.get(status, status)
 
 
 def figure(value: float | None, unit: str) -> str:

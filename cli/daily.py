@@ -201,7 +201,7 @@ def _note(typed: str) -> str:
     """A note, refused on the spot if it holds a CPR number."""
     from staircase.cpr import refuse_cpr
 
-    refuse_cpr(typed, field="the note")
+    refuse_cpr(typed, field=_("the note"))
     return typed
 
 

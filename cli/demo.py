@@ -39,10 +39,10 @@ def demo(
     print_assessment(result.assessment, clock.now)
     explore = _("Explore it as the leader:")
     command = f"staircase --db {result.path} --as {result.leader}"
+    demo = _("Demo database: {path} (your own database is untouched).").format(path=result.path)
+    indent = " " * len(explore)
     out.print(
-        "\n"
-        + _("Demo database: {path} (your own database is untouched).").format(path=result.path)
-        + f"\n{explore} {command} assess\n{' ' * len(explore)} {command} show 1",
+        f"\n{demo}\n{explore} {command} assess\n{indent} {command} show 1",
         markup=False,
         highlight=False,
     )

@@ -298,7 +298,7 @@ def staff_deactivate(
     from staircase.admin.directory import deactivate_staff
 
     result = deactivate_staff(request(ctx), initials, reason=reason)
-    line = f"staff {result.staff.id} deactivated; their history is kept"
+    line = _("staff {initials} deactivated; their history is kept").format(initials=result.staff.id)
     _staff_change(ctx, json, result, line)
 
 
@@ -523,4 +523,4 @@ def case_close(
     if wants_json(ctx, json):
         render.print_model(result)
     else:
-        screens.print_decision(result, f"case {result.case.id} closed")
+        screens.print_decision(result, _("case {id} closed").format(id=result.case.id))

@@ -176,7 +176,9 @@ def agreement_broken(
         return
     breaches = len(result.agreement.breaches)
     render.console().print(
-        f"agreement {agreement}: breach by {by} recorded ({breaches} in all); it stays in force"
+        _(
+            "agreement {agreement}: breach by {by} recorded ({breaches} in all); it stays in force"
+        ).format(agreement=agreement, by=by, breaches=breaches)
     )
     if result.logged is not None:
         print_log(result.logged)
@@ -204,7 +206,7 @@ def agreement_review(
     from staircase.cases.followup import review_agreement
 
     view = review_agreement(request(ctx), agreement, next_review=next_review, note=note)
-    nxt = render.local_time(view.review_at) if view.review_at else "no further review planned"
+    nxt = render.local_time(view.review_at) if view.review_at else _("no further review planned")
     render.outcome(
         wants_json(ctx, json),
         view,

@@ -61,7 +61,7 @@ def export(
     from staircase.quality.formats import Format
 
     criteria = Criteria(tuple(unit or ()), since, until, with_names)
-    with render.progress("Exporting") as advance:
+    with render.progress(_("Exporting")) as advance:
         report = run_export(
             request(ctx), criteria, fmt=Format(fmt.value), out=out, force=force, progress=advance
         )

@@ -87,9 +87,9 @@ def test(ctx: typer.Context, pack: str | None = PACK, json: JsonOutput = False) 
         )
     else:
         render.table(
-            f"{loaded.id} {loaded.version}: embedded tests",
-            ["result", "test", "what differs"],
-            [["ok" if r.passed else "FAIL", r.name, "\n".join(r.failures)] for r in results],
+            _("{id} {version}: embedded tests").format(id=loaded.id, version=loaded.version),
+            [_("result"), _("test"), _("what differs")],
+            [[_("ok") if r.passed else _("FAIL"), r.name, "\n".join(r.failures)] for r in results],
         )
         typer.echo(
             _("{value} of {len} pack tests passed").format(

@@ -176,7 +176,7 @@ def print_case(view: "CaseView") -> None:
         _("Proposals"),
         [Column("#", key=True), _("move"), _("status"), _("reason")],
         [
-            [p.id, _move(words, p.from_step, p.to_step), status(p.status), p.reason]
+            [p.id, _move(words, p.from_step, p.to_step), status(p.status), stored(p.reason)]
             for p in view.proposals
         ],
     )
@@ -190,7 +190,7 @@ def print_case(view: "CaseView") -> None:
                 _("{role} ({unit})").format(role=role(e.to_role), unit=e.to_unit),
                 local(e.due),
                 status(e.status),
-                e.note or "",
+                stored(e.note) or "",
             ]
             for e in view.escalations
         ],
@@ -284,6 +284,12 @@ def print_case(view: "CaseView") -> None:
 RULES = "rule:"
 """How a move the rules made names them (``rule:signal-mindre``); its stored reason is a
 fixed English line, so the screen words the rules instead."""
+
+
+def stored(text: str | None) -> str | None:
+    """A reason the program stored in English (marked with N_ where it is written) in the
+    language in use; a person's own words are not in the catalogue and pass unchanged."""
+    return _(text) if text else text
 
 
 def _rules_reason(words: Words, by: str) -> str:
@@ -528,7 +534,7 @@ def print_tick(report: "TickReport") -> None:
             )
         )
     for e in report.closed:
-        _say("  " + _("escalation {id} closed: {note}").format(id=e.id, note=e.note))
+        _say("  " + _("escalation {id} closed: {note}").format(id=e.id, note=stored(e.note)))
     if report.actions:
         _say(
             "  "

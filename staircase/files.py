@@ -54,7 +54,7 @@ def safe_target(path: str | os.PathLike, *, live: Path | None) -> Path:
     """
     from staircase.db.guard import check_text
 
-    check_text(os.fspath(path), field="the file name")
+    check_text(os.fspath(path), field=_("the file name"))
     given = Path(path).expanduser().absolute()
     if len(os.fsencode(given.name)) > NAME_LIMIT:
         raise InvalidInput(

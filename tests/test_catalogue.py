@@ -1,6 +1,6 @@
 """Every message has its Danish text, and the shipped catalogue is the one translated (§7.5).
 
-The messages are extracted from the code as the catalogue's maintainer
+The messages are extracted from the code and the HTML templates as the catalogue's maintainer
 does it (``babel.cfg``); each must be in the Danish ``.po``, translated
 (not empty, not fuzzy) with the same placeholders, and the compiled ``.mo``
 the program reads must say exactly what the ``.po`` says. The English text
@@ -33,7 +33,10 @@ def _extracted() -> dict[tuple[str, str | None], tuple[str, ...]]:
     found: dict[tuple[str, str | None], tuple[str, ...]] = {}
     for folder in ("staircase", "cli"):
         for _file, _line, message, _comments, context in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / folder,
+            method_map=[("**.py", "python"), ("**/templates/**.j2", "jinja2")],
+            options_map={"**/templates/**.j2": {"trim_blocks": "True", "lstrip_blocks": "True"}},
+            keywords=KEYWORDS,
         ):
             forms = (message,) if isinstance(message, str) else tuple(message)
             found[(forms[0], context)] = forms

@@ -25,8 +25,13 @@ def report(home: Home, tmp_path: Path) -> Path:
     return out
 
 
-def export_html(home: Home, out: Path, *more: str) -> dict:
-    return home.json("export", "--format", "html", "--out", str(out), *more, who="KV")
+def export_html(home: Home, out: Path, *more: str, language: str = "da") -> dict:
+    """The report as a care home prints it: in Danish unless ``language`` says otherwise."""
+    result = home(
+        "--json", "export", "--format", "html", "--out", str(out), *more, who="KV",
+        env={"STAIRCASE_LANG": language},
+    )  # fmt: skip
+    return result.json()
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -63,6 +68,61 @@ def test_with_names_the_report_names_the_family(home: Home, tmp_path: Path) -> N
     export_html(home, out, "--with-names")
     html = out.read_text(encoding="utf-8")
     assert "Sag 1 · Maria Andersen (datter) – Else Andersen" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "not_words"),
+    [
+        (
+            "da",
+            (
+                '<html lang="da">',
+                "Samarbejdstrappen – kvalitetsrapport",
+                "Sager pr. trin ved månedens udgang",
+                "<th>Måned</th>",
+                "Eskaleringer: svartider",
+                "Sagernes trin over tid",
+                "pseudonymiseret: pårørende vises som P-koder",
+                "Godt samarbejde",
+            ),
+            ("quality report", "Cases per step", "Month", "Escalations", "Good collaboration"),
+        ),
+        (
+            "en",
+            (
+                '<html lang="en">',
+                "The collaboration staircase – quality report",
+                "Cases per step at the end of each month",
+                "<th>Month</th>",
+                "Escalations: response times",
+                "The cases' steps over time",
+                "pseudonymised: relatives are shown as P-codes",
+                "Good collaboration",
+            ),
+            (
+                "Godt samarbejde",
+                "kvalitetsrapport",
+                "Sager pr. trin",
+                "Måned",
+                "Eskaleringer",
+                "pseudonymiseret",
+            ),
+        ),
+    ],
+)
+def test_the_report_speaks_the_chosen_language(
+    home: Home, tmp_path: Path, language: str, words: tuple[str, ...], not_words: tuple[str, ...]
+) -> None:
+    """Every fixed word of the report comes from the catalogue (§7.5): Danish by default,
+    English with --lang en, and the page says which (``<html lang>``)."""
+    build_history(home)
+    out = tmp_path / f"rapport-{language}.html"
+    export_html(home, out, language=language)
+    html = out.read_text(encoding="utf-8")
+    for word in words:
+        assert word in html, word
+    for word in not_words:
+        assert word not in html, word
 
 
 def test_the_report_renders_offline_and_prints_on_a4_with_nothing_cut(

@@ -1,6 +1,6 @@
 """The subject-access letter (§6.4): every name the installation knows is
 redacted but the subject's and the contact person's, the HTML speaks Danish
-without ids or column names, carries the art. 15 information from the
+(or English when asked) without ids or column names, carries the art. 15 information from the
 settings, and prints on A4 without cutting a table.
 """
 
@@ -53,8 +53,12 @@ def furnish(home: Home) -> Home:
     return home
 
 
-def export(home: Home, out: Path) -> tuple[str, str]:
-    result = home("subject-access", "--relative", "1", "--out", str(out), who="KV")
+def export(home: Home, out: Path, language: str = "da") -> tuple[str, str]:
+    """The letter, in Danish unless ``language`` says otherwise (the relative reads it)."""
+    result = home(
+        "subject-access", "--relative", "1", "--out", str(out), who="KV",
+        env={"STAIRCASE_LANG": language},
+    )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     return (
         out.with_suffix(".json").read_text(encoding="utf-8"),
@@ -105,6 +109,33 @@ def test_the_letter_is_danish_without_ids_and_says_what_art_15_asks(
     assert "indsigelse" in visible
     assert "@page { size: A4" in html and "table-layout: fixed" in html
     assert "word-wrap: break-word" in html
+    assert '<html lang="da">' in html
+    for danish in ("Indsigt i dine oplysninger", "Hvornår", "Kontaktform", "23. nov. 2026 kl. "):
+        assert danish in visible, danish
+
+
+def test_the_letter_speaks_english_when_asked(letter_home: Home, tmp_path: Path) -> None:
+    """Its fixed texts come from the catalogue (§7.5): English with STAIRCASE_LANG=en."""
+    _, html = export(letter_home, tmp_path / "access", language="en")
+    visible = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
+    assert '<html lang="en">' in visible
+    for english in (
+        "Access to your information",
+        "Who processes your information, and why",
+        "Data controller",
+        "Observations",
+        "Form of contact",
+        "the case was read",
+        "Dissatisfaction",
+        "Good collaboration",
+        "telephone",
+        "23 Nov 2026, ",
+        "3650 days",
+        "Datatilsynet",
+    ):
+        assert english in visible, english
+    for danish in ("Indsigt i dine oplysninger", "Hvornår", "sagen blev læst", "Kontaktform"):
+        assert danish not in visible, danish
 
 
 def test_settings_are_checked_and_shown(letter_home: Home) -> None:

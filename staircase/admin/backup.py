@@ -93,7 +93,7 @@ def restore(request: Request, path: str | os.PathLike) -> RestoreResult:
     that is not staircase's, one whose audit chain does not verify (exit 1);
     a damaged one, and one newer than this program (exit 4, §5.3).
     """
-    check_text(os.fspath(path), field="the file name")
+    check_text(os.fspath(path), field=_("the file name"))
     source = Path(path).expanduser().absolute()
     with transaction(request, "restore", write=False) as work:
         actor = work.actor.id
@@ -331,7 +331,7 @@ def _pg_restore_hint(url: str, source: Path) -> str:
             str(source),
         ]
     )
-    return (
-        f"staircase restores SQLite only; restore PostgreSQL with: {command} "
+    return _(
+        "staircase restores SQLite only; restore PostgreSQL with: {command} "
         "then run `staircase audit verify`"
-    )
+    ).format(command=command)

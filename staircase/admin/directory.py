@@ -62,8 +62,8 @@ def init(
     database that has people, ``init`` never adds one: an admin uses
     ``staff add``, so nobody becomes admin by running ``init`` again.
     """
-    _check_id(admin, "initials")
-    refuse_cpr(name, field="the name")
+    _check_id(admin, _("initials"))
+    refuse_cpr(name, field=_("the name"))
     before, after = upgrade(url)
     pseudonym_key(url)
     with session_scope(url, write=True) as session:
@@ -107,8 +107,8 @@ def add_unit(
     request: Request, *, unit_id: str, name: str, parent: str | None, pack: str | None
 ) -> UnitView:
     """A care home or department, optionally under an area (its parent)."""
-    _check_id(unit_id, "unit id")
-    refuse_cpr(name, field="the unit name")
+    _check_id(unit_id, _("unit id"))
+    refuse_cpr(name, field=_("the unit name"))
     with transaction(request, "unit.add") as work:
         if work.session.get(Unit, unit_id) is not None:
             raise InvalidInput(_("unit {unit_id} already exists").format(unit_id=unit_id))
@@ -137,10 +137,10 @@ def add_staff(
     login: str | None = None,
 ) -> StaffView:
     """A staff member with a role in one or more units; ``login`` binds their account (§6.8)."""
-    _check_id(initials, "initials")
-    refuse_cpr(name, field="the name")
+    _check_id(initials, _("initials"))
+    refuse_cpr(name, field=_("the name"))
     _check_email(email)
-    refuse_cpr(login, field="the login")
+    refuse_cpr(login, field=_("the login"))
     if login is not None and not login.strip():
         raise InvalidInput(_("--login needs the account's name, e.g. --login anna"))
     _check_role(role, units)
@@ -168,7 +168,7 @@ def add_staff(
 
 
 def _check_email(email: str | None) -> None:
-    refuse_cpr(email, field="the e-mail address")
+    refuse_cpr(email, field=_("the e-mail address"))
     if email is not None and "@" not in email:
         raise InvalidInput(_('"{email}" is not an e-mail address').format(email=email))
 
@@ -218,7 +218,7 @@ def edit_staff(request: Request, initials: str, edit: StaffEdit) -> StaffChange:
     leader, as when a person leaves.
     """
     if edit.name is not None:
-        refuse_cpr(edit.name, field="the name")
+        refuse_cpr(edit.name, field=_("the name"))
     _check_email(edit.email)
     with transaction(request, "staff.edit") as work:
         staff = _active_staff(work, initials)
@@ -301,7 +301,7 @@ def deactivate_staff(request: Request, initials: str, *, reason: str | None) -> 
     contact person for, go to the leader of the case's unit (each listed in
     the result; a case's new contact person is a change in its history).
     """
-    why = require_reason(reason, doing="deactivating a person")
+    why = require_reason(reason, doing=_("deactivating a person"))
     with transaction(request, "staff.deactivate") as work:
         staff = _active_staff(work, initials)
         if staff.role == "admin":
@@ -377,9 +377,9 @@ def list_staff(request: Request) -> list[StaffView]:
 
 def add_resident(request: Request, *, ref: str, name: str, unit_id: str) -> ResidentView:
     """A resident, by the home's own reference; never a CPR number (§6.5)."""
-    _check_id(ref, "resident reference")
-    refuse_cpr(ref, field="the resident reference")
-    refuse_cpr(name, field="the name")
+    _check_id(ref, _("resident reference"))
+    refuse_cpr(ref, field=_("the resident reference"))
+    refuse_cpr(name, field=_("the name"))
     with transaction(request, "resident.add") as work:
         get_unit(work.session, unit_id)
         permit_unit(work.actor, unit_id, "resident.add")
@@ -393,7 +393,7 @@ def add_resident(request: Request, *, ref: str, name: str, unit_id: str) -> Resi
 
 
 def _check_id(value: str, what: str) -> None:
-    refuse_cpr(value, field=f"the {what}")
+    refuse_cpr(value, field=what)
     if not _ID.fullmatch(value):
         raise InvalidInput(
             _('{what} "{value}" must be letters, digits, - or _ (at most 40)').format(

@@ -31,6 +31,7 @@ from staircase.core.audit import HEAD_KEY
 from staircase.core.work import Request, transaction
 from staircase.db.models import Staff
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 from staircase.kinds import Role
 from staircase.views import GrantReport
 
@@ -50,8 +51,10 @@ def grant_roles(request: Request) -> GrantReport:
         session = work.session
         if session.get_bind().dialect.name != "postgresql":
             raise InvalidInput(
-                "db grant is for PostgreSQL; on SQLite each person's OS account is bound "
-                "with `staircase staff add|edit … --login ACCOUNT`"
+                _(
+                    "db grant is for PostgreSQL; on SQLite each person's OS account is bound "
+                    "with `staircase staff add|edit … --login ACCOUNT`"
+                )
             )
         report = _grant(session)
         work.audit(

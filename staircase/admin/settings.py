@@ -19,7 +19,7 @@ def set_setting(request: Request, *, key: str, value: str) -> dict[str, str]:
             _('unknown setting "{key}" (settings: {join})').format(key=key, join=", ".join(PUBLIC))
         )
     value = value.strip()
-    refuse_cpr(value, field=f"the setting {key}")
+    refuse_cpr(value, field=_("the setting {key}").format(key=key))
     if len(value) > _MAX_VALUE:
         raise InvalidInput(
             _("the setting {key} is longer than {MAX_VALUE} characters").format(

@@ -18,6 +18,7 @@ from sqlalchemy.engine import URL, make_url
 from staircase.core import keys
 from staircase.db.store import close_engine, database_url
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 
 
 @dataclass
@@ -96,7 +97,9 @@ class Server:
     def create(self, name: str) -> str:
         """A new empty database ``name``; refused if it exists (the bench builds new ones only)."""
         if self.exists(name):
-            raise InvalidInput(f"database {name} exists; the bench builds new databases only")
+            raise InvalidInput(
+                _("database {name} exists; the bench builds new databases only").format(name=name)
+            )
         self._run(f'create database "{name}"')
         self.made.append(name)
         return self.url.set(database=name).render_as_string(hide_password=False)
@@ -132,7 +135,9 @@ def place(given: str | None, work: Path, name: str, server: Server | None) -> st
     path = Path(url.database or "").expanduser().resolve()
     target = path if name == "full" else path.with_name(f"{path.stem}-{name}{path.suffix}")
     if target.exists():
-        raise InvalidInput(f"{target} exists; the bench builds new databases only")
+        raise InvalidInput(
+            _("{path} exists; the bench builds new databases only").format(path=target)
+        )
     return f"sqlite:///{target}"
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from staircase.errors import BenchFailed
+from staircase.i18n import _
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def staircase_command(*args: str) -> list[str]:
     beside = Path(sys.executable).with_name("staircase")
     script = str(beside) if beside.is_file() else shutil.which("staircase")
     if script is None:
-        raise BenchFailed("the staircase command is not installed; `pip install .` first")
+        raise BenchFailed(_("the staircase command is not installed; `pip install .` first"))
     return [script, *args]
 
 
@@ -97,7 +98,11 @@ def run(argv: Sequence[str]) -> Sample:
         if launched.returncode != 0 or int(code) != 0:
             err.seek(0)
             why = _reason(err.read().decode(errors="replace"))
-            raise BenchFailed(f"`{_shown(argv)}` failed with exit {code}: {why}")
+            raise BenchFailed(
+                _("`{command}` failed with exit {code}: {why}").format(
+                    command=_shown(argv), code=code, why=why
+                )
+            )
     return Sample(float(seconds), int(rss_kib) / 1024)
 
 
@@ -120,7 +125,11 @@ def running(argv: Sequence[str]) -> Iterator[None]:
         if code != 0:
             err.seek(0)
             why = _reason(err.read().decode(errors="replace"))
-            raise BenchFailed(f"`{_shown(argv)}` failed with exit {code}: {why}")
+            raise BenchFailed(
+                _("`{command}` failed with exit {code}: {why}").format(
+                    command=_shown(argv), code=code, why=why
+                )
+            )
 
 
 def _shown(argv: Sequence[str]) -> str:
@@ -130,7 +139,7 @@ def _shown(argv: Sequence[str]) -> str:
 def _reason(stderr: str) -> str:
     """The line of a failed command's output that says why: its own one-line error, else
     the exception of a traceback, else the last line."""
-    lines = [line for line in stderr.strip().splitlines() if line.strip()] or ["(no output)"]
+    lines = [line for line in stderr.strip().splitlines() if line.strip()] or [_("(no output)")]
     for line in reversed(lines):
         if line.startswith("staircase:") or re.match(r"[\w.]+(Error|Exception)\b", line):
             return line
@@ -151,7 +160,7 @@ def alternate(
     """Run ours and theirs turn about, ``repeats`` times each: a machine that slows down
     for a while (other work on two shared cores) then weighs on both alike."""
     mine, floor = [], []
-    for _ in range(repeats):
+    for _repeat in range(repeats):
         mine.append(ours())
         floor.append(theirs())
     return median(mine), median(floor)

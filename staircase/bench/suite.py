@@ -35,6 +35,7 @@ from staircase.bench.report import BenchReport, BenchRow, Budget, Machine, measu
 from staircase.clock import iso_utc
 from staircase.db.store import close_engine
 from staircase.errors import BenchFailed, InvalidInput
+from staircase.i18n import _
 
 Progress = synth.Progress
 
@@ -87,7 +88,9 @@ class Bench:
         url = place(self.settings.db, self.work, name, self.server)
         site = Site(url, self.work / f"floor-{name}.db", self.server)
         self.sites.append(site)
-        self.step(f"generating {shape.observations:,} observations ({name})")
+        self.step(
+            _("generating {n:,} observations ({name})").format(n=shape.observations, name=name)
+        )
         started = time.perf_counter()
         site.floor.unlink(missing_ok=True)
         floor.build(site.floor, shape.cases, list(floor.rows(shape.cases, shape.observations)))
@@ -115,7 +118,7 @@ class Bench:
         firsts: list[Sample] = []
         seconds: list[Sample] = []
         floors: list[Sample] = []
-        for _ in range(self.settings.repeats):
+        for _repeat in range(self.settings.repeats):
             site.restore()
             firsts.append(run(argv))
             floors.append(theirs())
@@ -372,14 +375,14 @@ def _workspace(keep: Path | None) -> Iterator[Path]:
 def run_bench(settings: Settings, progress: Progress) -> BenchReport:
     """Build, measure, compare: the whole benchmark (§8)."""
     if settings.cases < 10 or settings.observations < 10 or settings.repeats < 1:
-        raise InvalidInput("the bench needs at least 10 cases, 10 observations and 1 repeat")
+        raise InvalidInput(_("the bench needs at least 10 cases, 10 observations and 1 repeat"))
     with _workspace(settings.keep) as work:
         bench = Bench(settings, work, progress)
         shape = bench.shape
         try:
             full, build_seconds, floor_seconds = bench.build("full", shape)
-            tenth, _, _ = bench.build("tenth", shape.tenth())
-            empty, _, _ = bench.build("empty", synth.Shape(1, 0))
+            tenth, _built, _size = bench.build("tenth", shape.tenth())
+            empty, _built, _size = bench.build("empty", synth.Shape(1, 0))
             rows, text_first, floor_first = bench.assess(full)
             rows.append(bench.recompute(full))
             ticks = bench.tick(full)

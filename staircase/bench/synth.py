@@ -40,6 +40,7 @@ from staircase.db.models import (
 )
 from staircase.db.store import session_scope
 from staircase.domain.pack import load_pack
+from staircase.i18n import _
 from staircase.text import key
 
 Progress = Callable[[int, int, str], None]
@@ -165,7 +166,7 @@ def _insert(session: Session, table: Table, rows: Iterable[dict], total: int, pr
     while chunk := list(islice(rows, CHUNK)):
         session.execute(insert(table), chunk)
         done += len(chunk)
-        progress(done, max(total, done), f"writing {table.name}")
+        progress(done, max(total, done), _("writing {table}").format(table=table.name))
     return done
 
 

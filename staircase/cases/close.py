@@ -19,14 +19,17 @@ from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, transaction
 from staircase.db.models import Proposal
 from staircase.errors import InvalidInput
-from staircase.i18n import _
+from staircase.i18n import N_, _
 from staircase.kinds import ProposalStatus
 from staircase.views import DecisionView
+
+CASE_CLOSED = N_("case closed")
+"""Stored in English as the reason of what closing withdrew; shown translated."""
 
 
 def close_case(request: Request, case_id: int, *, reason: str | None) -> DecisionView:
     """Close a case now; the reason goes to the audit detail, outside the chain."""
-    why = require_reason(reason, doing="closing a case")
+    why = require_reason(reason, doing=_("closing a case"))
     with transaction(request, "case.close") as work:
         case = get_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "case.close")
@@ -43,8 +46,8 @@ def close_case(request: Request, case_id: int, *, reason: str | None) -> Decisio
             )
         ).all()
         for proposal in open_ones:
-            consequences.withdraw(work, proposal, "case closed")
-        consequences.close_escalations_not_at_issue(work, case, reason="case closed")
+            consequences.withdraw(work, proposal, CASE_CLOSED)
+        consequences.close_escalations_not_at_issue(work, case, reason=CASE_CLOSED)
         case.closed_at = work.now
         evaluations.forget(work.session, case.id)
         work.session.add(case)

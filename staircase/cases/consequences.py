@@ -26,6 +26,7 @@ from staircase.db.models import Action, Case, Escalation, Observation, Proposal,
 from staircase.domain.engine import CaseState, EscalationOrder, Evaluation, Fact, evaluate
 from staircase.domain.machine import machine_for
 from staircase.domain.pack import Pack
+from staircase.i18n import N_
 from staircase.kinds import ActionStatus, Addressee, Direction, EscalationStatus, ProposalStatus
 
 
@@ -345,7 +346,7 @@ def _reconcile_proposals(
         reason = (
             f"the case was moved to {case.step}"
             if proposal.to_step == case.step or not current
-            else "no longer indicated"
+            else N_("no longer indicated")
         )
         withdraw(work, proposal, reason)
         result.withdrawn.append(proposal)
@@ -460,7 +461,7 @@ def raise_escalation(
     if acknowledged_by is not None:
         escalation.status = EscalationStatus.ACKNOWLEDGED
         escalation.acknowledged_by, escalation.acknowledged_at = acknowledged_by, work.now
-        escalation.note = "decided by the leader who moved the case"
+        escalation.note = N_("decided by the leader who moved the case")
     work.session.add(escalation)
     work.session.flush()
     work.audit("escalation.raise", case_id=case.id, subject=f"{escalation.id}:{order.to}")

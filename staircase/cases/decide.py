@@ -53,7 +53,7 @@ def accept(request: Request, proposal_id: int, *, reason: str | None) -> Decisio
     The escalation raised with the proposal is acknowledged by the decision
     and is the arrival's escalation: nothing new to acknowledge (§3.3).
     """
-    why = require_reason(reason, doing="a decision")
+    why = require_reason(reason, doing=_("a decision"))
     with transaction(request, "proposal.decide") as work:
         proposal, case = _open_proposal(work, proposal_id)
         if case.step != proposal.from_step:
@@ -87,7 +87,7 @@ def reject(request: Request, proposal_id: int, *, reason: str | None) -> Decisio
     The escalation raised with it is acknowledged by the decision: the
     leader has looked at the case, and is not chased for it any more.
     """
-    why = require_reason(reason, doing="a decision")
+    why = require_reason(reason, doing=_("a decision"))
     with transaction(request, "proposal.decide") as work:
         proposal, case = _open_proposal(work, proposal_id)
         acknowledged = _decide(work, proposal, ProposalStatus.REJECTED, why)
@@ -125,7 +125,7 @@ def move(request: Request, case_id: int, step: str, *, reason: str | None) -> De
     for the unit's leader, with the step's escalation (§3.3): labelling a
     relationship is a leader's decision, and the leader hears of it at once.
     """
-    why = require_reason(reason, doing="a decision")
+    why = require_reason(reason, doing=_("a decision"))
     with transaction(request, "move") as work:
         case = get_open_case(work.session, case_id)
         permit_unit(work.actor, case.unit_id, "move")

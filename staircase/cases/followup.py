@@ -43,7 +43,7 @@ def addressed_to(session: Session, actor: Actor, escalation: Escalation) -> bool
 
 def acknowledge(request: Request, escalation_id: int, *, note: str | None = None) -> EscalationView:
     """Acknowledge an escalation; it closes the whole chain it was escalated along."""
-    refuse_cpr(note, field="the note")
+    refuse_cpr(note, field=_("the note"))
     with transaction(request, "escalation.ack") as work:
         escalation = work.session.get(Escalation, escalation_id)
         if escalation is None:
@@ -88,8 +88,8 @@ def close_action(
 ) -> ActionView:
     """Mark an action done, or drop it with a reason."""
     if status == ActionStatus.DROPPED:
-        note = require_reason(note, doing="dropping an action")
-    refuse_cpr(note, field="the note")
+        note = require_reason(note, doing=_("dropping an action"))
+    refuse_cpr(note, field=_("the note"))
     with transaction(request, "action.close") as work:
         action = work.session.get(Action, action_id)
         if action is None:
@@ -123,7 +123,7 @@ def add_agreement(
     """Record an agreement with the relative (forventningsafstemning), with a review date."""
     if not text.strip():
         raise InvalidInput(_("an agreement needs its text"))
-    refuse_cpr(text, field="the agreement")
+    refuse_cpr(text, field=_("the agreement"))
     review_at = _review_date(request, review)
     with transaction(request, "agreement") as work:
         case = get_open_case(work.session, case_id)
@@ -183,7 +183,7 @@ def break_agreement(
                 by=by, join=", ".join(BREACH_BY), did_you_mean=did_you_mean(by, list(BREACH_BY))
             )
         )
-    refuse_cpr(note, field="the note")
+    refuse_cpr(note, field=_("the note"))
     with transaction(request, "agreement") as work:
         agreement, case = _active_agreement(work, agreement_id)
         breach = AgreementBreach(
@@ -222,7 +222,7 @@ def review_agreement(
     Without a next date the agreement stays in force with no review planned,
     and leaves the inbox's list of reviews due.
     """
-    refuse_cpr(note, field="the note")
+    refuse_cpr(note, field=_("the note"))
     next_at = _review_date(request, next_review)
     with transaction(request, "agreement") as work:
         agreement, case = _active_agreement(work, agreement_id)

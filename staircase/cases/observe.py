@@ -91,7 +91,7 @@ def observed_at(text: str | None, clock: Clock) -> datetime:
 
 def log(request: Request, entry: Entry) -> LogResult:
     """Record the observations, re-evaluate the case, and say what followed."""
-    refuse_cpr(entry.note, field="the note")
+    refuse_cpr(entry.note, field=_("the note"))
     channel = channel_id(entry.channel)
     if not entry.indicators and entry.retracts is None:
         raise InvalidInput(

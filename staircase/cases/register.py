@@ -124,7 +124,7 @@ def _check_consent(consent: str, note: str | None) -> None:
         )
     if consent == "other" and not (note or "").strip():
         raise InvalidInput(_("consent basis other needs the reason: add --consent-note TEXT"))
-    refuse_cpr(note, field="the consent note")
+    refuse_cpr(note, field=_("the consent note"))
 
 
 def _check_new_case(new: NewCase) -> None:
@@ -139,9 +139,9 @@ def _check_new_case(new: NewCase) -> None:
     if new.relative_id is not None and new.relative_name is not None:
         raise InvalidInput(_("give either --relative-id N or --relative NAME, not both"))
     for text, what in (
-        (new.relative_name, "the relative's name"),
-        (new.relation, "the relation"),
-        (new.relative_contact, "the contact details"),
+        (new.relative_name, _("the relative's name")),
+        (new.relation, _("the relation")),
+        (new.relative_contact, _("the contact details")),
     ):
         refuse_cpr(text, field=what)
 
@@ -277,7 +277,7 @@ def edit_case(request: Request, case_id: int, edit: CaseEdit) -> CaseView:
     raises one. A new contact person takes over the open actions the old
     one owned as contact.
     """
-    reason = require_reason(edit.reason, doing="changing a case")
+    reason = require_reason(edit.reason, doing=_("changing a case"))
     if edit.consent is not None:
         _check_consent(edit.consent, edit.consent_note)
     elif edit.consent_note is not None:

@@ -35,6 +35,7 @@ from staircase.core import keys
 from staircase.db import digests
 from staircase.db.guard import FREE_TEXT_LIMIT, check_text
 from staircase.db.models import AuditDetail, AuditEntry, Setting
+from staircase.i18n import _, ngettext
 
 GENESIS = "0" * 64
 KEYED_KEY = "audit_keyed"
@@ -217,10 +218,10 @@ def _check(event: Event) -> None:
     The entries are bulk-inserted, past the ORM's flush guard, so the check
     is made here; the caller's transaction then rolls back whole.
     """
-    check_text(event.actor, field="the acting person", limit=ACTOR_LIMIT)
-    check_text(event.subject, field="what the audit entry names", limit=FREE_TEXT_LIMIT)
+    check_text(event.actor, field=_("the acting person"), limit=ACTOR_LIMIT)
+    check_text(event.subject, field=_("what the audit entry names"), limit=FREE_TEXT_LIMIT)
     if event.detail:
-        check_text(event.detail, field="the audit detail")
+        check_text(event.detail, field=_("the audit detail"))
 
 
 def read_head(session: Session) -> tuple[int, str] | None:
@@ -288,13 +289,19 @@ def verify(session: Session, *, key_of: str | None = None) -> Verification:
     for entry in session.exec(select(AuditEntry).order_by(AuditEntry.id)).yield_per(2000):
         count += 1
         if entry.id != expected_id:
-            return Verification(count, expected_id, f"entry {expected_id} is missing")
+            return Verification(
+                count, expected_id, _("entry {id} is missing").format(id=expected_id)
+            )
         if entry.prev_hash != prev_hash:
             return Verification(
-                count, entry.id, f"entry {entry.id} does not follow entry {entry.id - 1}"
+                count,
+                entry.id,
+                _("entry {id} does not follow entry {previous}").format(
+                    id=entry.id, previous=entry.id - 1
+                ),
             )
         if entry_hash(prev_hash, entry, chain) != entry.hash:
-            return Verification(count, entry.id, f"entry {entry.id} was altered")
+            return Verification(count, entry.id, _("entry {id} was altered").format(id=entry.id))
         prev_hash, expected_id = entry.hash, expected_id + 1
         for table, row_id, digest in digests.parse(entry.rows):
             vouched[(table, row_id)] = (digest, entry.id)
@@ -312,14 +319,24 @@ def _check_head(head: tuple[int, str] | None, count: int, hash_at_head: str) -> 
         if count == 0:
             return Verification(0)
         return Verification(
-            count, count, f"the record of the log's end is missing; entry {count} may not be last"
+            count,
+            count,
+            _("the record of the log's end is missing; entry {id} may not be last").format(
+                id=count
+            ),
         )
     recorded, recorded_hash = head
     if count < recorded:
-        gone = "entry was" if recorded - count == 1 else f"{recorded - count} entries were"
+        gone = recorded - count
         return Verification(
-            count, count + 1, f"entry {count + 1} is missing (the last {gone} deleted)"
+            count,
+            count + 1,
+            ngettext(
+                "entry {id} is missing (the last entry was deleted)",
+                "entry {id} is missing (the last {n} entries were deleted)",
+                gone,
+            ).format(id=count + 1, n=gone),
         )
     if hash_at_head != recorded_hash:
-        return Verification(count, recorded, f"entry {recorded} was altered")
+        return Verification(count, recorded, _("entry {id} was altered").format(id=recorded))
     return Verification(count)

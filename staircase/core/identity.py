@@ -116,17 +116,23 @@ def _bound(session: Session, given: str | None) -> Staff:
     staff = session.exec(select(Staff).where(Staff.login == account)).first()
     if staff is None:
         raise NotYou(
-            f'the account "{account}" is not bound to a staff member here; an admin binds it '
-            f"with `staircase staff add INITIALS … --login {account}`",
+            _(
+                'the account "{account}" is not bound to a staff member here; an admin binds it '
+                "with `staircase staff add INITIALS … --login {account}`"
+            ).format(account=account),
             actor=account[:40],
         )
     if not staff.active:
-        raise NotYou(f"{staff.id} is deactivated and cannot act", actor=staff.id)
+        raise NotYou(
+            _("{staff} is deactivated and cannot act").format(staff=staff.id), actor=staff.id
+        )
     claimed = given.strip() if given else ""
     if claimed and claimed.upper() != staff.id.upper():
         raise NotYou(
-            f'--as names someone else, but the account "{account}" is {staff.id}; '
-            "--as is trusted only on a shared terminal (`init --shared-terminal`)",
+            _(
+                '--as names someone else, but the account "{account}" is {staff}; '
+                "--as is trusted only on a shared terminal (`init --shared-terminal`)"
+            ).format(account=account, staff=staff.id),
             actor=staff.id,
         )
     return staff

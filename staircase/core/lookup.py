@@ -65,10 +65,10 @@ def unit_packs(
         try:
             packs[unit_id] = load_pack(pack_ref)
         except InvalidInput as err:
-            problem = (
-                f"unit {unit_id} skipped: its rule pack {pack_ref} cannot be loaded ({err}); "
-                f"restore or fix the pack (check it with `staircase rules check FILE`)"
-            )
+            problem = _(
+                "unit {unit} skipped: its rule pack {pack} cannot be loaded ({error}); "
+                "restore or fix the pack (check it with `staircase rules check FILE`)"
+            ).format(unit=unit_id, pack=pack_ref, error=err)
             skipped.append(SkippedUnit(unit_id=unit_id, pack=pack_ref, problem=problem))
     return packs, skipped
 
@@ -112,5 +112,5 @@ def require_reason(reason: str | None, *, doing: str) -> str:
     """A person's decision is explained (§3.3): the reason, stripped, without a CPR number."""
     if reason is None or not reason.strip():
         raise InvalidInput(_("{doing} needs a reason: add --reason TEXT").format(doing=doing))
-    refuse_cpr(reason, field="the reason")
+    refuse_cpr(reason, field=_("the reason"))
     return reason.strip()

@@ -76,7 +76,7 @@ def permit(actor: Actor, action: str) -> None:
     """Raise ``NotAllowed`` unless the actor's role may do ``action``."""
     allowed = PERMISSIONS[action]
     if actor.role not in allowed:
-        roles = " or ".join(sorted(allowed))
+        roles = _(" or ").join(sorted(allowed))
         raise NotAllowed(
             _("{action}: not allowed for role {role} (needs {roles})").format(
                 action=action, role=actor.role, roles=roles

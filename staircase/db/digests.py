@@ -40,6 +40,7 @@ from staircase.db.models import (
     Transition,
     Unit,
 )
+from staircase.i18n import _
 
 TRACKED: dict[str, type[SQLModel]] = {
     model.__tablename__: model  # type: ignore[misc]
@@ -163,16 +164,24 @@ def _findings_in(
         seen.add(row_id)
         digest, entry = wanted[row_id]
         if digest == DELETED:
-            found.append(f"{name} {row_id} is back after entry {entry} deleted it")
+            found.append(
+                _("{table} {id} is back after entry {entry} deleted it").format(
+                    table=name, id=row_id, entry=entry
+                )
+            )
         elif row_digest(row, table) != digest:
             found.append(
-                f"{name} {row_id} was changed outside staircase "
-                f"(entry {entry} recorded its last write)"
+                _(
+                    "{table} {id} was changed outside staircase "
+                    "(entry {entry} recorded its last write)"
+                ).format(table=name, id=row_id, entry=entry)
             )
     for row_id, (digest, entry) in wanted.items():
         if row_id not in seen and digest != DELETED:
             found.append(
-                f"{name} {row_id} was deleted outside staircase "
-                f"(entry {entry} recorded its last write)"
+                _(
+                    "{table} {id} was deleted outside staircase "
+                    "(entry {entry} recorded its last write)"
+                ).format(table=name, id=row_id, entry=entry)
             )
     return found

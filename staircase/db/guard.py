@@ -95,7 +95,7 @@ def guard_bulk(table: Table, rows: Iterable[Mapping[str, object]]) -> None:
 def _check_column(table: str, name: str, column_type, value: str) -> None:
     check_text(
         value,
-        field=f"the {name.replace('_', ' ')} of the {table}",
+        field=_("the {column} of the {table}").format(column=name.replace("_", " "), table=table),
         limit=_limit(name, column_type),
     )
 

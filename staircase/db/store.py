@@ -76,7 +76,7 @@ def database_url(db: str | os.PathLike | None) -> str:
                 ).format(backend=backend)
             )
         return text_db
-    check_text(text_db, field="the database path")
+    check_text(text_db, field=_("the database path"))
     path = Path(text_db).expanduser().absolute()
     if any(len(os.fsencode(part)) > NAME_LIMIT for part in path.parts):
         raise DatabaseProblem(
@@ -220,8 +220,10 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
             raise
         if getattr(err.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
             raise NotAllowed(
-                f"your database role may not do this ({_first_line(err)}); it is the database "
-                "owner's (migrations, purge, restore), or an admin runs `staircase db grant`"
+                _(
+                    "your database role may not do this ({reason}); it is the database "
+                    "owner's (migrations, purge, restore), or an admin runs `staircase db grant`"
+                ).format(reason=_first_line(err))
             ) from err
         raise DatabaseProblem(explain(err, url)) from err
 
@@ -242,7 +244,7 @@ def _require_file(url: str) -> None:
 def _first_line(err: DBAPIError) -> str:
     """The driver's message, without the SQL and parameters SQLAlchemy appends."""
     lines = str(err.orig or err).strip().splitlines()
-    return lines[0] if lines else "no message"
+    return lines[0] if lines else _("no message")
 
 
 def explain(err: DBAPIError, url: str) -> str:
@@ -250,8 +252,10 @@ def explain(err: DBAPIError, url: str) -> str:
     message = _first_line(err)
     where = make_url(url).render_as_string(hide_password=True)
     if "locked" in message or "busy" in message:
-        return f"the database {where} stayed locked for {BUSY_TIMEOUT_MS // 1000} s; try again"
-    return f"cannot use the database {where}: {message}"
+        return _("the database {where} stayed locked for {seconds} s; try again").format(
+            where=where, seconds=BUSY_TIMEOUT_MS // 1000
+        )
+    return _("cannot use the database {where}: {message}").format(where=where, message=message)
 
 
 def compact(url: str) -> None:

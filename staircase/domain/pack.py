@@ -465,11 +465,16 @@ def _explain(err: ValidationError, data: dict, source: str) -> PackError:
     field = ".".join(str(part) for part in loc)
     kind_of = first["type"]
     if kind_of == "missing":
-        problem = f'missing field "{field}"'
+        problem = _('missing field "{field}"').format(field=field)
     elif kind_of == "extra_forbidden":
-        problem = f'unknown field "{field}"'
+        problem = _('unknown field "{field}"').format(field=field)
     else:
-        problem = f'field "{field}": {first["msg"]}' if field else first["msg"]
+        message = first["msg"]
+        problem = (
+            _('field "{field}": {message}').format(field=field, message=message)
+            if field
+            else message
+        )
     return PackError(source, entry, problem)
 
 

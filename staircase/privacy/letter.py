@@ -1,8 +1,9 @@
 """The readable half of a subject-access export (§6.4): a letter, as one HTML page.
 
-Written for the relative or resident who asked, not for a developer: Danish
-throughout, no internal ids or column names (steps, indicators, actions and
-channels by their Danish names; audit actions in plain words), the
+Written for the relative or resident who asked, not for a developer: in the
+language in use (Danish unless English is asked for), every fixed text from the
+catalogue (§7.5), no internal ids or column names (steps, indicators, actions and
+channels by their names; audit actions in plain words), the
 information GDPR art. 15(1)–(2) requires, and tables that wrap on A4 rather
 than run off the page. No scripts, no external files, and every piece of
 text escaped — notes are typed by people and may contain anything.
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from staircase.clock import as_utc, resolve_tz
 from staircase.core.settings import CONTROLLER, CONTROLLER_CONTACT, DPO_CONTACT
+from staircase.i18n import N_, _, language, pgettext
 
 if TYPE_CHECKING:
     from staircase.privacy.subject_access import HistoryEntry, LetterFacts, SubjectAccess
@@ -36,103 +38,117 @@ tr { break-inside: avoid; }
 @media print { body { margin: 0; max-width: none; } }
 """
 
-_MONTHS = (
-    "jan.",
-    "feb.",
-    "mar.",
-    "apr.",
-    "maj",
-    "jun.",
-    "jul.",
-    "aug.",
-    "sep.",
-    "okt.",
-    "nov.",
-    "dec.",
-)
+
+def _months() -> tuple[str, ...]:
+    """Month names as a date in a letter writes them: ``23. nov. 2026``/``23 Nov 2026``."""
+    return (
+        pgettext("month in a date", "Jan"),
+        pgettext("month in a date", "Feb"),
+        pgettext("month in a date", "Mar"),
+        pgettext("month in a date", "Apr"),
+        pgettext("month in a date", "May"),
+        pgettext("month in a date", "Jun"),
+        pgettext("month in a date", "Jul"),
+        pgettext("month in a date", "Aug"),
+        pgettext("month in a date", "Sep"),
+        pgettext("month in a date", "Oct"),
+        pgettext("month in a date", "Nov"),
+        pgettext("month in a date", "Dec"),
+    )
+
+
+# The tables below are marked with N_() and translated where the letter shows them.
 _CHANNELS = {
-    "telefon": "telefon",
-    "besoeg": "besøg",
-    "mail": "mail",
-    "moede": "møde",
-    "andet": "andet",
+    "telefon": N_("telephone"),
+    "besoeg": N_("visit"),
+    "mail": N_("e-mail"),
+    "moede": N_("meeting"),
+    "andet": N_("other"),
 }
 _STATUSES = {
-    "open": "åben",
-    "accepted": "godkendt",
-    "rejected": "afvist",
-    "withdrawn": "trukket tilbage",
-    "acknowledged": "kvitteret",
-    "escalated": "sendt videre",
-    "closed": "lukket",
-    "done": "udført",
-    "dropped": "opgivet",
-    "replaced": "erstattet",
-    "active": "gældende",
-    "ended": "afsluttet",
+    "open": N_("open"),
+    "accepted": N_("accepted"),
+    "rejected": N_("rejected"),
+    "withdrawn": N_("withdrawn"),
+    "acknowledged": N_("acknowledged"),
+    "escalated": N_("passed on"),
+    "closed": N_("closed"),
+    "done": N_("done"),
+    "dropped": N_("dropped"),
+    "replaced": N_("replaced"),
+    "active": N_("in force"),
+    "ended": N_("ended"),
 }
 _ADDRESSEES = {
-    "contact": "kontaktpersonen",
-    "unit_leader": "enhedens leder",
-    "area_leader": "områdets leder",
-    "safety_rep": "arbejdsmiljørepræsentanten",
+    "contact": N_("the contact person"),
+    "unit_leader": N_("the unit's leader"),
+    "area_leader": N_("the area's leader"),
+    "safety_rep": N_("the health and safety representative"),
 }
 _CONSENT = {
-    "named": "beboeren har selv peget på den pårørende",
-    "guardian": "værgemål",
-    "attorney": "fuldmagt",
-    "other": "andet grundlag (se nedenfor)",
-    "pending": "endnu ikke afklaret",
+    "named": N_("the resident named the relative themselves"),
+    "guardian": N_("guardianship"),
+    "attorney": N_("power of attorney"),
+    "other": N_("another basis (see below)"),
+    "pending": N_("not yet clarified"),
 }
-_BROKEN_BY = {"relative": "pårørende", "staff": "personalet", "both": "begge parter"}
+_BROKEN_BY = {"relative": N_("the relative"), "staff": N_("the staff"), "both": N_("both parties")}
 _FIELDS = {
-    "contact": "kontaktperson",
-    "consent": "samtykke",
-    "primary": "primær pårørende",
-    "relation": "relation",
-    "unit": "enhed",
+    "contact": N_("contact person"),
+    "consent": N_("consent"),
+    "primary": N_("primary relative"),
+    "relation": N_("relation"),
+    "unit": N_("unit"),
 }
 _AUDIT = {
-    "case.open": "sagen blev oprettet",
-    "case.read": "sagen blev læst",
-    "case.show": "sagen blev læst",
-    "case.list": "sagen blev vist i en oversigt",
-    "case.search": "sagen blev vist i en søgning",
-    "case.edit": "sagen blev ændret",
-    "case.move": "sagen blev flyttet på trappen",
-    "move": "sagen blev flyttet på trappen",
-    "case.close": "sagen blev lukket",
-    "case.purge": "sagen blev slettet",
-    "log": "en observation blev noteret",
-    "observation.add": "en observation blev noteret",
-    "observation.retract": "en observation blev trukket tilbage",
-    "proposal.raise": "reglerne foreslog et andet trin",
-    "proposal.decide": "en leder tog stilling til et forslag",
-    "proposal.withdraw": "et forslag blev trukket tilbage",
-    "escalation.raise": "sagen blev sendt til en leder",
-    "escalation.ack": "en leder kvitterede for sagen",
-    "escalation.close": "en henvendelse til en leder blev lukket",
-    "action.create": "en handling blev oprettet",
-    "action.done": "en handling blev udført",
-    "action.close": "en handling blev afsluttet",
-    "action.replace": "en handling blev erstattet",
-    "action.handover": "en handling fik ny ansvarlig",
-    "agreement": "en aftale blev registreret",
-    "agreement.add": "en aftale blev indgået",
-    "agreement.broken": "et brud på en aftale blev noteret",
-    "agreement.review": "en aftale blev fulgt op",
-    "agreement.ended": "en aftale blev afsluttet",
-    "relative.add": "du blev registreret",
-    "resident.add": "du blev registreret",
-    "subject.access": "der blev lavet en indsigt som denne",
-    "export": "data blev udtrukket",
-    "import": "oplysninger blev indlæst",
-    "assess": "sagen indgik i lederens overblik",
-    "tick": "tidsfrister blev kontrolleret",
+    "case.open": N_("the case was opened"),
+    "case.read": N_("the case was read"),
+    "case.show": N_("the case was read"),
+    "case.list": N_("the case was shown in an overview"),
+    "case.search": N_("the case was shown in a search"),
+    "case.edit": N_("the case was changed"),
+    "case.move": N_("the case was moved on the staircase"),
+    "move": N_("the case was moved on the staircase"),
+    "case.close": N_("the case was closed"),
+    "case.purge": N_("the case was deleted"),
+    "log": N_("an observation was recorded"),
+    "observation.add": N_("an observation was recorded"),
+    "observation.retract": N_("an observation was retracted"),
+    "proposal.raise": N_("the rules proposed another step"),
+    "proposal.decide": N_("a leader decided on a proposal"),
+    "proposal.withdraw": N_("a proposal was withdrawn"),
+    "escalation.raise": N_("the case was sent to a leader"),
+    "escalation.ack": N_("a leader acknowledged the case"),
+    "escalation.close": N_("a referral to a leader was closed"),
+    "action.create": N_("an action was created"),
+    "action.done": N_("an action was done"),
+    "action.close": N_("an action was closed"),
+    "action.replace": N_("an action was replaced"),
+    "action.handover": N_("an action got a new person responsible"),
+    "agreement": N_("an agreement was recorded"),
+    "agreement.add": N_("an agreement was made"),
+    "agreement.broken": N_("a breach of an agreement was recorded"),
+    "agreement.review": N_("an agreement was followed up"),
+    "agreement.ended": N_("an agreement was ended"),
+    "relative.add": N_("you were registered"),
+    "resident.add": N_("you were registered"),
+    "subject.access": N_("a subject access like this one was made"),
+    "export": N_("data were extracted"),
+    "import": N_("information was read in"),
+    "assess": N_("the case was part of the leader's overview"),
+    "tick": N_("deadlines were checked"),
 }
 
-_TEXT = frozenset({"Note", "Begrundelse", "Aftale"})
-"""Columns of free text, given the room in a fixed-layout table."""
+
+def _say(table: Mapping[str, str], key: Any) -> Any:
+    """A table's word for ``key`` in the language in use; an unknown key as it is."""
+    return _(table[key]) if key in table else key
+
+
+def _text_columns() -> frozenset[str]:
+    """Columns of free text, given the room in a fixed-layout table."""
+    return frozenset({_("Note"), _("Reason"), _("Agreement")})
+
 
 Cell = Callable[[Mapping[str, Any]], Any]
 
@@ -149,31 +165,39 @@ class _Letter:
 
     def render(self, access: "SubjectAccess") -> str:
         person = access.person
+        name = _esc(person.get("name"))
+        title = _("Access to your information")
         parts = [
             "<!DOCTYPE html>",
-            '<html lang="da"><head><meta charset="utf-8">',
-            f"<title>Indsigt i dine oplysninger — {_esc(person.get('name'))}</title>",
+            f'<html lang="{language()}"><head><meta charset="utf-8">',
+            f"<title>{escape(title)} — {name}</title>",
             f"<style>{_STYLE}</style></head><body>",
-            "<h1>Indsigt i dine oplysninger</h1>",
-            f"<p>Til {_esc(person.get('name'))}</p>",
-            f"<p>Du har bedt om at se de oplysninger, vi har om dig (databeskyttelses"
-            f"forordningens artikel 15). Her er de, udtrukket {self.time(access.generated_at)}. "
-            "Andre personers navne er erstattet af, hvem de er, fx [pårørende] eller "
-            "[medarbejder]; din kontaktpersons navn står der.</p>",
+            f"<h1>{escape(title)}</h1>",
+            "<p>" + escape(_("To {name}")).format(name=name) + "</p>",
+            "<p>"
+            + escape(
+                _(
+                    "You asked to see the information we hold about you (article 15 of the "
+                    "General Data Protection Regulation). Here it is, extracted {when}. Other "
+                    "people's names are replaced by who they are, such as [relative] or "
+                    "[staff member]; your contact person's name is shown."
+                )
+            ).format(when=escape(self.time(access.generated_at)))
+            + "</p>",
             self.article_15(),
-            "<h2>Oplysninger om dig</h2>",
+            _heading("h2", _("Information about you")),
             self.record(
                 [
-                    ("Navn", person.get("name")),
-                    ("Relation", person.get("relation")),
-                    ("Beboerens reference", person.get("ref")),
+                    (_("Name"), person.get("name")),
+                    (_("Relation"), person.get("relation")),
+                    (_("The resident's reference"), person.get("ref")),
                 ]
             ),
         ]
         for number, case in enumerate(access.cases, 1):
             parts += self.case(number, case)
         parts += [
-            "<h2>Din registrering og tidligere indsigter</h2>",
+            _heading("h2", _("Your registration and earlier subject accesses")),
             self.history(access.history),
             "</body></html>",
         ]
@@ -181,206 +205,237 @@ class _Letter:
 
     def article_15(self) -> str:
         settings, days = self.facts.settings, self.facts.retention_days
-        controller = settings.get(CONTROLLER) or "plejehjemmet (kommunen), som du har kontakt med"
+        controller = settings.get(CONTROLLER) or _(
+            "the care home (the municipality) you are in contact with"
+        )
         contact = settings.get(CONTROLLER_CONTACT)
         dpo = settings.get(DPO_CONTACT)
+        rights = (
+            _("to have wrong information corrected (article 16)"),
+            _("to have information erased (article 17)"),
+            _("to have the processing restricted (article 18)"),
+            _("to object to the processing (article 21)"),
+        )
         lines = [
-            "<h2>Hvem behandler dine oplysninger, og hvorfor</h2>",
+            _heading("h2", _("Who processes your information, and why")),
             self.record(
                 [
-                    ("Dataansvarlig", controller),
-                    ("Kontakt", contact or "spørg din kontaktperson eller plejehjemmets leder"),
-                    ("Databeskyttelsesrådgiver", dpo or "kontakt den dataansvarlige"),
+                    (_("Data controller"), controller),
                     (
-                        "Formål",
-                        "At følge og styrke samarbejdet mellem personalet og de pårørende om "
-                        "beboerens pleje (samarbejdstrappen), så der kan sættes ind med den rette "
-                        "hjælp i tide.",
+                        _("Contact"),
+                        contact or _("ask your contact person or the care home's leader"),
+                    ),
+                    (_("Data protection officer"), dpo or _("contact the data controller")),
+                    (
+                        _("Purpose"),
+                        _(
+                            "To follow and strengthen the collaboration between the staff and "
+                            "the relatives about the resident's care (the collaboration "
+                            "staircase), so that the right help can be given in time."
+                        ),
                     ),
                     (
-                        "Hvilke oplysninger",
-                        "Navne, relation til beboeren, hvad personalet har observeret og noteret "
-                        "om samarbejdet, aftaler, handlinger og hvor sagen står på trappen.",
+                        _("Which information"),
+                        _(
+                            "Names, relation to the resident, what the staff have observed and "
+                            "noted about the collaboration, agreements, actions and where the "
+                            "case stands on the staircase."
+                        ),
                     ),
-                    ("Hvor oplysningerne kommer fra", "Personalet noterer dem."),
+                    (_("Where the information comes from"), _("The staff record it.")),
                     (
-                        "Modtagere",
-                        "Personalet og lederne i den enhed, der har sagen, og områdets leder. "
-                        "Kvalitetsmedarbejdere ser kun oplysninger uden navne. Oplysningerne "
-                        "videregives ikke til andre, medmindre loven kræver det.",
+                        _("Recipients"),
+                        _(
+                            "The staff and the leaders of the unit that has the case, and the "
+                            "area's leader. Quality staff see information without names only. "
+                            "The information is not passed on to others unless the law "
+                            "requires it."
+                        ),
                     ),
                     (
-                        "Hvor længe",
-                        f"Oplysningerne slettes {days} dage (ca. {days / 365.25:.0f} år) efter, "
-                        "at sagen er lukket.",
+                        _("How long"),
+                        _(
+                            "The information is deleted {days} days (about {years} years) "
+                            "after the case is closed."
+                        ).format(days=days, years=f"{days / 365.25:.0f}"),
                     ),
                     (
-                        "Automatiske afgørelser",
-                        "Reglerne kan selv flytte en sag til det næstnederste trin. Højere trin "
-                        "besluttes altid af en leder.",
+                        _("Automated decisions"),
+                        _(
+                            "The rules can themselves move a case to the second lowest step. "
+                            "Higher steps are always decided by a leader."
+                        ),
                     ),
                 ]
             ),
-            "<h3>Dine rettigheder</h3>",
+            _heading("h3", _("Your rights")),
             "<ul>",
-            "<li>at få forkerte oplysninger rettet (artikel 16)</li>",
-            "<li>at få oplysninger slettet (artikel 17)</li>",
-            "<li>at få behandlingen begrænset (artikel 18)</li>",
-            "<li>at gøre indsigelse mod behandlingen (artikel 21)</li>",
+            *(f"<li>{escape(right)}</li>" for right in rights),
             "</ul>",
-            "<p>Henvend dig til den dataansvarlige ovenfor. Du kan klage til Datatilsynet, "
-            "Carl Jacobsens Vej 35, 2500 Valby, telefon 33 19 32 00, dt@datatilsynet.dk, "
-            "www.datatilsynet.dk.</p>",
+            "<p>"
+            + escape(
+                _(
+                    "Contact the data controller above. You can complain to the Danish Data "
+                    "Protection Agency (Datatilsynet), Carl Jacobsens Vej 35, 2500 Valby, "
+                    "telephone 33 19 32 00, dt@datatilsynet.dk, www.datatilsynet.dk."
+                )
+            )
+            + "</p>",
         ]
         return "\n".join(lines)
 
     def case(self, number: int, case: Any) -> list[str]:
         summary = case.case
         unit = self.facts.units.get(summary.get("unit_id"), "")
+        heading = escape(_("Case {number}: {unit}")).format(number=number, unit=_esc(unit))
         parts = [
-            f"<h2>Sag {number}: {_esc(unit)}</h2>",
+            f"<h2>{heading}</h2>",
             self.record(
                 [
-                    ("Beboer", summary.get("resident")),
-                    ("Pårørende", summary.get("relative")),
-                    ("Relation", summary.get("relation")),
-                    ("Kontaktperson", summary.get("contact")),
-                    ("Trin nu", self.name(summary.get("step"))),
-                    ("På trinnet siden", self.time(summary.get("step_since"))),
-                    (
-                        "Grundlag for samarbejdet",
-                        _CONSENT.get(summary.get("consent"), summary.get("consent")),
-                    ),
-                    ("Om samtykket", summary.get("consent_note")),
-                    ("Oprettet", self.time(summary.get("opened_at"))),
-                    ("Lukket", self.time(summary.get("closed_at"))),
+                    (_("Resident"), summary.get("resident")),
+                    (_("Relative"), summary.get("relative")),
+                    (_("Relation"), summary.get("relation")),
+                    (_("Contact person"), summary.get("contact")),
+                    (_("Step now"), self.name(summary.get("step"))),
+                    (_("On the step since"), self.time(summary.get("step_since"))),
+                    (_("Basis of the collaboration"), _say(_CONSENT, summary.get("consent"))),
+                    (_("About the consent"), summary.get("consent_note")),
+                    (_("Opened"), self.time(summary.get("opened_at"))),
+                    (_("Closed"), self.time(summary.get("closed_at"))),
                 ]
             ),
         ]
         for title, rows, columns in self.sections(case):
-            parts += [f"<h3>{title}</h3>", self.table(rows, columns)]
-        parts += ["<h3>Hvornår sagen blev læst eller ændret</h3>", self.history(case.history)]
+            parts += [f"<h3>{escape(title)}</h3>", self.table(rows, columns)]
+        when = _("When the case was read or changed")
+        parts += [f"<h3>{escape(when)}</h3>", self.history(case.history)]
         return parts
 
     def sections(self, case: Any) -> list[tuple[str, list, Sequence[tuple[str, Cell]]]]:
-        n, t, status = self.name, self.time, _STATUSES.get
+        n, t = self.name, self.time
+
+        def status(key: Any) -> Any:
+            return _say(_STATUSES, key)
+
+        when, note, by, reason = _("When"), _("Note"), _("By"), _("Reason")
+        from_step, to_step = _("From step"), _("To step")
         return [
             (
-                "Observationer",
+                _("Observations"),
                 case.observations,
                 (
-                    ("Hvornår", lambda r: t(r["occurred_at"])),
-                    ("Kendetegn", lambda r: n(r["indicator"]) or "note uden kendetegn"),
-                    ("Kontaktform", lambda r: _CHANNELS.get(r["channel"], r["channel"])),
-                    ("Noteret af", lambda r: r["logged_by"]),
+                    (when, lambda r: t(r["occurred_at"])),
                     (
-                        "Note",
+                        _("Indicator"),
+                        lambda r: n(r["indicator"]) or _("note without an indicator"),
+                    ),
+                    (_("Form of contact"), lambda r: _say(_CHANNELS, r["channel"])),
+                    (_("Recorded by"), lambda r: r["logged_by"]),
+                    (
+                        note,
                         lambda r: _join(
                             r["note"],
-                            r["retracts_id"] and "trækker en tidligere observation tilbage",
+                            r["retracts_id"] and _("retracts an earlier observation"),
                         ),
                     ),
                 ),
             ),
             (
-                "Flytninger på trappen",
+                _("Moves on the staircase"),
                 case.transitions,
                 (
-                    ("Hvornår", lambda r: t(r["at"])),
-                    ("Fra trin", lambda r: n(r["from_step"])),
-                    ("Til trin", lambda r: n(r["to_step"])),
-                    ("Af", lambda r: r["by_staff"] or "reglerne"),
+                    (when, lambda r: t(r["at"])),
+                    (from_step, lambda r: n(r["from_step"])),
+                    (to_step, lambda r: n(r["to_step"])),
+                    (by, lambda r: r["by_staff"] or _("the rules")),
                     # A rule's own reason names rule ids: say in words what it means.
                     (
-                        "Begrundelse",
+                        reason,
                         lambda r: (
-                            r["reason"] if r["by_staff"] else "ud fra de noterede observationer"
+                            r["reason"] if r["by_staff"] else _("from the observations recorded")
                         ),
                     ),
                 ),
             ),
             (
-                "Forslag om et andet trin",
+                _("Proposals of another step"),
                 case.proposals,
                 (
-                    ("Foreslået", lambda r: t(r["raised_at"])),
-                    ("Fra trin", lambda r: n(r["from_step"])),
-                    ("Til trin", lambda r: n(r["to_step"])),
-                    ("Status", lambda r: status(r["status"], r["status"])),
-                    ("Afgjort", lambda r: _join(t(r["decided_at"]), r["decided_by"])),
-                    ("Begrundelse", lambda r: r["reason"]),
+                    (_("Proposed"), lambda r: t(r["raised_at"])),
+                    (from_step, lambda r: n(r["from_step"])),
+                    (to_step, lambda r: n(r["to_step"])),
+                    (_("Status"), lambda r: status(r["status"])),
+                    (_("Decided"), lambda r: _join(t(r["decided_at"]), r["decided_by"])),
+                    (reason, lambda r: r["reason"]),
                 ),
             ),
             (
-                "Sendt til en leder",
+                _("Sent to a leader"),
                 case.escalations,
                 (
-                    ("Hvornår", lambda r: t(r["raised_at"])),
-                    ("Trin", lambda r: n(r["step"])),
-                    ("Til", lambda r: _ADDRESSEES.get(r["to_role"], r["to_role"])),
-                    ("Status", lambda r: status(r["status"], r["status"])),
-                    ("Kvitteret", lambda r: _join(t(r["acknowledged_at"]), r["acknowledged_by"])),
-                    ("Note", lambda r: r["note"]),
+                    (when, lambda r: t(r["raised_at"])),
+                    (_("Step"), lambda r: n(r["step"])),
+                    (_("To"), lambda r: _say(_ADDRESSEES, r["to_role"])),
+                    (_("Status"), lambda r: status(r["status"])),
+                    (
+                        _("Acknowledged"),
+                        lambda r: _join(t(r["acknowledged_at"]), r["acknowledged_by"]),
+                    ),
+                    (note, lambda r: r["note"]),
                 ),
             ),
             (
-                "Handlinger",
+                _("Actions"),
                 case.actions,
                 (
-                    ("Handling", lambda r: n(r["action"])),
-                    ("Ansvarlig", lambda r: _ADDRESSEES.get(r["owner_role"], r["owner_role"])),
-                    ("Oprettet", lambda r: t(r["created_at"])),
-                    ("Frist", lambda r: t(r["due_at"])),
-                    (
-                        "Status",
-                        lambda r: _join(status(r["status"], r["status"]), t(r["closed_at"])),
-                    ),
-                    ("Note", lambda r: r["note"]),
+                    (_("Action"), lambda r: n(r["action"])),
+                    (_("Responsible"), lambda r: _say(_ADDRESSEES, r["owner_role"])),
+                    (_("Created"), lambda r: t(r["created_at"])),
+                    (_("Deadline"), lambda r: t(r["due_at"])),
+                    (_("Status"), lambda r: _join(status(r["status"]), t(r["closed_at"]))),
+                    (note, lambda r: r["note"]),
                 ),
             ),
             (
-                "Aftaler",
+                _("Agreements"),
                 case.agreements,
                 (
-                    ("Aftale", lambda r: r["text"]),
-                    ("Indgået", lambda r: _join(t(r["agreed_at"]), r["agreed_by"])),
-                    ("Opfølgning", lambda r: t(r["review_at"])),
-                    (
-                        "Status",
-                        lambda r: _join(status(r["status"], r["status"]), t(r["closed_at"])),
-                    ),
+                    (_("Agreement"), lambda r: r["text"]),
+                    (_("Made"), lambda r: _join(t(r["agreed_at"]), r["agreed_by"])),
+                    (_("Follow-up"), lambda r: t(r["review_at"])),
+                    (_("Status"), lambda r: _join(status(r["status"]), t(r["closed_at"]))),
                 ),
             ),
             (
-                "Brud på aftaler",
+                _("Breaches of agreements"),
                 case.agreement_breaches,
                 (
-                    ("Hvornår", lambda r: t(r["at"])),
-                    ("Brudt af", lambda r: _BROKEN_BY.get(r["broken_by"], r["broken_by"])),
-                    ("Noteret af", lambda r: r["recorded_by"]),
-                    ("Note", lambda r: r["note"]),
+                    (when, lambda r: t(r["at"])),
+                    (_("Broken by"), lambda r: _say(_BROKEN_BY, r["broken_by"])),
+                    (_("Recorded by"), lambda r: r["recorded_by"]),
+                    (note, lambda r: r["note"]),
                 ),
             ),
             (
-                "Opfølgning på aftaler",
+                _("Follow-up of agreements"),
                 case.agreement_reviews,
                 (
-                    ("Hvornår", lambda r: t(r["at"])),
-                    ("Af", lambda r: r["by_staff"]),
-                    ("Note", lambda r: r["note"]),
-                    ("Næste opfølgning", lambda r: t(r["next_review_at"])),
+                    (when, lambda r: t(r["at"])),
+                    (by, lambda r: r["by_staff"]),
+                    (note, lambda r: r["note"]),
+                    (_("Next follow-up"), lambda r: t(r["next_review_at"])),
                 ),
             ),
             (
-                "Ændringer af sagen",
+                _("Changes to the case"),
                 case.changes,
                 (
-                    ("Hvornår", lambda r: t(r["at"])),
-                    ("Af", lambda r: r["by_staff"]),
-                    ("Hvad", lambda r: _FIELDS.get(r["field"], r["field"])),
-                    ("Før", lambda r: r["old_value"]),
-                    ("Efter", lambda r: r["new_value"]),
-                    ("Begrundelse", lambda r: r["reason"]),
+                    (when, lambda r: t(r["at"])),
+                    (by, lambda r: r["by_staff"]),
+                    (_("What"), lambda r: _say(_FIELDS, r["field"])),
+                    (_("Before"), lambda r: r["old_value"]),
+                    (_("After"), lambda r: r["new_value"]),
+                    (reason, lambda r: r["reason"]),
                 ),
             ),
         ]
@@ -389,10 +444,17 @@ class _Letter:
         return self.table(
             [e.model_dump() for e in entries],
             (
-                ("Hvornår", lambda r: self.time(r["at"])),
-                ("Hvem", lambda r: r["by"]),
-                ("Hvad", lambda r: _AUDIT.get(r["action"], "anden registrering")),
-                ("Udfald", lambda r: "afvist" if r["outcome"] == "refused" else ""),
+                (_("When"), lambda r: self.time(r["at"])),
+                (_("Who"), lambda r: r["by"]),
+                (
+                    _("What"),
+                    lambda r: (
+                        _(_AUDIT[r["action"]])
+                        if r["action"] in _AUDIT
+                        else _("another registration")
+                    ),
+                ),
+                (_("Outcome"), lambda r: _("refused") if r["outcome"] == "refused" else ""),
             ),
         )
 
@@ -407,34 +469,44 @@ class _Letter:
 
     def table(self, rows: list, columns: Sequence[tuple[str, Cell]]) -> str:
         if not rows:
-            return '<p class="none">Ingen.</p>'
+            return '<p class="none">' + escape(_("None.")) + "</p>"
         row_dicts = [r if isinstance(r, Mapping) else r.model_dump() for r in rows]
+        text = _text_columns()
         head = "".join(
             f'<th class="text">{escape(label)}</th>'
-            if label in _TEXT
+            if label in text
             else f"<th>{escape(label)}</th>"
-            for label, _ in columns
+            for label, _cell in columns
         )
         body = "".join(
-            "<tr>" + "".join(f"<td>{_esc(cell(r))}</td>" for _, cell in columns) + "</tr>"
+            "<tr>" + "".join(f"<td>{_esc(cell(r))}</td>" for _label, cell in columns) + "</tr>"
             for r in row_dicts
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def name(self, item_id: str | None) -> str | None:
-        """A step, indicator or action by its Danish name."""
+        """A step, indicator or action by its name in the language in use."""
         if item_id is None:
             return None
         return self.facts.names.get(item_id, item_id)
 
     def time(self, value: datetime | str | None) -> str:
-        """``23. nov. 2026 kl. 14:30`` in local time (§7.5)."""
+        """``23. nov. 2026 kl. 14:30``/``23 Nov 2026, 14:30`` in local time (§7.5)."""
         if value is None:
             return ""
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
         local = as_utc(value).astimezone(self.tz)
-        return f"{local.day}. {_MONTHS[local.month - 1]} {local.year} kl. {local:%H:%M}"
+        return _("{day} {month} {year}, {time}").format(
+            day=local.day,
+            month=_months()[local.month - 1],
+            year=local.year,
+            time=f"{local:%H:%M}",
+        )
+
+
+def _heading(tag: str, text: str) -> str:
+    return f"<{tag}>{escape(text)}</{tag}>"
 
 
 def _join(*parts: Any) -> str:
@@ -445,5 +517,5 @@ def _esc(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nej"
+        return escape(_("yes") if value else _("no"))
     return escape(str(value))

@@ -215,8 +215,8 @@ def _redactor(session: Session, cases: list[Case], *, subject: Relative | Reside
 
 
 def letter_facts(session: Session) -> LetterFacts:
-    """The settings, retention period and Danish names the letter needs."""
-    names = {a: spec.name.da for a, spec in BUILT_IN_ACTIONS.items()}
+    """The settings, retention period and names (in the language in use) the letter needs."""
+    names = {a: spec.name.spoken() for a, spec in BUILT_IN_ACTIONS.items()}
     units = dict(session.exec(select(Unit.id, Unit.name)).all())
     for pack_id in session.exec(select(Unit.pack).distinct()).all():
         try:
@@ -224,7 +224,7 @@ def letter_facts(session: Session) -> LetterFacts:
         except PackError:
             continue  # the letter shows that unit's ids; subject access must not fail on it
         for item in (*pack.steps, *pack.indicators, *pack.actions):
-            names.setdefault(item.id, item.name.da)
+            names.setdefault(item.id, item.name.spoken())
     return LetterFacts(
         settings=read_settings(session),
         retention_days=retention_days(session),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from staircase.core.work import Request, Work, transaction
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 from staircase.quality import tables
 from staircase.quality.formats import Format, XlsxBook, private_file, write_csv, write_jsonl
 from staircase.quality.pseudonyms import Pseudonyms, installation_key
@@ -87,19 +88,33 @@ def _targets(out: Path, fmt: Format, *, force: bool) -> list[Path]:
     """
     if fmt.per_table:
         if out.exists() and not out.is_dir():
-            raise InvalidInput(f"{out} is a file; CSV exports go to a folder (one file per table)")
+            raise InvalidInput(
+                _("{path} is a file; CSV exports go to a folder (one file per table)").format(
+                    path=out
+                )
+            )
         if not out.parent.is_dir():
-            raise InvalidInput(f"no folder {out.parent}; create it or choose another --out")
+            raise InvalidInput(
+                _("no folder {path}; create it or choose another --out").format(path=out.parent)
+            )
         paths = [out / f"{table.name}.csv" for table in TABLES]
     else:
         if not out.parent.is_dir():
-            raise InvalidInput(f"no folder {out.parent}; create it or choose another --out")
+            raise InvalidInput(
+                _("no folder {path}; create it or choose another --out").format(path=out.parent)
+            )
         if out.is_dir():
-            raise InvalidInput(f"{out} is a folder; name the {fmt.value} file to write")
+            raise InvalidInput(
+                _("{path} is a folder; name the {format} file to write").format(
+                    path=out, format=fmt.value
+                )
+            )
         paths = [out]
     for path in paths:
         if path.exists() and not force:
-            raise InvalidInput(f"{path} exists; choose another --out or add --force")
+            raise InvalidInput(
+                _("{path} exists; choose another --out or add --force").format(path=path)
+            )
     return paths
 
 
@@ -125,7 +140,7 @@ def _write_tables(
 
     def advance(steps: Iterator[None]) -> None:
         nonlocal done
-        for _ in steps:
+        for _step in steps:
             done += 1
             if done % 1000 == 0:
                 progress(done, total)
@@ -161,8 +176,10 @@ def _fits_a_sheet(counts: dict[str, int]) -> None:
     for name, rows in counts.items():
         if rows >= XLSX_MAX_ROWS:
             raise InvalidInput(
-                f"{name} has {rows} rows, more than an Excel sheet holds ({XLSX_MAX_ROWS - 1} "
-                "below the header): narrow --unit/--since/--until, or export csv-excel"
+                _(
+                    "{table} has {rows} rows, more than an Excel sheet holds ({most} below the "
+                    "header): narrow --unit/--since/--until, or export csv-excel"
+                ).format(table=name, rows=rows, most=XLSX_MAX_ROWS - 1)
             )
 
 

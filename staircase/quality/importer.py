@@ -39,6 +39,7 @@ from staircase.cpr import refuse_cpr
 from staircase.db.models import Case, Relative, Resident
 from staircase.domain.pack import Pack
 from staircase.errors import InvalidInput, NotAllowed, NotFound
+from staircase.i18n import _, ngettext
 from staircase.quality.scope import Progress, no_progress
 from staircase.text import key
 from staircase.views import View
@@ -128,19 +129,21 @@ def import_observations(
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The file's columns, and its rows each with the line it starts on; blank lines skipped."""
     if not path.is_file():
-        raise InvalidInput(f"no file {path}")
+        raise InvalidInput(_("no file {path}").format(path=path))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput(
-            f'{path} is not UTF-8: save it from Excel as "CSV UTF-8 (kommasepareret)"'
+            _('{path} is not UTF-8: save it from Excel as "CSV UTF-8 (kommasepareret)"').format(
+                path=path
+            )
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
-        raise InvalidInput(f"{path} is empty")
+        raise InvalidInput(_("{path} is empty").format(path=path))
     columns = _columns(path, header)
     rows = [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
     return columns, rows
@@ -153,14 +156,20 @@ def _columns(path: Path, header: list[str]) -> list[str]:
         column = _BY_HEADER.get(key(cell))
         if column is None:
             known = ", ".join(headers[0] for headers in COLUMNS.values())
-            raise InvalidInput(f'{path}: unknown column "{cell.strip()}" (columns: {known})')
+            raise InvalidInput(
+                _('{path}: unknown column "{column}" (columns: {known})').format(
+                    path=path, column=cell.strip(), known=known
+                )
+            )
         columns.append(column)
     missing = [c for c in ("indicator", "occurred_at") if c not in columns]
     if "case" not in columns and "resident" not in columns:
         missing.insert(0, "case")
     if missing:
         raise InvalidInput(
-            f"{path}: no column {', '.join(COLUMNS[c][0] for c in missing)} in the header"
+            _("{path}: no column {columns} in the header").format(
+                path=path, columns=", ".join(COLUMNS[c][0] for c in missing)
+            )
         )
     return columns
 
@@ -179,39 +188,46 @@ def _check(
         try:
             rows.append(_row(work, cases, line, columns, cells))
         except _Problem as problem:
-            problems.append(f"  line {line}: {problem}")
+            problems.append(_("  line {line}: {problem}").format(line=line, problem=problem))
         except NotAllowed as refusal:
             refused = True
-            problems.append(f"  line {line}: {refusal}")
+            problems.append(_("  line {line}: {problem}").format(line=line, problem=refusal))
         except InvalidInput as bad:
-            problems.append(f"  line {line}: {bad}")
+            problems.append(_("  line {line}: {problem}").format(line=line, problem=bad))
         advance(done)
     if problems:
-        heading = (
-            f"{path}: {len(problems)} of {len(lines)} rows cannot be imported; "
-            "nothing was imported. Fix these rows and import the file again:"
-        )
+        heading = ngettext(
+            "{path}: {n} of {rows} row cannot be imported; "
+            "nothing was imported. Fix these rows and import the file again:",
+            "{path}: {n} of {rows} rows cannot be imported; "
+            "nothing was imported. Fix these rows and import the file again:",
+            len(lines),
+        ).format(path=path, n=len(problems), rows=len(lines))
         error = NotAllowed if refused else InvalidInput
         raise error("\n".join([heading, *problems]))
     if not rows:
-        raise InvalidInput(f"{path} has no rows to import")
+        raise InvalidInput(_("{path} has no rows to import").format(path=path))
     return rows
 
 
 def _row(work: Work, cases: "_Lookups", line: int, columns: list[str], fields: list[str]) -> _Row:
     if len(fields) > len(columns):
-        raise _Problem(f"{len(fields)} fields, more than the header's {len(columns)}")
+        raise _Problem(
+            _("{fields} fields, more than the header's {columns}").format(
+                fields=len(fields), columns=len(columns)
+            )
+        )
     cells = dict(zip(columns, fields, strict=False))
     for column, value in cells.items():
-        refuse_cpr(value, field=f"the {COLUMNS[column][0]} column")
+        refuse_cpr(value, field=_("the {column} column").format(column=COLUMNS[column][0]))
     case, pack = cases.find(cells)
     typed = cells.get("indicator", "").strip()
     if not typed:
-        raise _Problem("no indicator (kendetegn)")
+        raise _Problem(_("no indicator (kendetegn)"))
     indicator = cases.indicator(pack, typed)
     when = cells.get("occurred_at", "").strip()
     if not when:
-        raise _Problem("no time (tidspunkt)")
+        raise _Problem(_("no time (tidspunkt)"))
     occurred = not_in_future(parse_when(when, clock=work.clock), clock=work.clock)
     channel = cases.channel(cells.get("channel", "").strip())
     note = cells.get("note", "").strip() or None
@@ -243,13 +259,13 @@ class _Lookups:
         number = cells.get("case", "").strip()
         if number:
             if not number.isdigit():
-                raise _Problem(f'"{number}" is not a case number')
+                raise _Problem(_('"{number}" is not a case number').format(number=number))
             return self._case(int(number))
         resident = cells.get("resident", "").strip()
         relative_id = cells.get("relative_id", "").strip()
         relative = cells.get("relative", "").strip()
         if not resident or not (relative_id or relative):
-            raise _Problem("name the case: sag, or beboer with pårørende_id or pårørende")
+            raise _Problem(_("name the case: sag, or beboer with pårørende_id or pårørende"))
         wanted = (resident, relative_id, key(relative))
         if wanted not in self.by_people:
             self.by_people[wanted] = self._by_people(resident, relative_id, relative)
@@ -271,7 +287,7 @@ class _Lookups:
         )
         if relative_id:
             if not relative_id.isdigit():
-                raise _Problem(f'"{relative_id}" is not a relative id')
+                raise _Problem(_('"{id}" is not a relative id').format(id=relative_id))
             query = query.where(Case.relative_id == int(relative_id))
         found = [
             case_id
@@ -279,10 +295,18 @@ class _Lookups:
             if relative_id or key(name) == key(relative)
         ]
         if not found:
-            who = f"relative {relative_id}" if relative_id else f'"{relative}"'
-            raise NotFound(f'no case for resident "{ref}" and {who}; see `staircase case list`')
+            who = _("relative {id}").format(id=relative_id) if relative_id else f'"{relative}"'
+            raise NotFound(
+                _('no case for resident "{ref}" and {who}; see `staircase case list`').format(
+                    ref=ref, who=who
+                )
+            )
         if len(found) > 1:
-            raise _Problem(f'several cases for "{relative}" with "{ref}": give pårørende_id')
+            raise _Problem(
+                _('several cases for "{relative}" with "{ref}": give pårørende_id').format(
+                    relative=relative, ref=ref
+                )
+            )
         return found[0]
 
 

@@ -17,10 +17,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from staircase import i18n
 from staircase.clock import format_local
 from staircase.core.work import Work
 from staircase.db.models import Case, Escalation, Relative, Resident, Unit
 from staircase.domain.pack import Pack
+from staircase.i18n import _, pgettext
 from staircase.quality.formats import private_file
 from staircase.quality.scope import Scope
 from staircase.quality.stats import CaseTimeline, UnitMonth, compute, period, timelines
@@ -35,8 +37,30 @@ COLOURS = {
 }
 """The packs' terminal colours (rich names) as print-safe web colours."""
 
-MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-"""Month labels under the bars, short and Danish: ``nov 26``."""
+
+def _months() -> tuple[str, ...]:
+    """Month labels under the bars, short, in the language in use: ``maj 26``/``May 26``."""
+    return (
+        pgettext("short month", "Jan"),
+        pgettext("short month", "Feb"),
+        pgettext("short month", "Mar"),
+        pgettext("short month", "Apr"),
+        pgettext("short month", "May"),
+        pgettext("short month", "Jun"),
+        pgettext("short month", "Jul"),
+        pgettext("short month", "Aug"),
+        pgettext("short month", "Sep"),
+        pgettext("short month", "Oct"),
+        pgettext("short month", "Nov"),
+        pgettext("short month", "Dec"),
+    )
+
+
+def decimal(value: float) -> str:
+    """A figure with one decimal as the reader writes it: ``2,5`` in Danish, ``2.5`` in English."""
+    text = f"{value:.1f}"
+    return text if i18n.language() == "en" else text.replace(".", ",")
+
 
 CHART_WIDTH, CHART_HEIGHT, MARGIN = 640, 220, 36
 SMALL_WIDTH, SMALL_HEIGHT = 300, 90
@@ -111,8 +135,6 @@ class UnitReport:
 
 def write_report(work: Work, scope: Scope, ctx: Context, path: Path, *, with_names: bool) -> dict:
     """Render the report for the scope into ``path``; returns what it counted."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
     tz = work.clock.tz
     scope = period(scope, work.clock.now, tz)
     statistics = compute(work.session, scope, ctx.labels, tz)
@@ -143,13 +165,9 @@ def write_report(work: Work, scope: Scope, ctx: Context, path: Path, *, with_nam
                 cases,
             )
         )
-    env = Environment(
-        loader=PackageLoader("staircase.quality", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    html = env.get_template("report.html.j2").render(
+    html = template().render(
+        lang=i18n.language(),
+        decimal=decimal,
         units=units,
         since=format_local(scope.since, tz),
         until=format_local(scope.until, tz),
@@ -160,6 +178,23 @@ def write_report(work: Work, scope: Scope, ctx: Context, path: Path, *, with_nam
     with private_file(path) as file:
         file.write(html)
     return {"enheder": len(units), "sager": sum(len(u.cases) for u in units)}
+
+
+def template():
+    """The report's template, its words from the catalogue in the language in use (§7.5)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("staircase.quality", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n._, ngettext=i18n.ngettext, pgettext=i18n.pgettext
+    )
+    return env.get_template("report.html.j2")
 
 
 def _names(session: Session, scope: Scope) -> dict[int, str]:
@@ -179,8 +214,9 @@ def _names(session: Session, scope: Scope) -> dict[int, str]:
 
 def _distribution(months: list[UnitMonth], pack: Pack) -> Chart:
     """Stacked bars: the cases on each step at each month's end, bottom step at the bottom."""
-    chart = Chart(CHART_WIDTH, CHART_HEIGHT, "Sager pr. trin ved månedens udgang")
+    chart = Chart(CHART_WIDTH, CHART_HEIGHT, _("Cases per step at the end of each month"))
     top = max([sum(m.steps.values()) for m in months] + [1])
+    months_named = _months()
     plot_height = CHART_HEIGHT - 2 * MARGIN
     slot = (CHART_WIDTH - 2 * MARGIN) / max(len(months), 1)
     for tick in sorted({0, top // 2, top}):
@@ -196,10 +232,10 @@ def _distribution(months: list[UnitMonth], pack: Pack) -> Chart:
                 continue
             height = plot_height * count / top
             y -= height
-            title = f"{month.month}: {step.name.da} {count}"
+            title = f"{month.month}: {step.name.spoken()} {count}"
             chart.rects.append(Rect(x, y, slot * 0.7, height, colour(step.colour), title))
         year, number = month.month.split("-")
-        label = f"{MONTHS[int(number) - 1]} {year[2:]}"
+        label = f"{months_named[int(number) - 1]} {year[2:]}"
         chart.texts.append(Text(x + slot * 0.35, CHART_HEIGHT - MARGIN + 16, label))
     return chart
 
@@ -227,7 +263,7 @@ def _responses(
         responses.append(
             Response(
                 case_id=escalation.case_id,
-                step=pack.get_step(escalation.step).name.da,
+                step=pack.get_step(escalation.step).name.spoken(),
                 raised=format_local(escalation.raised_at, tz),
                 due=format_local(due, tz) if due else "",
                 acknowledged=format_local(answered, tz) if answered else "",
@@ -242,17 +278,18 @@ def _response_chart(responses: list[Response]) -> Chart:
     """One horizontal bar per acknowledged escalation: hours to acknowledge, red when late."""
     answered = [r for r in responses if r.hours is not None]
     row = 18
-    chart = Chart(CHART_WIDTH, max(len(answered), 1) * row + 24, "Timer til kvittering")
+    chart = Chart(CHART_WIDTH, max(len(answered), 1) * row + 24, _("Hours to acknowledge"))
     longest = max([r.hours or 0 for r in answered] + [1])
     left, width = 110, CHART_WIDTH - 110 - 60
     for index, response in enumerate(answered):
         y = 8 + index * row
         length = max(width * (response.hours or 0) / longest, 1)
         fill = "#c62828" if response.late else "#2e7d32"
-        chart.rects.append(Rect(left, y, length, row - 6, fill, f"Sag {response.case_id}"))
-        chart.texts.append(Text(left - 6, y + 10, f"Sag {response.case_id}", "end"))
-        hours = f"{response.hours:.1f}".replace(".", ",")
-        chart.texts.append(Text(left + length + 4, y + 10, f"{hours} t", "start"))
+        case = _("Case {id}").format(id=response.case_id)
+        chart.rects.append(Rect(left, y, length, row - 6, fill, case))
+        chart.texts.append(Text(left - 6, y + 10, case, "end"))
+        hours = _("{hours} h").format(hours=decimal(response.hours or 0))
+        chart.texts.append(Text(left + length + 4, y + 10, hours, "start"))
     return chart
 
 
@@ -273,10 +310,12 @@ def _case_chart(
     def y(step_id: str) -> float:
         return SMALL_HEIGHT - 20 - band * (pack.rank(step_id) - 0.5)
 
-    chart = Chart(SMALL_WIDTH, SMALL_HEIGHT, "Trin over tid")
+    chart = Chart(SMALL_WIDTH, SMALL_HEIGHT, _("Step over time"))
     for index, step in enumerate(ladder):
         top = SMALL_HEIGHT - 20 - band * (index + 1)
-        chart.rects.append(Rect(left, top, width, band, colour(step.colour), step.name.da, 0.2))
+        chart.rects.append(
+            Rect(left, top, width, band, colour(step.colour), step.name.spoken(), 0.2)
+        )
     chart.texts.append(Text(left, SMALL_HEIGHT - 6, format_local(start, tz)[:10], "start"))
     chart.texts.append(Text(left + width, SMALL_HEIGHT - 6, format_local(end, tz)[:10], "end"))
     finish = min(end, timeline.closed_at or end)
@@ -295,7 +334,7 @@ def _case_chart(
     who = name or f"{ctx.pseudonyms.relative(timeline.relative_id)}"
     step_now = timeline.step_at(finish) or timeline.points[-1][1]
     return CaseChart(
-        title=f"Sag {timeline.case_id} · {who}",
-        step_now=pack.get_step(step_now).name.da,
+        title=_("Case {id} · {who}").format(id=timeline.case_id, who=who),
+        step_now=pack.get_step(step_now).name.spoken(),
         chart=chart,
     )

@@ -9,6 +9,7 @@ from staircase.core.identity import with_descendants
 from staircase.core.lookup import visible_units
 from staircase.core.work import Work
 from staircase.errors import InvalidInput
+from staircase.i18n import _
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) as rows are written or read, for a progress bar."""
@@ -49,5 +50,5 @@ def resolve_scope(work: Work, criteria: Criteria, action: str) -> Scope:
     since = parse_when(criteria.since, clock=work.clock) if criteria.since else None
     until = parse_when(criteria.until, clock=work.clock) if criteria.until else None
     if since is not None and until is not None and since >= until:
-        raise InvalidInput("--since must lie before --until")
+        raise InvalidInput(_("--since must lie before --until"))
     return Scope(units=units, since=since, until=until)
