@@ -40,6 +40,30 @@ _FOREIGN = (
 slow ``--help``, §8), with their exit status and what they mean to a user."""
 
 
+_USAGE = (
+    (re.compile(r"Missing argument (?P<name>.+)\.$"), N_("Missing argument {name}.")),
+    (re.compile(r"Missing option (?P<name>.+)\.$"), N_("Missing option {name}.")),
+    (
+        re.compile(r"No such command (?P<name>'[^']*')\.(?: Did you mean (?P<like>'[^']*')\?)?$"),
+        N_("No such command {name}."),
+    ),
+    (
+        re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)$"),
+        N_("Got unexpected extra argument ({args})"),
+    ),
+    (
+        re.compile(r"No such option: (?P<name>\S+)(?: \(Possible options: (?P<options>.*)\))?$"),
+        N_("No such option: {name}"),
+    ),
+    (
+        re.compile(r"Invalid value for (?P<name>.+?): (?P<reason>.*)$", re.S),
+        N_("Invalid value for {name}: {reason}"),
+    ),
+)
+"""typer's own usage errors, which its vendored click words without gettext, by their
+English shape, with the message of the catalogue that says the same (§7.5)."""
+
+
 class BoundaryGroup(TyperGroup):
     """The root group: every command's errors end exactly here."""
 
@@ -49,11 +73,21 @@ class BoundaryGroup(TyperGroup):
         polish(self)
         return super().main(*args, **kwargs)
 
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except TyperException as error:
+            _speak_usage(error)  # a root option typed wrong: `staircase --bogus`
+            raise
+
     def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
-        except (Exit, Abort, TyperException):
-            raise  # typer's own: usage errors, --help, a declined prompt
+        except (Exit, Abort):
+            raise  # typer's own: --help, a declined prompt
+        except TyperException as error:
+            _speak_usage(error)  # a command typed wrong: `staircase log` with no case
+            raise
         except StaircaseError as error:
             if _debugging(ctx):
                 raise
@@ -65,6 +99,43 @@ class BoundaryGroup(TyperGroup):
                 raise
             status, meaning = _classify(error)
             _fail(f"{meaning} ({type(error).__name__}: {_first_line(error)})", status)
+
+
+def _speak_usage(error: TyperException) -> None:
+    """Let a usage error show itself in the language in use: usage, hint and error line."""
+    ctx = getattr(error, "ctx", None)
+    format_message = getattr(error, "format_message", None)
+    if ctx is None or format_message is None or not hasattr(error, "show"):
+        return
+    message = _usage_message(format_message())
+
+    def show(file=None) -> None:
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            hint = _("Try '{command} {option}' for help.").format(
+                command=ctx.command_path, option=ctx.help_option_names[0]
+            )
+            hint += "\n"
+        typer.echo(f"{ctx.get_usage()}\n{hint}", err=True, color=ctx.color)
+        typer.echo(_("Error: {message}").format(message=message), err=True, color=ctx.color)
+
+    error.show = show  # type: ignore[attr-defined]
+
+
+def _usage_message(english: str) -> str:
+    """typer's English usage message in the language in use; unknown ones as they are."""
+    for shape, message in _USAGE:
+        found = shape.match(english)
+        if found:
+            parts = found.groupdict()
+            options, like = parts.pop("options", None), parts.pop("like", None)
+            said = _(message).format(**parts)
+            if options:
+                said += " " + _("(Possible options: {options})").format(options=options)
+            if like:
+                said += " " + _("Did you mean {command}?").format(command=like)
+            return said
+    return english
 
 
 def _debugging(ctx: typer.Context) -> bool:

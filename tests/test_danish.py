@@ -120,6 +120,29 @@ def test_an_error_is_one_danish_line(home: Home) -> None:
     assert home.contents(leave_out=("audit", "audit_detail", "setting")) == before
 
 
+@pytest.mark.parametrize(
+    ("argv", "danish", "english"),
+    [
+        (("log",), "Fejl: Mangler argumentet 'SAG'.", "Error: Missing argument 'CASE'."),
+        (
+            ("lgo",),
+            "Fejl: Der er ingen kommando 'lgo'. Mente du 'log'?",
+            "Error: No such command 'lgo'. Did you mean 'log'?",
+        ),
+        (("--bogus", "show", "1"), "Fejl: Der er intet tilvalg --bogus", "Error: No such option"),
+        (("show", "1", "2"), "Fejl: Uventet ekstra argument (2)", "Error: Got unexpected extra"),
+    ],
+)
+def test_a_command_typed_wrong_is_told_in_the_language_in_use(
+    argv: tuple[str, ...], danish: str, english: str
+) -> None:
+    """typer words its usage errors without gettext; the boundary gives them the catalogue's."""
+    for lang, hint, error in (("da", "Prøv 'staircase", danish), ("en", "Try 'staircase", english)):
+        result = _whole_process(*argv, lang=lang)
+        assert result.returncode == 2
+        assert hint in result.stderr and error in result.stderr, result.stderr
+
+
 def test_an_unknown_language_is_one_line_and_writes_nothing(home: Home) -> None:
     for env, line in ((EN, "unknown language 'tysk'"), (DA, "ukendt sprog 'tysk'")):
         result = home("--lang", "tysk", "show", "1", who="AK", env=env)
