@@ -252,7 +252,7 @@ def staff_list(ctx: typer.Context, json: JsonOutput = False) -> None:
 @staff_app.command("edit")
 @helps(
     _(
-        "Change a staff member's name, role, units or e-mail.\n"
+        "Change a staff member's name, role, units, e-mail or login.\n"
         "\n"
         "\b\n"
         "Example:\n"
@@ -268,11 +268,14 @@ def staff_edit(
         None, "--unit", help=_("The units they belong to from now (repeat; replaces the old ones).")
     ),
     email: str | None = typer.Option(None, "--email", help=_("For notifications.")),
+    login: str | None = typer.Option(
+        None, "--login", help=_("The account they act from (OS user; PostgreSQL role).")
+    ),
     json: JsonOutput = False,
 ) -> None:
     from staircase.admin.directory import StaffEdit, edit_staff
 
-    edit = StaffEdit(name=name, role=role, units=unit or None, email=email)
+    edit = StaffEdit(name=name, role=role, units=unit or None, email=email, login=login)
     result = edit_staff(request(ctx), initials, edit)
     staff = result.staff
     line = f"staff {staff.id}: {staff.role} in {', '.join(staff.units) or 'no unit'}"

@@ -238,6 +238,17 @@ def test_staff_edit_changes_role_units_and_email(home) -> None:
     assert snapshot(home) == before
 
 
+def test_staff_edit_binds_a_login_once(home) -> None:
+    """A person given a new account (§6.8, issue 10 item 7): one account is one person."""
+    assert home("staff", "edit", "TN", "--login", "tove").exit_code == 0
+    with session_scope(home.url, write=False) as session:
+        assert session.get(Staff, "TN").login == "tove"
+    before = snapshot(home)
+    refused(home("staff", "edit", "AK", "--login", "tove"), 'the account "tove"', "TN")
+    refused(home("staff", "edit", "AK", "--login", " "), "--login needs the account's name")
+    assert snapshot(home) == before
+
+
 def test_leaving_a_unit_hands_over_what_was_owned_there(home) -> None:
     home("staff", "edit", "AK", "--unit", "sol", "--unit", "ege")
     home("log", "1", "utilfredshed", who="AK")

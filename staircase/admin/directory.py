@@ -140,23 +140,14 @@ def add_staff(
     _check_id(initials, _("initials"))
     refuse_cpr(name, field=_("the name"))
     _check_email(email)
-    refuse_cpr(login, field=_("the login"))
-    if login is not None and not login.strip():
-        raise InvalidInput(_("--login needs the account's name, e.g. --login anna"))
+    _check_login(login)
     _check_role(role, units)
     with transaction(request, "staff.add") as work:
         if work.session.get(Staff, initials) is not None:
             raise InvalidInput(
                 _("staff member {initials} already exists").format(initials=initials)
             )
-        if login is not None:
-            bound = work.session.exec(select(Staff.id).where(Staff.login == login)).first()
-            if bound is not None:
-                raise InvalidInput(
-                    _('the account "{login}" is already bound to {bound}').format(
-                        login=login, bound=bound
-                    )
-                )
+        _refuse_bound_login(work, login, initials)
         for unit_id in units:
             get_unit(work.session, unit_id)
         staff = Staff(id=initials, name=name, role=role, email=email, login=login)
@@ -165,6 +156,25 @@ def add_staff(
         work.session.add_all(Membership(staff_id=initials, unit_id=u) for u in dict.fromkeys(units))
         work.audit("staff.add", subject=f"{initials}:{role}", detail=name)
         return _staff_view(staff, sorted(set(units)))
+
+
+def _check_login(login: str | None) -> None:
+    refuse_cpr(login, field=_("the login"))
+    if login is not None and not login.strip():
+        raise InvalidInput(_("--login needs the account's name, e.g. --login anna"))
+
+
+def _refuse_bound_login(work: Work, login: str | None, initials: str) -> None:
+    """One account acts as one person (§6.8): an account bound to another is refused."""
+    if login is None:
+        return
+    bound = work.session.exec(
+        select(Staff.id).where(Staff.login == login, Staff.id != initials)
+    ).first()
+    if bound is not None:
+        raise InvalidInput(
+            _('the account "{login}" is already bound to {bound}').format(login=login, bound=bound)
+        )
 
 
 def _check_email(email: str | None) -> None:
@@ -207,10 +217,11 @@ class StaffEdit:
     role: str | None = None
     units: list[str] | None = None
     email: str | None = None
+    login: str | None = None
 
 
 def edit_staff(request: Request, initials: str, edit: StaffEdit) -> StaffChange:
-    """Change a person's name, role, units or e-mail (§2: staff change over time).
+    """Change a person's name, role, units, e-mail or login (§2: staff change over time).
 
     The change and what it was are audited; observations and decisions they
     made before keep their initials, so history stays as it happened. What
@@ -220,8 +231,10 @@ def edit_staff(request: Request, initials: str, edit: StaffEdit) -> StaffChange:
     if edit.name is not None:
         refuse_cpr(edit.name, field=_("the name"))
     _check_email(edit.email)
+    _check_login(edit.login)
     with transaction(request, "staff.edit") as work:
         staff = _active_staff(work, initials)
+        _refuse_bound_login(work, edit.login, staff.id)
         units = _units_of(work, staff.id) if edit.units is None else list(dict.fromkeys(edit.units))
         role = edit.role or staff.role
         _check_role(role, units)
@@ -249,7 +262,8 @@ def _apply_staff_edit(
 ) -> list[str]:
     """Set what differs; the names of the fields that changed."""
     changed = []
-    for field, value in (("name", edit.name), ("role", role), ("email", edit.email)):
+    fields = (("name", edit.name), ("role", role), ("email", edit.email), ("login", edit.login))
+    for field, value in fields:
         if value is not None and value != getattr(staff, field):
             setattr(staff, field, value)
             changed.append(field)
