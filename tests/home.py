@@ -19,6 +19,22 @@ from staircase.core.work import Request
 BUILT = NOW - timedelta(days=120)
 """When the home was set up: long enough ago that nothing in it is recent."""
 
+MARIAS_CASE = (
+    "case",
+    "open",
+    "--resident",
+    "SOL-1",
+    "--relative",
+    "Maria Andersen",
+    "--relation",
+    "datter",
+    "--contact",
+    "AK",
+    "--consent",
+    "named",
+)
+"""Case 1: Maria Andersen, Else's daughter, with Aisha Khan as contact person."""
+
 SET_UP = (
     ("init", "--admin", "ADM", "--name", "Anna Admin", "--shared-terminal"),
     ("unit", "add", "nord", "--name", "Område Nord"),
@@ -30,20 +46,7 @@ SET_UP = (
     ("staff", "add", "AK", "--name", "Aisha Khan", "--role", "staff", "--unit", "sol"),
     ("staff", "add", "TN", "--name", "Thomas Nielsen", "--role", "staff", "--unit", "ege"),
     ("resident", "add", "SOL-1", "--name", "Else Andersen", "--unit", "sol"),
-    (
-        "case",
-        "open",
-        "--resident",
-        "SOL-1",
-        "--relative",
-        "Maria Andersen",
-        "--relation",
-        "datter",
-        "--contact",
-        "AK",
-        "--consent",
-        "named",
-    ),
+    MARIAS_CASE,
 )
 """The administrator's commands that set the home up, in order."""
 

@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from databases import Server
 from driver import Staircase
+from home import MARIAS_CASE
 from staircase.db.models import AuditEntry, Case, Observation, Staff
 from staircase.db.store import INSUFFICIENT_PRIVILEGE, close_engine, session_scope
 
@@ -48,20 +49,7 @@ SET_UP = (
     ("staff", "add", "AK", "--name", "Aisha Khan", "--role", "staff", "--unit", "sol"),
     ("staff", "add", "LH", "--name", "Lise Holm", "--role", "leader", "--unit", "sol"),
     ("resident", "add", "SOL-1", "--name", "Else Andersen", "--unit", "sol"),
-    (
-        "case",
-        "open",
-        "--resident",
-        "SOL-1",
-        "--relative",
-        "Maria Andersen",
-        "--relation",
-        "datter",
-        "--contact",
-        "AK",
-        "--consent",
-        "named",
-    ),
+    MARIAS_CASE,
 )
 
 

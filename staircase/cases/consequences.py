@@ -100,14 +100,14 @@ def case_states(
             if pack.rank(to_step) < pack.rank(from_step):
                 downs[case_id] = max(at, downs.get(case_id, at))
     set_aside: dict[int, set[int]] = defaultdict(set)
-    for case_id, last_down in downs.items():
-        set_aside[case_id].update(
-            session.exec(
-                select(Observation.id).where(
-                    Observation.case_id == case_id, Observation.logged_at <= last_down
-                )
+    for chunk in id_chunks(list(downs)):  # one query per chunk, not one per case moved down
+        for case_id, obs_id, logged_at in session.exec(
+            select(Observation.case_id, Observation.id, Observation.logged_at).where(
+                col(Observation.case_id).in_(chunk)
             )
-        )
+        ):
+            if logged_at <= downs[case_id]:
+                set_aside[case_id].add(obs_id)
     states = {}
     for case in cases:
         decided = rejected.get(case.id, [])
