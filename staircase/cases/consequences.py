@@ -108,6 +108,7 @@ class Ledger:
         )
 
     def later(self, then: Callable[[], None]) -> None:
+        """Something that needs the new rows' ids (a mail, a note naming a row)."""
         self._after.append(then)
 
     def open_proposals(self, case_id: int) -> list[Proposal]:
@@ -580,7 +581,7 @@ def raise_escalation(
         escalation.note = N_("decided by the leader who moved the case")
     ledger.add(escalation)
     ledger.rows.escalations[case.id].append(escalation)
-    ledger.audit("escalation.raise", case.id, lambda: f"{escalation.id}:{escalation.to_role}")
+    ledger.audit("escalation.raise", case.id, lambda: f"{escalation.id}:{order.to}")
     if acknowledged_by is None or escalation.inform:
         ledger.later(lambda: queue_mail(work, escalation))
     return escalation
@@ -694,7 +695,7 @@ def create_action(
         evidence=frozenset(evidence),
     )
     ledger.add(action)
-    ledger.audit("action.create", case.id, lambda: f"{action.id}:{action.action}")
+    ledger.audit("action.create", case.id, lambda: f"{action.id}:{action_id}")
     _replace(ledger, case, action, spec.supersede)
     ledger.rows.actions[case.id].append(action)
     return action
