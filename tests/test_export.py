@@ -146,7 +146,7 @@ def test_the_csv_files_read_exactly_as_pinned_headers_rows_and_keyed_pseudonyms(
     )
 
 
-@pytest.mark.parametrize("zone", ["Europe/Copenhagen", "Asia/Kolkata", "America/St_Johns"])
+@pytest.mark.parametrize("zone", ["Europe/Copenhagen", "Asia/Kolkata", "America/St_Johns", "UTC"])
 def test_times_are_local_on_both_sides_of_a_clock_change_in_any_zone(zone: str) -> None:
     """Exports turn each UTC hour into local text once (§8); the hours a clock change
     falls in, and zones half an hour off, must still read as the zone's own clock."""

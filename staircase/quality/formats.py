@@ -74,17 +74,25 @@ def _comma(value: float | None) -> str | None:
     return None if value is None else repr(value).replace(".", ",")
 
 
-HOUR = itemgetter(slice(0, 13))
+UTC_HOUR = itemgetter(slice(0, 13))
 """``2026-11-21 13`` of a stored UTC time."""
 
 MINUTES = itemgetter(slice(13, 16))
 """``:30`` of a stored UTC time."""
 
 
+HOUR = timedelta(hours=1)
+SECOND = timedelta(seconds=1)
+
+
 class LocalHours(dict[str, str | None]):
     """The local text of each UTC hour (``2026-11-21 13`` → ``2026-11-21 14``, in a
-    layout ending in ``HH:MM``), worked out on first use. None for an hour in which the
-    zone's offset changes or is not whole hours: there the minutes move too."""
+    layout ending in ``HH:MM``), worked out a UTC day at a time on first use: two years
+    of history are 17,520 hours but only 730 days, nearly all at one offset all day.
+
+    None for an hour in which the zone's offset changes or is not whole hours: there
+    the minutes move too, and each time is converted by itself.
+    """
 
     def __init__(self, tz: ZoneInfo, layout: Callable[[datetime], str]) -> None:
         super().__init__()
@@ -92,14 +100,22 @@ class LocalHours(dict[str, str | None]):
         self.layout = layout
 
     def __missing__(self, utc_hour: str) -> str | None:
-        start = datetime.fromisoformat(f"{utc_hour}:00").replace(tzinfo=UTC)
-        local = start.astimezone(self.tz)
-        offset = local.utcoffset()
-        last = (start + timedelta(minutes=59, seconds=59)).astimezone(self.tz).utcoffset()
-        whole = offset is not None and offset == last and not offset % timedelta(hours=1)
-        head = self.layout(local)[:-3] if whole else None
-        self[utc_hour] = head
-        return head
+        day = utc_hour[:10]
+        midnight = datetime.fromisoformat(day).replace(tzinfo=UTC)
+        all_day = self._steady(midnight, timedelta(days=1))
+        for hour in range(24):
+            start = midnight + hour * HOUR
+            offset = self._steady(start, HOUR) if all_day is None else all_day
+            local = None if offset is None else (start + offset).replace(tzinfo=None)
+            self[f"{day} {hour:02d}"] = None if local is None else self.layout(local)[:-3]
+        return self[utc_hour]
+
+    def _steady(self, start: datetime, span: timedelta) -> timedelta | None:
+        """The zone's offset from ``start`` for ``span``, if it stays one of whole hours."""
+        offset = start.astimezone(self.tz).utcoffset()
+        if offset is None or offset % HOUR:
+            return None
+        return offset if (start + span - SECOND).astimezone(self.tz).utcoffset() == offset else None
 
 
 def local_minutes(
@@ -125,7 +141,7 @@ def local_minutes(
 
     def column(utc: Sequence[str | None]) -> list[str | None]:
         try:
-            return list(map(add, map(hours.__getitem__, map(HOUR, utc)), map(MINUTES, utc)))
+            return list(map(add, map(hours.__getitem__, map(UTC_HOUR, utc)), map(MINUTES, utc)))
         except TypeError:
             return [one(value) for value in utc]
 
