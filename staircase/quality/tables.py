@@ -44,6 +44,10 @@ Cell = str | int | float | bool | datetime | None
 STREAM_ROWS = 2_000
 """Rows fetched at a time: memory stays flat however long the history (§8)."""
 
+COLUMN_ROWS = 200
+"""Rows an export turns into columns and back at a time: few enough that their cells
+stay in the processor's cache (at 2,000 the export of the history took a third longer)."""
+
 
 class Labels:
     """Danish names of steps, indicators and actions, from each unit's own pack (§4.4).
@@ -460,8 +464,8 @@ def stream(
     columns: Sequence[Column],
     write: Write,
 ) -> Iterator[list[tuple[Cell, ...]]]:
-    """The table's rows as cells, in chunks of ``STREAM_ROWS`` (a server-side cursor on
-    PostgreSQL), so memory stays flat as the history grows.
+    """The table's rows as cells, in chunks of ``COLUMN_ROWS``, fetched ``STREAM_ROWS`` at a
+    time (a server-side cursor on PostgreSQL), so memory stays flat as the history grows.
 
     Rows are millions (§8), so nothing is done per row in Python: each chunk is turned
     into columns, each column made by ``map`` (cached functions, C on a hit), and zipped
@@ -484,7 +488,7 @@ def stream(
     ]
     plain = query.with_only_columns(*(_plain(selected[name], dialect) for name in names))
     result = session.connection().execute(plain.execution_options(yield_per=STREAM_ROWS))
-    for rows in result.partitions():
+    for rows in result.partitions(COLUMN_ROWS):
         values = list(zip(*rows, strict=True))
         cells = []
         for sources, compute, written in plan:
