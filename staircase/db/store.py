@@ -13,6 +13,7 @@ import stat
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -88,6 +89,7 @@ def database_url(db: str | os.PathLike | None) -> str:
 
 
 _engines: dict[str, Engine] = {}
+Row = TypeVar("Row")
 
 
 def open_engine(url: str) -> Engine:
@@ -226,6 +228,19 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
                 ).format(reason=_first_line(err))
             ) from err
         raise DatabaseProblem(explain(err, url)) from err
+
+
+def keep(session: Session, row: Row) -> Row:
+    """Hold a row for the rest of the session, and return it.
+
+    The identity map holds rows weakly: one read by primary key and let go
+    is read again by the next ``session.get``. A row every step of a command
+    asks for (the unit's pack, the terminal setting) is kept, so those asks
+    cost no query.
+    """
+    if row is not None:
+        session.info.setdefault("staircase.kept", []).append(row)
+    return row
 
 
 def _require_file(url: str) -> None:
