@@ -230,6 +230,17 @@ def session_scope(url: str, *, write: bool) -> Iterator[Session]:
         raise DatabaseProblem(explain(err, url)) from err
 
 
+def begin_writing(session: Session) -> None:
+    """Commit what the session read so far and start its writing transaction.
+
+    On SQLite the write lock is waited for here (``BEGIN IMMEDIATE``), not
+    when the session began: what was read first held up no other writer.
+    What the writing depends on is read again after this.
+    """
+    session.commit()
+    session.connection(execution_options={"write": True})
+
+
 def keep(session: Session, row: Row) -> Row:
     """Hold a row for the rest of the session, and return it.
 
