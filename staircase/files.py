@@ -25,8 +25,11 @@ from pathlib import Path
 from staircase.errors import InvalidInput
 from staircase.i18n import _
 
-LIVE_SUFFIXES = ("", "-wal", "-shm", "-journal")
-"""The SQLite database file and the files SQLite keeps beside it."""
+WRITERS_SUFFIX = "-writers"
+"""The file beside a SQLite database on which its writers queue (``db.store``)."""
+
+LIVE_SUFFIXES = ("", "-wal", "-shm", "-journal", WRITERS_SUFFIX)
+"""The SQLite database file and the files SQLite and staircase keep beside it."""
 
 NAME_LIMIT = 255
 """Bytes in one file name on Linux, macOS and Windows file systems."""

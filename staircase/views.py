@@ -24,9 +24,14 @@ Time = Annotated[datetime, PlainSerializer(iso_utc, return_type=str)]
 
 
 class View(BaseModel):
-    """Base of every returned view: read-only data."""
+    """Base of every returned view: read-only data.
 
-    model_config = ConfigDict(frozen=True, from_attributes=True)
+    A view's validator is built when it is first used, not at import: a
+    command uses a few of these models, and building all of them cost every
+    ``log`` and ``show`` milliseconds (issue 14).
+    """
+
+    model_config = ConfigDict(frozen=True, from_attributes=True, defer_build=True)
 
 
 class UnitView(View):

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -181,8 +182,12 @@ def test_concurrent_loggers_never_see_database_locked(home: Home) -> None:
     """Twenty real processes log as fast as they can for ten seconds into one
     database: every log gets through, nothing is lost, every case's stored
     evaluation is what the engine says, and the audit chain verifies. The
-    worst time one log took, once all are running (its wait for the write lock
-    included), is printed.
+    worst time one log took, once all are running (its wait for its turn at the
+    write lock included), is printed: the issue's budget is 2 s, but on two
+    shared cores it measures the machine's load as much as the queue, so it is
+    the bench's figure, not an assertion. Every logger's output is read as it
+    comes: one left writing into a full pipe would wait on the test, not on
+    the database.
     """
     for n in range(2, CASES + 1):
         opened = home(
@@ -234,7 +239,8 @@ def test_concurrent_loggers_never_see_database_locked(home: Home) -> None:
     for worker in workers:
         worker.stdin.write("go\n")
         worker.stdin.flush()
-    outputs = [w.communicate(timeout=240) for w in workers]
+    with ThreadPoolExecutor(LOGGERS) as readers:
+        outputs = list(readers.map(lambda w: w.communicate(timeout=240), workers))
     assert [w.returncode for w in workers] == [0] * LOGGERS, [e for _, e in outputs]
     assert not any("locked" in e for _, e in outputs)
     reports = [out.rsplit("LOGGED", 1)[1].split() for out, _ in outputs]

@@ -25,6 +25,7 @@ NOT_FOR_A_LOG = (
     "jinja2",
     "smtplib",
     "psycopg",
+    "sqlalchemy.dialects.postgresql",
     "staircase.db.migrate",
     "staircase.quality",
     "staircase.privacy",
@@ -32,8 +33,8 @@ NOT_FOR_A_LOG = (
     "staircase.bench",
     "staircase.demo",
 )
-"""Migrations, spreadsheets, reports, mail, the server driver (on SQLite), and the library's
-other layers: a log uses none of them."""
+"""Migrations, spreadsheets, reports, mail, the server driver and its SQL dialect (on
+SQLite), and the library's other layers: a log uses none of them."""
 
 PROBE = """
 import sys

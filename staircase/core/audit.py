@@ -35,6 +35,7 @@ from staircase.core import keys
 from staircase.db import digests
 from staircase.db.guard import FREE_TEXT_LIMIT, check_text
 from staircase.db.models import AuditDetail, AuditEntry, Setting
+from staircase.db.store import keep
 from staircase.i18n import _, ngettext
 
 GENESIS = "0" * 64
@@ -231,9 +232,8 @@ def read_head(session: Session) -> tuple[int, str] | None:
     deleted last entries the next entry still points at the missing one and
     the gap stays visible.
     """
-    row = session.exec(
-        select(Setting).where(Setting.key == HEAD_KEY).execution_options(populate_existing=True)
-    ).first()
+    query = select(Setting).where(Setting.key == HEAD_KEY)
+    row = keep(session, session.exec(query.execution_options(populate_existing=True)).first())
     if row is None:
         return None
     count, _, last_hash = row.value.partition(" ")

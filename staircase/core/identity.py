@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from staircase.db.models import Membership, Setting, Staff, Unit
+from staircase.db.store import keep
 from staircase.errors import InvalidInput, NotAllowed
 from staircase.i18n import _
 from staircase.kinds import Role
@@ -60,7 +61,7 @@ def login_name(given: str | None) -> str:
 
 
 def is_shared_terminal(session: Session) -> bool:
-    row = session.get(Setting, SHARED_TERMINAL_KEY)
+    row = keep(session, session.get(Setting, SHARED_TERMINAL_KEY))
     return row is not None and row.value == "yes"
 
 

@@ -11,6 +11,7 @@ from staircase.core.permissions import permit_unit
 from staircase.core.work import Work
 from staircase.cpr import refuse_cpr
 from staircase.db.models import Case, Resident, Unit
+from staircase.db.store import keep
 from staircase.domain.pack import Pack, load_pack
 from staircase.errors import InvalidInput, NotFound
 from staircase.i18n import _
@@ -43,7 +44,7 @@ def get_open_case(session: Session, case_id: int) -> Case:
 
 def pack_for(session: Session, case: Case) -> Pack:
     """The pack of the case's unit (§4.4: a unit uses one pack)."""
-    unit = session.get(Unit, case.unit_id)
+    unit = keep(session, session.get(Unit, case.unit_id))
     return load_pack(unit.pack if unit else None)
 
 

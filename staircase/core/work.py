@@ -26,7 +26,7 @@ from staircase.core.identity import (
 from staircase.core.notify import Delivery, MailSettings
 from staircase.core.permissions import permit
 from staircase.db import digests
-from staircase.db.store import session_scope
+from staircase.db.store import begin_writing, session_scope
 from staircase.errors import NotAllowed, RefusedMove
 from staircase.i18n import _
 
@@ -81,11 +81,13 @@ def transaction(
     Reads audit as well (§6.2: every read of a case is recorded), so every
     unit of work writes; ``write=False`` only says the work itself writes
     nothing, which lets SQLite readers run without the write lock until the
-    audit is appended at the end.
+    audit is appended at the end. Who is acting, and whether they may, is
+    read before the write lock is taken, so a writer holds it only for its
+    own work (issue 14 item 6).
     """
     actor: Actor | None = None
     try:
-        with session_scope(request.url, write=write) as session:
+        with session_scope(request.url, write=False) as session:
             shared = is_shared_terminal(session)
             actor = resolve_actor(session, request.user)
             permit(actor, action)
@@ -96,6 +98,8 @@ def transaction(
                         "only on a shared terminal for demos and tests (§6.8)"
                     )
                 )
+            if write:
+                begin_writing(session)
             work = Work(session, actor, request.clock, request.mail)
             yield work
             if dry_run:
@@ -105,8 +109,7 @@ def transaction(
             if not work.events and digests.pending(session):
                 work.audit(action)  # every write is audited, and vouched for
             if not write and work.events:
-                session.commit()
-                session.connection(execution_options={"write": True})
+                begin_writing(session)
             audit.append(session, work.events, request.clock, shared=shared)
         if work.send_mail and work.mail is not None:
             work.delivery = _deliver(request, work.mail, actor.id)
