@@ -59,6 +59,7 @@ from staircase.views import (
     Assessment,
     SeenView,
     SkippedUnit,
+    View,
     WhyView,
 )
 
@@ -367,11 +368,12 @@ def _seen_changes(
     that differ are written, and those of cases no longer listed are dropped."""
     if last is None:
         before = _seen(work, first, None)
+    staff_id = work.actor.id
     shown = {c.id: (c.step, c.indicated_step) for c in cases}
     gone = [case_id for case_id in before if case_id not in shown]
     differ = [case_id for case_id, now_seen in shown.items() if before.get(case_id) != now_seen]
     return [*gone, *differ], [
-        {"staff_id": work.actor.id, "case_id": i, "step": shown[i][0], "indicated": shown[i][1]}
+        {"staff_id": staff_id, "case_id": i, "step": shown[i][0], "indicated": shown[i][1]}
         for i in differ
     ]
 
@@ -389,7 +391,7 @@ def _remember(work: Work, drop: list[int], write: list[dict]) -> None:
             )
         )
     if write:
-        work.session.execute(insert(AssessSeen), write)
+        work.session.connection().execute(insert(AssessSeen.__table__), write)
 
 
 def _named(query, units: list[str] | None):
@@ -402,9 +404,19 @@ def _named(query, units: list[str] | None):
     return _in_units(query, Case.unit_id, units)
 
 
+def _columns(table, view: type[View]) -> list:
+    """The columns of ``table`` that ``view`` shows, by name or by alias."""
+    wanted = {
+        name
+        for field_name, field in view.model_fields.items()
+        for name in (field_name, *getattr(field.validation_alias, "choices", ()))
+    }
+    return [column for column in table.__table__.columns if column.name in wanted]
+
+
 def _open_proposals(work: Work, units: list[str] | None) -> Iterator[AssessedProposal]:
     query = (
-        select(Proposal.__table__)
+        select(*_columns(Proposal, AssessedProposal))
         .join(Case, Case.id == Proposal.case_id)
         .where(Proposal.status == ProposalStatus.OPEN)
     )
@@ -416,7 +428,7 @@ def _open_proposals(work: Work, units: list[str] | None) -> Iterator[AssessedPro
 def _open_escalations(work: Work, units: list[str] | None) -> Iterator[AssessedEscalation]:
     """Escalations not yet acknowledged, addressed to these units or raised in them."""
     query = _named(
-        select(Escalation.__table__, Case.step.label("case_step"))
+        select(*_columns(Escalation, AssessedEscalation), Case.step.label("case_step"))
         .join(Case, Case.id == Escalation.case_id)
         .where(Escalation.status == EscalationStatus.OPEN, col(Case.closed_at).is_(None)),
         None,
