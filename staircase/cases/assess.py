@@ -21,6 +21,7 @@ case that went up and came back down in between.
 """
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -30,7 +31,7 @@ from sqlmodel import col
 
 from staircase.cases import consequences, evaluations
 from staircase.cases.evaluations import Stored
-from staircase.cases.window import window_facts
+from staircase.cases.window import Window
 from staircase.core import audit
 from staircase.core.lookup import unit_packs, visible_units
 from staircase.core.work import Request, Work, transaction
@@ -133,6 +134,8 @@ class Assessing:
     ) -> None:
         self._work, self._units, self._packs, self._recompute = work, units, packs, recompute
         self._last = _last_assess(work)
+        self._changed = _changed_since(work, units, self._last) if self._last else None
+        self._window: Window | None = None
         self._listed = array("q")
         self.units = sorted(packs) if units is None else units
         self.first = self._last is None
@@ -179,7 +182,9 @@ class Assessing:
         ]
         computed: Computed = {}
         if stale:
-            facts = window_facts(work.session, packs.values(), now, [case.id for case in stale])
+            if self._window is None:
+                self._window = Window(work.session, packs.values(), now)
+            facts = self._window.facts([case.id for case in stale])
             # What people have ruled on counts here as in tick: after a leader's move
             # down, the evidence set aside must not read as "indicated større".
             states = consequences.case_states(work.session, stale, packs)
@@ -194,7 +199,6 @@ class Assessing:
                     computed[case.id] = (had, fresh)
                 stored[case.id] = fresh
         before = _seen(work, first, chunk[-1].id)
-        changed = _changed_since(work, first, chunk[-1].id, self._last) if self._last else None
         whys = {case.id: _whys(stored[case.id].why) for case in chunk}
         # What each "why" rests on, read once for the chunk (§7.5: what was seen, when).
         shown = _seen_observations(
@@ -225,8 +229,8 @@ class Assessing:
                     # At a first assess there is no "since": the cases off the bottom
                     # step are the overview, not forty quiet cases as news.
                     changed=(
-                        case.id in changed
-                        if changed is not None
+                        _holds(self._changed, case.id)
+                        if self._changed is not None
                         else case.step != bottom or indicated != bottom
                     ),
                 )
@@ -284,8 +288,9 @@ def _last_assess(work: Work) -> datetime | None:
     ).scalar_one()
 
 
-def _changed_since(work: Work, first: int, last: int, since: datetime) -> set[int]:
-    """The cases with ids ``first..last`` something happened to after ``since``."""
+def _changed_since(work: Work, units: list[str] | None, since: datetime) -> array:
+    """The cases something happened to after ``since``, in id order: one query over
+    the event tables' time indexes, held as an array of ids (8 bytes a case)."""
     events = [
         select(Observation.case_id).where(Observation.logged_at > since),
         select(Transition.case_id).where(Transition.at > since),
@@ -294,8 +299,16 @@ def _changed_since(work: Work, first: int, last: int, since: datetime) -> set[in
         ),
         select(Escalation.case_id).where(Escalation.raised_at > since),
     ]
-    happened = union(*(e.where(e.selected_columns[0].between(first, last)) for e in events))
-    return set(work.session.execute(happened).scalars())
+    happened = union(*events).subquery()
+    query = select(Case.id).where(col(Case.id).in_(select(happened.c.case_id)))
+    ids = work.session.execute(_in_units(query, Case.unit_id, units).order_by(Case.id))
+    return array("q", ids.scalars())
+
+
+def _holds(ids: array, case_id: int) -> bool:
+    """Whether the sorted ``ids`` hold ``case_id``."""
+    at = bisect_left(ids, case_id)
+    return at < len(ids) and ids[at] == case_id
 
 
 def _whys(why: str) -> list[WhyView]:
