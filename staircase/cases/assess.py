@@ -64,7 +64,7 @@ from staircase.views import (
     WhyView,
 )
 
-CHUNK = 2_000
+CHUNK = 1_000
 """Cases read, evaluated and written per step: the memory an assess holds."""
 
 

@@ -91,7 +91,7 @@ class Window:
             .order_by(
                 Observation.case_id, Observation.indicator, Observation.occurred_at, Observation.id
             )
-            .execution_options(yield_per=10_000)
+            .execution_options(yield_per=1_000)
         )
         for case_id, observation, indicator, at in rows:
             if indicator not in kinds:
