@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Row, delete, func, insert, select, union
+from sqlalchemy import Row, and_, delete, func, insert, select, union
 from sqlmodel import col
 
 from staircase.cases import consequences, evaluations
@@ -40,6 +40,7 @@ from staircase.db.models import (
     AssessSeen,
     AuditEntry,
     Case,
+    CaseEvaluation,
     Escalation,
     Observation,
     Proposal,
@@ -158,60 +159,32 @@ class Assessing:
         after = 0
         while chunk := _open_cases(self._work, self._units, after):
             first, after = after + 1, chunk[-1].id
-            assessed, computed, seen = self._chunk(chunk, first)
-            self._write(computed, seen)
+            assessed, computed = self._chunk(chunk)
+            self._write(computed, _seen_changes(self._work, chunk, assessed, first, after))
             for case in assessed:
                 self.steps[case.step] = self.steps.get(case.step, 0) + 1
             self.total += len(assessed)
             self._listed.extend(case.id for case in assessed)
             yield from assessed
         # Seen rows past the last open case (closed since, or out of these units) go.
-        self._write({}, _seen_changes(self._work, [], {}, after + 1, None))
+        self._write({}, _seen_changes(self._work, [], [], after + 1, None))
 
-    def _chunk(
-        self, chunk: Sequence[Row], first: int
-    ) -> tuple[list[AssessedCase], "Computed", "Seen"]:
+    def _chunk(self, chunk: Sequence[Row]) -> tuple[list[AssessedCase], "Computed"]:
         """Open cases with what they indicate: stored where it holds, computed where not."""
-        work, packs, now = self._work, self._packs, self._work.now
-        ids = [case.id for case in chunk]
-        stored = evaluations.read(work.session, ids)
-        stale = [
-            case
-            for case in chunk
-            if self._recompute or case.id not in stored or stored[case.id].due(now)
-        ]
-        computed: Computed = {}
-        if stale:
-            if self._window is None:
-                self._window = Window(work.session, packs.values(), now)
-            facts = self._window.facts([case.id for case in stale])
-            # What people have ruled on counts here as in tick: after a leader's move
-            # down, the evidence set aside must not read as "indicated større".
-            states = consequences.case_states(work.session, stale, packs)
-            for case in stale:
-                known, state = facts.get(case.id, []), states[case.id]
-                evaluation = evaluate(packs[case.unit_id], known, state, now)
-                fresh = evaluations.of(
-                    case.id, packs[case.unit_id], evaluation, known, state, now, settled=False
-                )
-                had = stored.get(case.id)
-                if had is None or not had.same(fresh) or had.due(now):
-                    computed[case.id] = (had, fresh)
-                stored[case.id] = fresh
-        before = _seen(work, first, chunk[-1].id)
-        whys = {case.id: _whys(stored[case.id].why) for case in chunk}
+        stale = [case.id for case in chunk if self._recompute or case.indicated is None or case.due]
+        computed, fresh = self._evaluate(stale) if stale else ({}, {})
+        whys = {
+            case.id: _whys(fresh[case.id].why if case.id in fresh else case.why) for case in chunk
+        }
         # What each "why" rests on, read once for the chunk (§7.5: what was seen, when).
         shown = _seen_observations(
-            work, {o for why in whys.values() for w in why for o in w.observations}
+            self._work, {o for why in whys.values() for w in why for o in w.observations}
         )
         assessed = []
         for case in chunk:
-            bottom, indicated, why = (
-                packs[case.unit_id].bottom.id,
-                stored[case.id].indicated,
-                whys[case.id],
-            )
-            seen_before = before.get(case.id)
+            bottom = self._packs[case.unit_id].bottom.id
+            indicated = fresh[case.id].indicated if case.id in fresh else case.indicated
+            why = whys[case.id]
             assessed.append(
                 AssessedCase(
                     id=case.id,
@@ -224,8 +197,8 @@ class Assessing:
                     seen=[
                         shown[o] for w in why for o in dict.fromkeys(w.observations) if o in shown
                     ],
-                    previous_step=seen_before[0] if seen_before else None,
-                    previous_indicated=seen_before[1] if seen_before else None,
+                    previous_step=case.seen_step,
+                    previous_indicated=case.seen_indicated,
                     # At a first assess there is no "since": the cases off the bottom
                     # step are the overview, not forty quiet cases as news.
                     changed=(
@@ -235,7 +208,33 @@ class Assessing:
                     ),
                 )
             )
-        return assessed, computed, _seen_changes(work, assessed, before, first, chunk[-1].id)
+        return assessed, computed
+
+    def _evaluate(self, ids: list[int]) -> tuple["Computed", dict[int, Stored]]:
+        """Evaluate these cases afresh: what to store, and every case's new evaluation."""
+        work, packs, now = self._work, self._packs, self._work.now
+        if self._window is None:
+            self._window = Window(work.session, packs.values(), now)
+        facts = self._window.facts(ids)
+        stored = evaluations.read(work.session, ids)
+        cases = work.session.execute(
+            select(Case.id, Case.unit_id, Case.step, Case.step_since).where(col(Case.id).in_(ids))
+        ).all()
+        # What people have ruled on counts here as in tick: after a leader's move
+        # down, the evidence set aside must not read as "indicated større".
+        states = consequences.case_states(work.session, cases, packs)
+        computed: Computed = {}
+        fresh: dict[int, Stored] = {}
+        for case in cases:
+            known, state, pack = facts.get(case.id, []), states[case.id], packs[case.unit_id]
+            evaluation = evaluate(pack, known, state, now)
+            fresh[case.id] = evaluations.of(
+                case.id, pack, evaluation, known, state, now, settled=False
+            )
+            had = stored.get(case.id)
+            if had is None or not had.same(fresh[case.id]) or had.due(now):
+                computed[case.id] = (had, fresh[case.id])
+        return computed, fresh
 
     def _write(self, computed: "Computed", seen: "Seen") -> None:
         """The chunk's few rows, in a short write transaction of their own."""
@@ -258,23 +257,34 @@ def _in_units(query, column, units: list[str] | None):
 
 
 def _open_cases(work: Work, units: list[str] | None, after: int) -> Sequence[Row]:
-    """The next chunk of open cases after id ``after``, with the family's names."""
+    """The next chunk of open cases after id ``after``, in one query: each with the
+    family's names, its stored evaluation (``due``: time may have changed it) and
+    what this person saw of it at their last assess."""
+    seen = and_(AssessSeen.case_id == Case.id, AssessSeen.staff_id == work.actor.id)
     query = (
         select(
             Case.id,
             Case.unit_id,
             Case.step,
-            Case.step_since,
             Resident.name.label("resident"),
             Relative.name.label("relative"),
+            CaseEvaluation.indicated,
+            CaseEvaluation.why,
+            (CaseEvaluation.due_at <= work.now).label("due"),
+            AssessSeen.step.label("seen_step"),
+            AssessSeen.indicated.label("seen_indicated"),
         )
         .join(Resident, Resident.id == Case.resident_id)
         .join(Relative, Relative.id == Case.relative_id)
+        .outerjoin(CaseEvaluation, CaseEvaluation.case_id == Case.id)
+        .outerjoin(AssessSeen, seen)
         .where(col(Case.closed_at).is_(None), Case.id > after)
     )
-    return work.session.execute(
-        _in_units(query, Case.unit_id, units).order_by(Case.id).limit(CHUNK)
-    ).all()
+    return (
+        work.session.connection()
+        .execute(_in_units(query, Case.unit_id, units).order_by(Case.id).limit(CHUNK))
+        .all()
+    )
 
 
 def _last_assess(work: Work) -> datetime | None:
@@ -356,38 +366,31 @@ def _store(work: Work, computed: Computed) -> None:
     )
 
 
-def _seen(work: Work, first: int, last: int | None) -> dict[int, tuple[str, str]]:
-    """What this person saw at their last assess of the cases with ids ``first..last``."""
-    query = select(AssessSeen.case_id, AssessSeen.step, AssessSeen.indicated).where(
-        AssessSeen.staff_id == work.actor.id, AssessSeen.case_id >= first
-    )
-    if last is not None:
-        query = query.where(AssessSeen.case_id <= last)
-    return {case_id: (step, indicated) for case_id, step, indicated in work.session.execute(query)}
-
-
 Seen = tuple[list[int], list[dict]]
 """The seen rows to drop and those to write."""
 
 
 def _seen_changes(
-    work: Work,
-    cases: list[AssessedCase],
-    before: dict[int, tuple[str, str]],
-    first: int,
-    last: int | None,
+    work: Work, chunk: Sequence[Row], cases: list[AssessedCase], first: int, last: int | None
 ) -> Seen:
     """What this person's seen rows of ids ``first..last`` must become: only the rows
     that differ are written, and those of cases no longer listed are dropped."""
-    if last is None:
-        before = _seen(work, first, None)
     staff_id = work.actor.id
-    shown = {c.id: (c.step, c.indicated_step) for c in cases}
-    gone = [case_id for case_id in before if case_id not in shown]
-    differ = [case_id for case_id, now_seen in shown.items() if before.get(case_id) != now_seen]
-    return [*gone, *differ], [
-        {"staff_id": staff_id, "case_id": i, "step": shown[i][0], "indicated": shown[i][1]}
-        for i in differ
+    had = select(AssessSeen.case_id).where(
+        AssessSeen.staff_id == staff_id, AssessSeen.case_id >= first
+    )
+    if last is not None:
+        had = had.where(AssessSeen.case_id <= last)
+    listed = {case.id for case in cases}
+    gone = [i for i in work.session.connection().execute(had).scalars() if i not in listed]
+    differ = [
+        case
+        for row, case in zip(chunk, cases, strict=True)
+        if (row.seen_step, row.seen_indicated) != (case.step, case.indicated_step)
+    ]
+    return [*gone, *(case.id for case in differ)], [
+        {"staff_id": staff_id, "case_id": c.id, "step": c.step, "indicated": c.indicated_step}
+        for c in differ
     ]
 
 
@@ -433,7 +436,7 @@ def _open_proposals(work: Work, units: list[str] | None) -> Iterator[AssessedPro
         .join(Case, Case.id == Proposal.case_id)
         .where(Proposal.status == ProposalStatus.OPEN)
     )
-    rows = work.session.execute(_named(query, units).order_by(Proposal.id))
+    rows = work.session.connection().execute(_named(query, units).order_by(Proposal.id))
     for row in rows:
         yield AssessedProposal.model_validate(row)
 
@@ -448,7 +451,7 @@ def _open_escalations(work: Work, units: list[str] | None) -> Iterator[AssessedE
     )
     if units is not None:
         query = query.where(col(Case.unit_id).in_(units) | col(Escalation.to_unit).in_(units))
-    for row in work.session.execute(query.order_by(Escalation.due_at, Escalation.id)):
+    for row in work.session.connection().execute(query.order_by(Escalation.due_at, Escalation.id)):
         yield AssessedEscalation.model_validate(row)
 
 
@@ -460,7 +463,9 @@ def _overdue_actions(
         .join(Case, Case.id == Action.case_id)
         .where(Action.status == ActionStatus.OPEN, Action.due_at < work.now)
     )
-    for row in work.session.execute(_named(query, units).order_by(Action.due_at, Action.id)):
+    for row in work.session.connection().execute(
+        _named(query, units).order_by(Action.due_at, Action.id)
+    ):
         yield AssessedAction(
             id=row.id,
             case_id=row.case_id,
