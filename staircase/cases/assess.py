@@ -62,7 +62,6 @@ from staircase.views import (
     SeenView,
     SkippedUnit,
     View,
-    WhyView,
 )
 
 CHUNK = 1_000
@@ -174,7 +173,8 @@ class Assessing:
         stale = [case.id for case in chunk if self._recompute or case.indicated is None or case.due]
         computed, fresh = self._evaluate(stale) if stale else ({}, {})
         whys = {
-            case.id: _whys(fresh[case.id].why if case.id in fresh else case.why) for case in chunk
+            case.id: evaluations.why_views(fresh[case.id].why if case.id in fresh else case.why)
+            for case in chunk
         }
         # What each "why" rests on, read once for the chunk (§7.5: what was seen, when).
         shown = _seen_observations(
@@ -319,16 +319,6 @@ def _holds(ids: array, case_id: int) -> bool:
     """Whether the sorted ``ids`` hold ``case_id``."""
     at = bisect_left(ids, case_id)
     return at < len(ids) and ids[at] == case_id
-
-
-def _whys(why: str) -> list[WhyView]:
-    """The stored "why" (``rule=obs,obs;…``) as the views show it."""
-    if not why:
-        return []
-    return [
-        WhyView(rule=rule, observations=[int(o) for o in ids.split(",") if o])
-        for rule, _eq, ids in (part.partition("=") for part in why.split(";") if part)
-    ]
 
 
 Computed = dict[int, tuple[Stored | None, Stored]]
