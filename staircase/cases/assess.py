@@ -329,7 +329,7 @@ def _seen_observations(work: Work, ids: set[int]) -> dict[int, SeenView]:
     """The kendetegn and time of each observation a shown "why" names."""
     if not ids:
         return {}
-    rows = work.session.execute(
+    rows = work.session.connection().execute(
         select(Observation.id, Observation.indicator, Observation.occurred_at).where(
             col(Observation.id).in_(sorted(ids)), col(Observation.indicator).is_not(None)
         )
@@ -428,7 +428,7 @@ def _open_proposals(work: Work, units: list[str] | None) -> Iterator[AssessedPro
     )
     rows = work.session.connection().execute(_named(query, units).order_by(Proposal.id))
     for row in rows:
-        yield AssessedProposal.model_validate(row)
+        yield AssessedProposal.model_validate(row._asdict())
 
 
 def _open_escalations(work: Work, units: list[str] | None) -> Iterator[AssessedEscalation]:
@@ -442,7 +442,7 @@ def _open_escalations(work: Work, units: list[str] | None) -> Iterator[AssessedE
     if units is not None:
         query = query.where(col(Case.unit_id).in_(units) | col(Escalation.to_unit).in_(units))
     for row in work.session.connection().execute(query.order_by(Escalation.due_at, Escalation.id)):
-        yield AssessedEscalation.model_validate(row)
+        yield AssessedEscalation.model_validate(row._asdict())
 
 
 def _overdue_actions(
