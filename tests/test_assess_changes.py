@@ -2,6 +2,9 @@
 
 from datetime import timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from home import NOW
 from staircase.cases.assess import assess
 from staircase.cases.decide import move
@@ -110,3 +113,15 @@ def test_assess_json_is_the_assessments_own_serialisation(home) -> None:
     assert model.escalations or model.proposals
     printed = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2)
     assert result.stdout == printed + "\n"
+
+
+@given(st.sets(st.integers(min_value=1, max_value=2_000_000), max_size=300))
+def test_a_listing_names_every_case_it_read_in_runs_no_guard_mistakes_for_a_cpr(ids) -> None:
+    """An assess of a municipality is audited as runs of ids (``1:9990``): read back,
+    they are exactly the cases listed, and the CPR guard never refuses them."""
+    from staircase.core.audit import listed_cases, listing_detail
+    from staircase.cpr import find_cpr
+
+    detail = listing_detail("units=* recompute=False", sorted(ids))
+    assert listed_cases(detail) == ids
+    assert find_cpr(detail) is None
