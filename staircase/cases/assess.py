@@ -155,6 +155,12 @@ class Assessing:
         return self._listed
 
     def _cases(self) -> Iterator[AssessedCase]:
+        """Every open case, a chunk at a time, each chunk's rows written before it is given.
+
+        Each chunk is read in a transaction of its own, ended by its short write:
+        a log committed meanwhile shows in the chunks read after it, as it would
+        in an assess started a moment later.
+        """
         after = 0
         while chunk := _open_cases(self._work, self._units, after):
             first, after = after + 1, chunk[-1].id
