@@ -103,7 +103,7 @@ def import_(
     if wants_json(ctx, json):
         render.print_model(report)
         return
-    cases = ", ".join(str(c) for c in report.cases)
+    cases = render.id_list(report.cases)
     if report.dry_run:
         line = ngettext(
             "{n} row is fine (dry run, nothing imported); cases: {cases}",

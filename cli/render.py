@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from staircase.errors import ExitStatus
-from staircase.i18n import N_
+from staircase.i18n import N_, _
 from staircase.kinds import Addressee
 
 if TYPE_CHECKING:
@@ -90,6 +90,24 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return sorted(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+IDS_SHOWN = 30
+"""Case numbers a one-line summary names before it counts the rest."""
+
+
+def id_list(ids: Sequence[int]) -> str:
+    """Case numbers for a summary line: all of a few, the first of many and a count.
+
+    An import into a municipality touches thousands of cases; one line must
+    stay one line. ``--json`` lists them all.
+    """
+    shown = ", ".join(str(i) for i in ids[:IDS_SHOWN])
+    if len(ids) <= IDS_SHOWN:
+        return shown
+    return _("{shown} and {more:,} more (--json lists them all)").format(
+        shown=shown, more=len(ids) - IDS_SHOWN
+    )
 
 
 def local_time(moment: datetime | None) -> str:

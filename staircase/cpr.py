@@ -38,6 +38,9 @@ _CPR = re.compile(
 The four serial digits stand together: allowing a gap inside them would
 refuse a date with a time (``21.11.26 14.30``)."""
 
+_DIGITS = 10
+"""A CPR number has ten digits; text with fewer holds none."""
+
 _INVISIBLE = frozenset({"Cf", "Mn", "Me"})
 """Unicode categories that show nothing (format characters: zero-width space,
 soft hyphen, direction marks; combining marks), dropped before matching."""
@@ -50,6 +53,8 @@ def normalise(text: str) -> str:
     Devanagari and other decimal digits are not touched by NFKC, so each is
     replaced by its value.
     """
+    if text.isascii():  # NFKC leaves ASCII as it is, and ASCII has no invisible marks
+        return text
     kept = []
     for char in unicodedata.normalize("NFKC", text):
         if unicodedata.category(char) in _INVISIBLE:
@@ -74,6 +79,8 @@ def _is_birth_date(day: int, month: int, year: int) -> bool:
 def find_cpr(text: str) -> str | None:
     """The first thing in ``text`` that looks like a CPR number (normalised), or ``None``."""
     normalised = normalise(text)
+    if sum(map(str.isdigit, normalised)) < _DIGITS:  # most notes: no search at all
+        return None
     position = 0
     while (match := _CPR.search(normalised, position)) is not None:
         if _is_birth_date(int(match["day"]), int(match["month"]), int(match["year"])):

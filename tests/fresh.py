@@ -8,13 +8,15 @@ from staircase.cases import consequences
 from staircase.core.lookup import pack_for
 from staircase.db.models import Case, CaseEvaluation
 from staircase.db.store import session_scope
-from staircase.domain.engine import CaseState, Evaluation, evaluate
+from staircase.domain.engine import Evaluation, evaluate
 
 
 def fresh(session: Session, case: Case, now: datetime) -> Evaluation:
-    """The engine's evaluation of all the case's observations, read afresh."""
+    """The engine's evaluation of all the case's observations, read afresh, with what
+    people have ruled on (a person's move down sets the evidence before it aside)."""
     pack = pack_for(session, case)
-    return evaluate(pack, consequences.facts(session, case.id), CaseState(step=case.step), now)
+    state = consequences.case_state(session, case, pack)
+    return evaluate(pack, consequences.facts(session, case.id), state, now)
 
 
 def open_cases(session: Session) -> list[Case]:

@@ -4,11 +4,13 @@ tool would use, pseudonyms stable and keyed, nothing personal without
 
 import csv
 import hashlib
+import hmac
 import json
 import stat
 import subprocess
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -20,6 +22,8 @@ from staircase.core.keys import PSEUDONYM_KEY, key_path, pseudonym_key
 from staircase.db.models import AuditEntry
 from staircase.db.store import session_scope
 from staircase.errors import DatabaseProblem
+from staircase.quality.formats import csv_cells
+from staircase.quality.tables import Kind
 
 TABLES = ("sager", "observationer", "overgange", "forslag", "eskaleringer", "handlinger", "aftaler")
 
@@ -93,6 +97,71 @@ def test_csv_is_pseudonymised_stable_across_exports_and_leaks_no_name_or_note(
     assert observation["Tidspunkt"] == "2026-09-14 11:00"
     for table in TABLES:
         assert stat.S_IMODE((tmp_path / "a" / f"{table}.csv").stat().st_mode) == 0o600
+
+
+def pseudonym(url: str, kind: str, person: object) -> str:
+    """What the pseudonym of ``person`` must be: keyed HMAC-SHA256 over kind and id (§6.3)."""
+    digest = hmac.new(pseudonym_key(url), f"{kind}:{person}".encode(), hashlib.sha256)
+    return f"{ {'relative': 'P', 'resident': 'B', 'staff': 'M'}[kind] }-{digest.hexdigest()[:8]}"
+
+
+def test_the_csv_files_read_exactly_as_pinned_headers_rows_and_keyed_pseudonyms(
+    history: Home, tmp_path: Path
+) -> None:
+    """What a quality team's script reads, byte for byte: a faster export path may
+    change nothing of it (§7.2)."""
+    export(history, tmp_path / "csv", "csv")
+    ak, lh = pseudonym(history.url, "staff", "AK"), pseudonym(history.url, "staff", "LH")
+    text = {t: (tmp_path / "csv" / f"{t}.csv").read_text(encoding="utf-8") for t in TABLES}
+    assert text["observationer"] == (
+        "Observation,Sag,Enhed,Kendetegn (id),Kendetegn,Kendetegnets trin,Tidspunkt,"
+        "Registreret,Registreret af,Kanal,Tilbagekalder observation\n"
+        f"1,1,sol,utilfredshed,Utilfredshed,Samarbejde med mindre udfordringer,"
+        f"2026-08-15 11:00,2026-08-15 11:00,{ak},telefon,\n"
+        f"2,2,ege,god-dialog,God dialog,Godt samarbejde,2026-08-15 11:00,2026-08-15 11:00,"
+        f"{pseudonym(history.url, 'staff', 'TN')},besoeg,\n"
+        f"3,1,sol,kritik,Direkte/indirekte kritik,Samarbejde med større udfordringer,"
+        f"2026-09-14 11:00,2026-09-14 11:00,{ak},moede,\n"
+    )
+    first_case = text["sager"].splitlines()[1].split(",")
+    assert first_case[2:4] == [
+        pseudonym(history.url, "resident", 1),
+        pseudonym(history.url, "relative", 1),
+    ]
+    assert text["sager"].splitlines()[0] == (
+        "Sag,Enhed,Beboer,Pårørende,Relation,Barn,Trin (id),Trin,På trinnet siden,Samtykke,"
+        "Primær pårørende,Kontaktperson,Oprettet,Lukket"
+    )
+    assert text["overgange"].splitlines()[2] == (
+        "2,1,sol,mindre,Samarbejde med mindre udfordringer,stoerre,"
+        f"Samarbejde med større udfordringer,op,2026-09-15 17:30,{lh},,aarhus,1.1.0"
+    )
+    assert text["eskaleringer"].splitlines()[1] == (
+        "1,1,sol,stoerre,Samarbejde med større udfordringer,unit_leader,sol,signal-stoerre,"
+        f"2026-09-14 11:00,2026-09-17 11:00,acknowledged,{lh},2026-09-15 17:00,1.25,"
+    )
+    assert text["aftaler"] == (
+        "Aftale,Sag,Enhed,Aftalt,Aftalt af,Revideres,Status,Afsluttet\n"
+        f"1,1,sol,2026-09-15 18:00,{lh},2026-10-15 18:00,active,\n"
+    )
+
+
+@pytest.mark.parametrize("zone", ["Europe/Copenhagen", "Asia/Kolkata", "America/St_Johns", "UTC"])
+def test_times_are_local_on_both_sides_of_a_clock_change_in_any_zone(zone: str) -> None:
+    """Exports turn each UTC hour into local text once (§8); the hours a clock change
+    falls in, and zones half an hour off, must still read as the zone's own clock."""
+    tz = ZoneInfo(zone)
+    moments = [
+        datetime(2026, 10, 25, 0, 59, tzinfo=UTC) + timedelta(minutes=7 * n) for n in range(60)
+    ] + [datetime(2026, 3, 29, 0, 30, tzinfo=UTC) + timedelta(minutes=11 * n) for n in range(30)]
+    stored = [m.strftime("%Y-%m-%d %H:%M:%S.%f") for m in moments]
+    for column in (stored, [*stored, None]):
+        shown = csv_cells(excel=False, tz=tz)[Kind.TIME](column)
+        assert shown[: len(moments)] == [
+            m.astimezone(tz).strftime("%Y-%m-%d %H:%M") for m in moments
+        ]
+    danish = csv_cells(excel=True, tz=tz)[Kind.TIME](stored)
+    assert danish == [m.astimezone(tz).strftime("%d-%m-%Y %H:%M") for m in moments]
 
 
 def test_with_names_adds_names_and_notes_and_is_audited_as_such(

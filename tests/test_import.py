@@ -13,6 +13,7 @@ from sqlmodel import select
 from home import NOW, Home
 from staircase.admin.directory import add_resident
 from staircase.cases.register import NewCase, open_case
+from staircase.cli.render import id_list
 from staircase.db.models import AuditEntry, Case, Observation, Proposal, Transition
 from staircase.db.store import session_scope
 
@@ -168,3 +169,12 @@ def test_a_file_that_is_not_an_observation_table_is_refused_in_one_line(
     assert result.exit_code == 1 and words in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert counts(home.url)[0] == 0
+
+
+def test_a_summary_of_thousands_of_cases_stays_one_short_line() -> None:
+    """An import into a municipality touches thousands of cases: the summary names
+    the first thirty and counts the rest; a few are all named."""
+    assert id_list([4, 8, 13]) == "4, 8, 13"
+    line = id_list(list(range(1, 18_001)))
+    assert line.startswith("1, 2, 3, ") and ", 30 and 17,970 more (--json lists them all)" in line
+    assert "31" not in line.split(" and ")[0]

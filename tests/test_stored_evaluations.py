@@ -27,6 +27,7 @@ from staircase.cases.decide import accept, move, reject
 from staircase.cases.observe import Entry, log
 from staircase.cases.register import NewCase, open_case
 from staircase.cases.tick import tick
+from staircase.core.lookup import unit_packs
 from staircase.core.work import transaction
 from staircase.db.models import Observation, Proposal
 from staircase.db.store import session_scope
@@ -127,10 +128,10 @@ def _assess_is_the_engine(home: Home, now: datetime, *, recompute: bool) -> None
 
 
 def _nothing_left_to_do(home: Home, now: datetime) -> None:
-    """After a tick, re-evaluating any case (and rolling back) would change nothing."""
+    """After a tick, settling every case again (and rolling back) would change nothing."""
     with transaction(home.as_("ADM", now), "tick", dry_run=True) as work:
-        for case in open_cases(work.session):
-            done = consequences.reevaluate(work, case)
+        packs, _skipped = unit_packs(work.session)
+        for case_id, done in consequences.settle(work, open_cases(work.session), packs).items():
             assert not (
                 done.moved
                 or done.proposals
@@ -138,7 +139,7 @@ def _nothing_left_to_do(home: Home, now: datetime) -> None:
                 or done.escalations
                 or done.closed
                 or done.actions
-            ), f"tick left work on case {case.id} at {now}: {done}"
+            ), f"tick left work on case {case_id} at {now}: {done}"
 
 
 def _last_observation(home: Home, case_id: int) -> int | None:

@@ -12,7 +12,11 @@ Each case stands where its observations put it at the bench's now (the
 floor's own assess query decides, §3.5), having arrived there with its
 latest observation above the bottom step; one transition records the move.
 That is the state a municipality reaches when leaders follow the rules: a
-realistic mix of steps, consistent with history.
+realistic mix of steps, consistent with history. Last, every open case is
+settled at the bench's now through ``consequences.settle``, as a log or an
+import would have left it: its escalations, actions and proposals raised,
+its evaluation stored — so the bench's first tick has nothing to do and its
+first assess reads stored evaluations, as in a municipality in daily use.
 """
 
 import math
@@ -22,12 +26,16 @@ from datetime import UTC, datetime, timedelta
 from itertools import islice
 
 from sqlalchemy import Table, insert, text
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from staircase.admin.directory import init
 from staircase.bench import floor
+from staircase.cases import consequences
 from staircase.clock import Clock
 from staircase.core import audit
+from staircase.core.identity import resolve_actor
+from staircase.core.lookup import unit_packs
+from staircase.core.work import Work
 from staircase.db.models import (
     Case,
     Membership,
@@ -54,6 +62,8 @@ UNITS_PER_AREA = 20
 STAFF_PER_UNIT = "abcd"
 RELATIONS = ("datter", "søn", "ægtefælle", "barnebarn", "ven", "nabo")
 CHUNK = 20_000
+SETTLE = 1_000
+"""Cases settled together at the end of the build."""
 OPENED = NOW - timedelta(days=731)
 """Every case opened before its first observation (the floor's go two years back)."""
 
@@ -156,8 +166,22 @@ def build(url: str, shape: Shape, floor_db, progress: Progress) -> dict[str, int
         event = audit.Event(
             ADMIN, "bench.build", subject=" ".join(f"{k}={v}" for k, v in counts.items())
         )
-        audit.append(session, [event], Clock.fixed(NOW))
+        work = Work(session, resolve_actor(session, ADMIN), Clock.fixed(NOW))
+        _settle(work, shape, progress)
+        audit.append(session, [event, *work.events], Clock.fixed(NOW))
     return counts
+
+
+def _settle(work: Work, shape: Shape, progress: Progress) -> None:
+    """Every case settled at ``NOW`` in batches, by the administrator who built it."""
+    packs, _skipped = unit_packs(work.session)
+    for start in range(0, shape.cases, SETTLE):
+        ids = range(start + 1, min(start + SETTLE, shape.cases) + 1)
+        batch = work.session.exec(select(Case).where(col(Case.id).in_(ids))).all()
+        consequences.settle(work, batch, packs)
+        work.session.flush()
+        work.session.expunge_all()
+        progress(start + len(batch), shape.cases, _("Evaluating cases"))
 
 
 def _insert(session: Session, table: Table, rows: Iterable[dict], total: int, progress) -> int:

@@ -9,18 +9,14 @@ escalations: open proposals are withdrawn and open escalations closed
 Closed cases leave assess, tick and case list, and refuse new observations.
 """
 
-from sqlmodel import select
-
 from staircase.cases import consequences, evaluations
 from staircase.cases.show import action_view, case_view
 from staircase.clock import format_local
 from staircase.core.lookup import get_case, pack_for, require_reason
 from staircase.core.permissions import permit_unit
 from staircase.core.work import Request, transaction
-from staircase.db.models import Proposal
 from staircase.errors import InvalidInput
 from staircase.i18n import N_, _
-from staircase.kinds import ProposalStatus
 from staircase.views import DecisionView
 
 CASE_CLOSED = N_("case closed")
@@ -40,14 +36,10 @@ def close_case(request: Request, case_id: int, *, reason: str | None) -> Decisio
                     case_id=case_id, closed=closed
                 )
             )
-        open_ones = work.session.exec(
-            select(Proposal).where(
-                Proposal.case_id == case_id, Proposal.status == ProposalStatus.OPEN
-            )
-        ).all()
-        for proposal in open_ones:
-            consequences.withdraw(work, proposal, CASE_CLOSED)
-        consequences.close_escalations_not_at_issue(work, case, reason=CASE_CLOSED)
+        with consequences.carrying_out(work, [case]) as ledger:
+            for proposal in ledger.open_proposals(case.id):
+                consequences.withdraw(ledger, proposal, CASE_CLOSED)
+            consequences.close_escalations_not_at_issue(ledger, case, reason=CASE_CLOSED)
         case.closed_at = work.now
         evaluations.forget(work.session, case.id)
         work.session.add(case)

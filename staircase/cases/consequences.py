@@ -1,23 +1,29 @@
-"""Carrying out what the engine says for one case (§3.3–3.4).
+"""Carrying out what the engine says, for one case or many at once (§3.3–3.4).
 
-``reevaluate`` is the single path from observations to consequences: it is
-called after a log, a decision, a move and by tick, so an automatic move, a
-proposal, an escalation or an action always arises the same way. ``arrive``
-is the single path for a case arriving on a higher step, whoever moved it —
-the rules, an accepted proposal, a person — so the step's policy (its
-escalation, its actions) applies the same way each time. Nothing here
-decides legality; the state machine does.
+``settle`` is the single path from observations to consequences: a log, a
+decision, a move and an import settle their cases, tick its busy ones, the
+bench's build every open case, so an automatic move, a proposal, an
+escalation or an action always arises the same way. It works set-wise:
+the cases' facts, states and rows are read in a few bulk queries, the
+engine evaluates each in memory, and what changed is written in one flush
+(a ``Ledger``). ``arrive`` is the single path for a case arriving on a
+higher step, whoever moved it — the rules, an accepted proposal, a person —
+so the step's policy (its escalation, its actions) applies the same way
+each time. Nothing here decides legality; the state machine does.
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
 from staircase.cases import evaluations
-from staircase.cases.evaluations import id_chunks
+from staircase.cases.evaluations import Stored, id_chunks
+from staircase.cases.window import window_facts
 from staircase.clock import due_after
 from staircase.core import notify
 from staircase.core.lookup import pack_for
@@ -28,6 +34,8 @@ from staircase.domain.machine import machine_for
 from staircase.domain.pack import Pack
 from staircase.i18n import N_
 from staircase.kinds import ActionStatus, Addressee, Direction, EscalationStatus, ProposalStatus
+
+Row = TypeVar("Row", Proposal, Escalation, Action)
 
 
 @dataclass
@@ -43,8 +51,97 @@ class Consequences:
     actions: list[Action] = field(default_factory=list)
 
 
+@dataclass
+class Held:
+    """The rows of many cases that consequences depend on, grouped by case in id
+    order: the open proposals, and all escalations and actions (what they
+    already answered counts, not only what is open)."""
+
+    proposals: dict[int, list[Proposal]]
+    escalations: dict[int, list[Escalation]]
+    actions: dict[int, list[Action]]
+
+
+def held(session: Session, case_ids: Collection[int]) -> Held:
+    """Three queries per few thousand cases, for tick's plan and for a ``Ledger``."""
+    open_proposal = Proposal.status == ProposalStatus.OPEN
+    return Held(
+        _by_case(session, Proposal, case_ids, open_proposal),
+        _by_case(session, Escalation, case_ids),
+        _by_case(session, Action, case_ids),
+    )
+
+
+def _by_case(
+    session: Session, table: type[Row], case_ids: Collection[int], *where
+) -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for chunk in id_chunks(case_ids):
+        query = select(table).where(col(table.case_id).in_(chunk), *where)
+        for row in session.exec(query.order_by(col(table.id))):
+            grouped[row.case_id].append(row)
+    return grouped
+
+
+class Ledger:
+    """The held rows of a set of cases, changed in memory and written in one flush.
+
+    The audit entries name the new rows' ids, which the database gives only
+    at the flush, so every entry (and every mail) waits for ``write`` and
+    is then recorded in the order things happened.
+    """
+
+    def __init__(self, work: Work, case_ids: Collection[int]) -> None:
+        self.work = work
+        self.rows = held(work.session, case_ids)
+        self._after: list[Callable[[], None]] = []
+
+    def add(self, row: Transition | Proposal | Escalation | Action | Case) -> None:
+        self.work.session.add(row)
+
+    def audit(
+        self, action: str, case_id: int, subject: Callable[[], str], detail: str | None = None
+    ) -> None:
+        """An audit entry, recorded at ``write`` once ``subject`` can name the ids."""
+        self._after.append(
+            lambda: self.work.audit(action, case_id=case_id, subject=subject(), detail=detail)
+        )
+
+    def later(self, then: Callable[[], None]) -> None:
+        """Something that needs the new rows' ids (a mail, a note naming a row)."""
+        self._after.append(then)
+
+    def open_proposals(self, case_id: int) -> list[Proposal]:
+        return [p for p in self.rows.proposals[case_id] if p.status == ProposalStatus.OPEN]
+
+    def open_escalations(self, case_id: int, step: str | None = None) -> list[Escalation]:
+        return [
+            e
+            for e in self.rows.escalations[case_id]
+            if e.status == EscalationStatus.OPEN and step in (None, e.step)
+        ]
+
+    def open_actions(self, case_id: int) -> list[Action]:
+        return [a for a in self.rows.actions[case_id] if a.status == ActionStatus.OPEN]
+
+    def write(self) -> None:
+        """One flush for everything, then the audit entries and mail in order."""
+        self.work.session.flush()
+        after, self._after = self._after, []
+        for then in after:
+            then()
+
+
+@contextmanager
+def carrying_out(work: Work, cases: Collection[Case]) -> Iterator[Ledger]:
+    """A ledger of the cases' rows, written when the block ends."""
+    ledger = Ledger(work, [c.id for c in cases])
+    yield ledger
+    ledger.write()
+
+
 def facts(session: Session, case_id: int) -> list[Fact]:
-    """The case's observations as engine facts, retractions applied."""
+    """All the case's observations as engine facts, retractions applied (for ``show``)."""
     rows = session.exec(
         select(
             Observation.id, Observation.indicator, Observation.occurred_at, Observation.retracts_id
@@ -122,40 +219,67 @@ def case_states(
 
 
 def reevaluate(work: Work, case: Case, pack: Pack | None = None) -> Consequences:
-    """Evaluate the case now, carry out the consequences, and store the evaluation.
+    """``settle`` for one case (after a log or a decision)."""
+    return settle(work, [case], {case.unit_id: pack or pack_for(work.session, case)})[case.id]
 
-    The stored evaluation is settled: what it calls for has just been done.
-    ``pack`` spares the lookup when the caller (tick) holds the unit's pack.
+
+def settle(
+    work: Work, cases: Collection[Case], packs: Mapping[str, Pack]
+) -> dict[int, Consequences]:
+    """Evaluate the cases now, carry out the consequences, and store the evaluations.
+
+    ``packs`` maps each case's unit to its pack. The facts are the ones the
+    rules can see (``window_facts``; the engine finds the same with them as
+    with all), read with the states and held rows in a few bulk queries for
+    the whole set; the changes are written in one flush and the evaluations
+    in one statement. A stored evaluation is settled: what it calls for has
+    just been done.
     """
-    pack = pack or pack_for(work.session, case)
-    known = facts(work.session, case.id)
-    state = case_state(work.session, case, pack)
-    evaluation = evaluate(pack, known, state, work.now)
+    session, now = work.session, work.now
+    ids = [c.id for c in cases]
+    used = {packs[c.unit_id].id: packs[c.unit_id] for c in cases}
+    known = window_facts(session, used.values(), now, ids)
+    states = case_states(session, cases, packs)
+    results: dict[int, Consequences] = {}
+    stored: list[Stored] = []
+    with carrying_out(work, cases) as ledger:
+        for case in cases:
+            pack, facts_, state = packs[case.unit_id], known.get(case.id, []), states[case.id]
+            results[case.id] = _carry_out(ledger, case, pack, evaluate(pack, facts_, state, now))
+            after = CaseState(
+                step=case.step,
+                calm_floor=max(state.calm_floor or case.step_since, case.step_since),
+            )
+            evaluation = results[case.id].evaluation
+            stored.append(
+                evaluations.of(case.id, pack, evaluation, facts_, after, now, settled=True)
+            )
+    evaluations.save(session, stored)
+    return results
+
+
+def _carry_out(ledger: Ledger, case: Case, pack: Pack, evaluation: Evaluation) -> Consequences:
+    """One case's consequences, in the ledger: move, proposals, escalations, actions."""
     result = Consequences(evaluation)
     if evaluation.auto_to:
         result.moved = record_move(
-            work,
+            ledger,
             case,
             pack,
             evaluation.auto_to,
             by_rules=evaluation,
             reason="indicated by " + ", ".join(r.rule for r in evaluation.why),
         )
-        arrival = arrive(work, case, pack, result.moved)
+        arrival = arrive(ledger, case, pack, result.moved)
         result.escalations += arrival.escalations
         result.actions += arrival.actions
-    _reconcile_proposals(work, case, pack, evaluation, result)
-    for order in _orders_at_issue(work.session, case, pack, evaluation, result.proposals):
-        escalation = _escalate(work, case, order)
+    _reconcile_proposals(ledger, case, pack, evaluation, result)
+    for order in _orders_at_issue(ledger, case, pack, evaluation, result.proposals):
+        escalation = _escalate(ledger, case, order)
         if escalation is not None:
             result.escalations.append(escalation)
-    result.actions += _rule_actions(work, case, pack, evaluation)
-    result.closed = close_escalations_not_at_issue(work, case)
-    after = CaseState(
-        step=case.step, calm_floor=max(state.calm_floor or case.step_since, case.step_since)
-    )
-    stored = evaluations.of(case.id, pack, evaluation, known, after, work.now, settled=True)
-    evaluations.save(work.session, [stored])
+    result.actions += _rule_actions(ledger, case, pack, evaluation)
+    result.closed = close_escalations_not_at_issue(ledger, case)
     return result
 
 
@@ -168,11 +292,11 @@ def quiet(
     escalations: list[Escalation],
     actions: list[Action],
 ) -> bool:
-    """Would ``reevaluate`` change nothing? Asked by tick of every case it looks at,
+    """Would ``settle`` change nothing? Asked by tick of every case it looks at,
     with the case's open proposals and all its escalations and actions loaded
     in bulk, so that only the cases with something to do take the full path.
 
-    Mirrors ``reevaluate`` step by step: no automatic move, the open proposals
+    Mirrors ``settle`` step by step: no automatic move, the open proposals
     exactly those ``_reconcile_proposals`` keeps, every order at issue already
     seen by an escalation, every rule action answered or open, and no open
     escalation for a step no longer at issue.
@@ -208,7 +332,7 @@ def quiet(
 
 
 def record_move(
-    work: Work,
+    ledger: Ledger,
     case: Case,
     pack: Pack,
     to_step: str,
@@ -222,6 +346,7 @@ def record_move(
     ``evidence`` (or the rules' own) is kept with the move: the history says
     what the move rested on.
     """
+    work = ledger.work
     by_leader = leads(work, case)
     mover = "rules" if by_rules else "person"
     machine_for(pack).move(case.step, to_step, mover=mover, by_leader=by_leader)
@@ -237,10 +362,11 @@ def record_move(
         pack_version=pack.version,
         evidence=by_rules.basis if by_rules else evidence,
     )
+    move = f"{transition.from_step}->{to_step}"
     case.step, case.step_since = to_step, work.now
-    work.session.add_all([transition, case])
-    work.session.flush()
-    work.audit("case.move", case_id=case.id, subject=f"{transition.from_step}->{to_step}")
+    ledger.add(transition)
+    ledger.add(case)
+    ledger.audit("case.move", case.id, lambda: move)
     return transition
 
 
@@ -258,7 +384,7 @@ class Arrival:
 
 
 def arrive(
-    work: Work, case: Case, pack: Pack, move: Transition, *, escalated: bool = False
+    ledger: Ledger, case: Case, pack: Pack, move: Transition, *, escalated: bool = False
 ) -> Arrival:
     """Apply the policy of the step a case arrived on from below (§3.3, §3.4).
 
@@ -271,25 +397,25 @@ def arrive(
     nothing: the actions it leaves open are listed for the leader instead
     (``left_open``).
     """
-    arrival = Arrival()
+    work, arrival = ledger.work, Arrival()
     if pack.rank(move.to_step) <= pack.rank(move.from_step):
         return arrival
     order = policy_order(pack, move.to_step, rules=move.by_rule or (), evidence=move.evidence)
     if order is not None and not escalated:
         decided = move.by_staff is not None and leads(work, case)
-        pending = open_escalations(work.session, case.id, move.to_step)
+        pending = ledger.open_escalations(case.id, move.to_step)
         for escalation in pending if decided else ():
             acknowledge_chain(work, escalation, note=f"the case was moved to {move.to_step}")
-            work.audit("escalation.ack", case_id=case.id, subject=str(escalation.id))
+            ledger.audit("escalation.ack", case.id, lambda e=escalation: str(e.id))
         if not pending:
             arrival.escalations.append(
                 raise_escalation(
-                    work, case, order, acknowledged_by=work.actor.id if decided else None
+                    ledger, case, order, acknowledged_by=work.actor.id if decided else None
                 )
             )
     for action_id in pack.get_step(move.to_step).actions:
         action = create_action(
-            work, case, pack, action_id, rules=move.by_rule or (), evidence=move.evidence
+            ledger, case, pack, action_id, rules=move.by_rule or (), evidence=move.evidence
         )
         if action is not None:
             arrival.actions.append(action)
@@ -324,7 +450,7 @@ def policy_order(
 
 
 def _reconcile_proposals(
-    work: Work, case: Case, pack: Pack, evaluation: Evaluation, result: Consequences
+    ledger: Ledger, case: Case, pack: Pack, evaluation: Evaluation, result: Consequences
 ) -> None:
     """Keep exactly the proposal the evaluation supports open; withdraw the rest.
 
@@ -333,10 +459,7 @@ def _reconcile_proposals(
     case has since arrived on its step.
     """
     wanted = evaluation.proposal
-    open_ones = work.session.exec(
-        select(Proposal).where(Proposal.case_id == case.id, Proposal.status == ProposalStatus.OPEN)
-    ).all()
-    for proposal in open_ones:
+    for proposal in ledger.open_proposals(case.id):
         current = proposal.from_step == case.step
         if wanted and proposal.to_step == wanted.to_step and current:
             wanted = None
@@ -348,7 +471,7 @@ def _reconcile_proposals(
             if proposal.to_step == case.step or not current
             else N_("no longer indicated")
         )
-        withdraw(work, proposal, reason)
+        withdraw(ledger, proposal, reason)
         result.withdrawn.append(proposal)
     if wanted is None:
         return
@@ -357,16 +480,16 @@ def _reconcile_proposals(
         from_step=case.step,
         to_step=wanted.to_step,
         direction=wanted.direction,
-        raised_at=work.now,
+        raised_at=ledger.work.now,
         rules=tuple(r.rule for r in evaluation.why),
         evidence=wanted.evidence,
         pack=pack.id,
         pack_version=pack.version,
     )
-    work.session.add(proposal)
-    work.session.flush()
+    ledger.add(proposal)
+    ledger.rows.proposals[case.id].append(proposal)
     result.proposals.append(proposal)
-    work.audit("proposal.raise", case_id=case.id, subject=f"{proposal.id}:{wanted.to_step}")
+    ledger.audit("proposal.raise", case.id, lambda: f"{proposal.id}:{proposal.to_step}")
 
 
 def made_by_person(proposal: Proposal) -> bool:
@@ -374,26 +497,21 @@ def made_by_person(proposal: Proposal) -> bool:
     return proposal.direction == Direction.UP and not proposal.rules
 
 
-def withdraw(work: Work, proposal: Proposal, reason: str) -> None:
+def withdraw(ledger: Ledger, proposal: Proposal, reason: str) -> None:
     """Withdraw an open proposal nobody needs to decide any more, saying why."""
-    proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, work.now
+    proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, ledger.work.now
     proposal.reason = reason
-    work.session.add(proposal)
-    work.audit("proposal.withdraw", case_id=proposal.case_id, subject=str(proposal.id))
+    ledger.add(proposal)
+    ledger.audit("proposal.withdraw", proposal.case_id, lambda: str(proposal.id))
 
 
-def steps_at_issue(session: Session, case: Case) -> set[str]:
+def steps_at_issue(ledger: Ledger, case: Case) -> set[str]:
     """The step the case stands on and every step an open proposal would move it to."""
-    proposed = session.exec(
-        select(Proposal.to_step).where(
-            Proposal.case_id == case.id, Proposal.status == ProposalStatus.OPEN
-        )
-    ).all()
-    return {case.step, *proposed}
+    return {case.step, *(p.to_step for p in ledger.open_proposals(case.id))}
 
 
 def _orders_at_issue(
-    session: Session, case: Case, pack: Pack, evaluation: Evaluation, raised: list[Proposal]
+    ledger: Ledger, case: Case, pack: Pack, evaluation: Evaluation, raised: list[Proposal]
 ) -> list[EscalationOrder]:
     """The escalations to raise: the engine's, for steps at issue, and each new proposal's.
 
@@ -402,7 +520,7 @@ def _orders_at_issue(
     A new proposal up always brings its step's escalation (§3.3), even when
     the engine's orders speak of another step.
     """
-    at_issue = steps_at_issue(session, case)
+    at_issue = steps_at_issue(ledger, case)
     orders = [o for o in evaluation.escalations if o.step in at_issue]
     for proposal in raised:
         if proposal.direction == Direction.UP and all(o.step != proposal.to_step for o in orders):
@@ -413,7 +531,7 @@ def _orders_at_issue(
     return orders
 
 
-def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | None:
+def _escalate(ledger: Ledger, case: Case, order: EscalationOrder) -> Escalation | None:
     """Raise an escalation unless one already covers the same evidence.
 
     An open escalation to the same addressee about the same step absorbs new
@@ -421,9 +539,7 @@ def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | No
     that no earlier escalation of the case has seen, so a leader is not told
     twice — but is told again when the case points a step higher.
     """
-    earlier = work.session.exec(
-        select(Escalation).where(Escalation.case_id == case.id, Escalation.to_role == order.to)
-    ).all()
+    earlier = [e for e in ledger.rows.escalations[case.id] if e.to_role == order.to]
     seen = frozenset().union(*(e.evidence for e in earlier))
     if order.evidence <= seen:
         return None
@@ -431,22 +547,23 @@ def _escalate(work: Work, case: Case, order: EscalationOrder) -> Escalation | No
         (e for e in earlier if e.status == EscalationStatus.OPEN and e.step == order.step), None
     )
     if pending is None:
-        return raise_escalation(work, case, order)
-    due = _due(work, order)
+        return raise_escalation(ledger, case, order)
+    due = _due(ledger.work, order)
     pending.evidence = frozenset(pending.evidence) | order.evidence
     pending.rules = _joined(pending.rules, order.rules)
     pending.inform = _joined(pending.inform, order.inform)
     if due is not None and (pending.due_at is None or due < pending.due_at):
         pending.due_at = due
-    work.session.add(pending)
+    ledger.add(pending)
     return None
 
 
 def raise_escalation(
-    work: Work, case: Case, order: EscalationOrder, *, acknowledged_by: str | None = None
+    ledger: Ledger, case: Case, order: EscalationOrder, *, acknowledged_by: str | None = None
 ) -> Escalation:
     """Store a new escalation and tell its people; acknowledged at once when its
     addressee is the very leader who decided the move."""
+    work = ledger.work
     escalation = Escalation(
         case_id=case.id,
         step=order.step,
@@ -462,11 +579,11 @@ def raise_escalation(
         escalation.status = EscalationStatus.ACKNOWLEDGED
         escalation.acknowledged_by, escalation.acknowledged_at = acknowledged_by, work.now
         escalation.note = N_("decided by the leader who moved the case")
-    work.session.add(escalation)
-    work.session.flush()
-    work.audit("escalation.raise", case_id=case.id, subject=f"{escalation.id}:{order.to}")
+    ledger.add(escalation)
+    ledger.rows.escalations[case.id].append(escalation)
+    ledger.audit("escalation.raise", case.id, lambda: f"{escalation.id}:{order.to}")
     if acknowledged_by is None or escalation.inform:
-        queue_mail(work, escalation)
+        ledger.later(lambda: queue_mail(work, escalation))
     return escalation
 
 
@@ -522,7 +639,7 @@ def escalation_chain(session: Session, escalation: Escalation) -> list[Escalatio
 
 
 def close_escalations_not_at_issue(
-    work: Work, case: Case, *, reason: str | None = None
+    ledger: Ledger, case: Case, *, reason: str | None = None
 ) -> list[Escalation]:
     """Close the open escalations for a step the case neither stands on nor is proposed for.
 
@@ -530,10 +647,9 @@ def close_escalations_not_at_issue(
     (§3.4); the reason is kept in the escalation's note. With ``reason`` (a
     closed case) every open escalation closes.
     """
-    at_issue = set() if reason else steps_at_issue(work.session, case)
-    stale = open_escalations(work.session, case.id)
+    at_issue = set() if reason else steps_at_issue(ledger, case)
     closed = []
-    for escalation in stale:
+    for escalation in ledger.open_escalations(case.id):
         if escalation.step in at_issue:
             continue
         escalation.status = EscalationStatus.CLOSED
@@ -541,14 +657,14 @@ def close_escalations_not_at_issue(
             f"closed: {escalation.step} is no longer at issue; "
             f"the case stands on {case.step} and is not proposed for {escalation.step}"
         )
-        work.session.add(escalation)
-        work.audit("escalation.close", case_id=case.id, subject=str(escalation.id))
+        ledger.add(escalation)
+        ledger.audit("escalation.close", case.id, lambda e=escalation: str(e.id))
         closed.append(escalation)
     return closed
 
 
 def create_action(
-    work: Work,
+    ledger: Ledger,
     case: Case,
     pack: Pack,
     action_id: str,
@@ -562,15 +678,8 @@ def create_action(
     unit's leader when the case has none, so no action is owned by nobody.
     Open actions it supersedes are closed as replaced (§3.4).
     """
-    spec = pack.action(action_id)
-    open_ids = set(
-        work.session.exec(
-            select(Action.action).where(
-                Action.case_id == case.id, Action.status == ActionStatus.OPEN
-            )
-        ).all()
-    )
-    if pack.covered(action_id, open_ids):
+    work, spec = ledger.work, pack.action(action_id)
+    if pack.covered(action_id, {a.action for a in ledger.open_actions(case.id)}):
         return None
     owner = spec.owner
     if owner == Addressee.CONTACT and case.contact_id is None:
@@ -585,31 +694,29 @@ def create_action(
         rules=tuple(rules),
         evidence=frozenset(evidence),
     )
-    work.session.add(action)
-    work.session.flush()
-    work.audit("action.create", case_id=case.id, subject=f"{action.id}:{action_id}")
-    _replace(work, case, action, spec.supersede)
+    ledger.add(action)
+    ledger.audit("action.create", case.id, lambda: f"{action.id}:{action_id}")
+    _replace(ledger, case, action, spec.supersede)
+    ledger.rows.actions[case.id].append(action)
     return action
 
 
-def _replace(work: Work, case: Case, by: Action, superseded: tuple[str, ...]) -> None:
-    if not superseded:
-        return
-    replaced = work.session.exec(
-        select(Action).where(
-            Action.case_id == case.id,
-            Action.status == ActionStatus.OPEN,
-            col(Action.action).in_(superseded),
-        )
-    ).all()
-    for action in replaced:
-        action.status, action.closed_at = ActionStatus.REPLACED, work.now
-        action.note = f"replaced by action {by.id} ({by.action})"
-        work.session.add(action)
-        work.audit("action.replace", case_id=case.id, subject=f"{action.id}->{by.id}")
+def _replace(ledger: Ledger, case: Case, by: Action, superseded: tuple[str, ...]) -> None:
+    """Close the case's open actions that ``by`` supersedes, naming it once it has an id."""
+    for action in ledger.open_actions(case.id):
+        if action.action not in superseded:
+            continue
+        action.status, action.closed_at = ActionStatus.REPLACED, ledger.work.now
+        ledger.add(action)
+
+        def note(action: Action = action) -> None:
+            action.note = f"replaced by action {by.id} ({by.action})"
+
+        ledger.later(note)
+        ledger.audit("action.replace", case.id, lambda a=action: f"{a.id}->{by.id}")
 
 
-def _rule_actions(work: Work, case: Case, pack: Pack, evaluation: Evaluation) -> list[Action]:
+def _rule_actions(ledger: Ledger, case: Case, pack: Pack, evaluation: Evaluation) -> list[Action]:
     """Create the actions of the rules that fired on new evidence, at once (§3.4).
 
     A rule's own actions (the work-environment ones) do not wait for any
@@ -617,7 +724,7 @@ def _rule_actions(work: Work, case: Case, pack: Pack, evaluation: Evaluation) ->
     created again for evidence an earlier one of its kind already answered;
     a new episode creates it anew.
     """
-    existing = work.session.exec(select(Action).where(Action.case_id == case.id)).all()
+    existing = ledger.rows.actions[case.id]
     created = []
     for reason in evaluation.fired:
         for action_id in pack.get_rule(reason.rule).then.actions:
@@ -625,11 +732,10 @@ def _rule_actions(work: Work, case: Case, pack: Pack, evaluation: Evaluation) ->
             if frozenset(reason.observations) <= answered:
                 continue
             action = create_action(
-                work, case, pack, action_id, rules=(reason.rule,), evidence=reason.observations
+                ledger, case, pack, action_id, rules=(reason.rule,), evidence=reason.observations
             )
             if action is not None:
                 created.append(action)
-                existing.append(action)
     return created
 
 

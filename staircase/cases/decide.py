@@ -6,8 +6,6 @@ proposal for the unit's leader), and is followed by a re-evaluation so
 proposals and escalations stay consistent with the new step.
 """
 
-from sqlmodel import select
-
 from staircase.cases import consequences, evaluations
 from staircase.cases.show import action_view, case_view, escalation_view, proposal_view
 from staircase.core.lookup import get_open_case, pack_for, require_reason
@@ -70,15 +68,17 @@ def accept(request: Request, proposal_id: int, *, reason: str | None) -> Decisio
             )
         pack = pack_for(work.session, case)
         acknowledged = _decide(work, proposal, ProposalStatus.ACCEPTED, why)
-        move = consequences.record_move(
-            work,
-            case,
-            pack,
-            proposal.to_step,
-            reason=f"proposal {proposal_id} accepted: {why}",
-            evidence=frozenset(proposal.evidence),
-        )
-        return _after_move(work, case, pack, move, acknowledged=tuple(acknowledged), escalated=True)
+        with consequences.carrying_out(work, [case]) as ledger:
+            move = consequences.record_move(
+                ledger,
+                case,
+                pack,
+                proposal.to_step,
+                reason=f"proposal {proposal_id} accepted: {why}",
+                evidence=frozenset(proposal.evidence),
+            )
+            consequences.arrive(ledger, case, pack, move, escalated=True)
+        return _after_move(work, case, pack, move, acknowledged=tuple(acknowledged))
 
 
 def reject(request: Request, proposal_id: int, *, reason: str | None) -> DecisionView:
@@ -134,7 +134,9 @@ def move(request: Request, case_id: int, step: str, *, reason: str | None) -> De
         going_up = target.rank > pack.rank(case.step)
         if going_up and target.leader_only and not consequences.leads(work, case):
             return _propose(work, case, pack, target.id, why)
-        transition = consequences.record_move(work, case, pack, target.id, reason=why)
+        with consequences.carrying_out(work, [case]) as ledger:
+            transition = consequences.record_move(ledger, case, pack, target.id, reason=why)
+            consequences.arrive(ledger, case, pack, transition)
         return _after_move(work, case, pack, transition)
 
 
@@ -145,14 +147,8 @@ def _after_move(
     move: Transition,
     *,
     acknowledged: tuple[EscalationView, ...] = (),
-    escalated: bool = False,
 ) -> DecisionView:
-    """The arrival's policy, a re-evaluation, and what the leader should see next.
-
-    ``escalated``: the step's escalation was raised with the accepted proposal
-    (and acknowledged by the decision, or before it), so arriving raises none.
-    """
-    consequences.arrive(work, case, pack, move, escalated=escalated)
+    """After a move and its arrival: a re-evaluation, and what the leader should see next."""
     evaluation = consequences.reevaluate(work, case).evaluation
     went_down = pack.rank(move.to_step) < pack.rank(move.from_step)
     left = consequences.left_open(work.session, case, pack) if went_down else []
@@ -170,37 +166,31 @@ def _propose(work: Work, case: Case, pack: Pack, target: str, why: str) -> Decis
     it); any other open proposal up gives way to this one.
     """
     machine_for(pack).move(case.step, target, by_leader=True)  # refuses what no one may do
-    open_ones = work.session.exec(
-        select(Proposal).where(Proposal.case_id == case.id, Proposal.status == ProposalStatus.OPEN)
-    ).all()
-    proposal = next((p for p in open_ones if p.to_step == target), None)
-    for other in open_ones:
-        if other is not proposal and other.direction == Direction.UP:
-            consequences.withdraw(
-                work, other, f"replaced by {work.actor.id}'s proposal of {target}"
+    with consequences.carrying_out(work, [case]) as ledger:
+        open_ones = ledger.open_proposals(case.id)
+        proposal = next((p for p in open_ones if p.to_step == target), None)
+        for other in open_ones:
+            if other is not proposal and other.direction == Direction.UP:
+                consequences.withdraw(
+                    ledger, other, f"replaced by {work.actor.id}'s proposal of {target}"
+                )
+        if proposal is None:
+            proposal = Proposal(
+                case_id=case.id,
+                from_step=case.step,
+                to_step=target,
+                direction=Direction.UP,
+                raised_at=work.now,
+                reason=f"proposed by {work.actor.id}: {why}",
+                pack=pack.id,
+                pack_version=pack.version,
             )
-    if proposal is None:
-        proposal = Proposal(
-            case_id=case.id,
-            from_step=case.step,
-            to_step=target,
-            direction=Direction.UP,
-            raised_at=work.now,
-            reason=f"proposed by {work.actor.id}: {why}",
-            pack=pack.id,
-            pack_version=pack.version,
-        )
-        work.session.add(proposal)
-        work.session.flush()
-        work.audit("proposal.raise", case_id=case.id, subject=f"{proposal.id}:{target}", detail=why)
-    if target not in _escalated_steps(work, case):
-        order = consequences.policy_order(pack, target, rules=(), evidence=())
-        if order is not None:
-            consequences.raise_escalation(work, case, order)
+            ledger.add(proposal)
+            raised = proposal
+            ledger.audit("proposal.raise", case.id, lambda: f"{raised.id}:{target}", detail=why)
+        if all(e.step != target for e in ledger.open_escalations(case.id)):
+            order = consequences.policy_order(pack, target, rules=(), evidence=())
+            if order is not None:
+                consequences.raise_escalation(ledger, case, order)
     evaluations.unsettle(work.session, case.id)
     return DecisionView(case=case_view(work, case), proposal=proposal_view(proposal))
-
-
-def _escalated_steps(work: Work, case: Case) -> set[str]:
-    """The steps an open escalation of the case is about."""
-    return {e.step for e in consequences.open_escalations(work.session, case.id)}

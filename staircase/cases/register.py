@@ -245,9 +245,9 @@ def _refuse_second_primary(
 
 def _clarify_consent(work: Work, case: Case) -> None:
     """An action to clarify the consent basis, for the contact person, else the unit's leader."""
-    consequences.create_action(
-        work, case, pack_for(work.session, case), CLARIFY_CONSENT, rules=(), evidence=()
-    )
+    with consequences.carrying_out(work, [case]) as ledger:
+        pack = pack_for(work.session, case)
+        consequences.create_action(ledger, case, pack, CLARIFY_CONSENT, rules=(), evidence=())
 
 
 def _check_contact(session: Session, initials: str, unit_id: str) -> None:

@@ -9,12 +9,10 @@ with the evidence or deadline that caused it. A closed case is never
 touched (§3.4): neither evaluated nor escalated.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TypeVar
 
 from pydantic import BaseModel, computed_field
 from sqlalchemy import text
@@ -27,13 +25,11 @@ from staircase.cases.window import window_facts
 from staircase.core.lookup import unit_packs
 from staircase.core.notify import Delivery
 from staircase.core.work import Request, Work, transaction
-from staircase.db.models import Action, Case, CaseEvaluation, Escalation, Proposal, Unit
+from staircase.db.models import Case, CaseEvaluation, Escalation, Unit
 from staircase.domain.engine import evaluate
 from staircase.domain.pack import Pack
-from staircase.kinds import Addressee, EscalationStatus, ProposalStatus
+from staircase.kinds import Addressee, EscalationStatus
 from staircase.views import EscalationView, ProposalView, SkippedUnit
-
-Row = TypeVar("Row", Proposal, Escalation, Action)
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) as cases are evaluated, for a progress bar."""
@@ -185,9 +181,7 @@ def _plan(work: Work, ids: list[int], packs: dict[str, Pack]) -> Plan:
     ids = [c.id for c in cases]
     known = window_facts(session, {p.id: p for p in packs.values()}.values(), now, ids)
     states = consequences.case_states(session, cases, packs)
-    proposals = _by_case(session, Proposal, ids, Proposal.status == ProposalStatus.OPEN)
-    escalations = _by_case(session, Escalation, ids)
-    actions = _by_case(session, Action, ids)
+    rows = consequences.held(session, ids)
     plan = Plan()
     for case in cases:
         pack, facts, state = packs[case.unit_id], known.get(case.id, []), states[case.id]
@@ -196,9 +190,9 @@ def _plan(work: Work, ids: list[int], packs: dict[str, Pack]) -> Plan:
             case,
             pack,
             evaluation,
-            proposals=proposals[case.id],
-            escalations=escalations[case.id],
-            actions=actions[case.id],
+            proposals=rows.proposals[case.id],
+            escalations=rows.escalations[case.id],
+            actions=rows.actions[case.id],
         ):
             fresh = evaluations.of(case.id, pack, evaluation, facts, state, now, settled=True)
             plan.quiet.append((stored.get(case.id), fresh))
@@ -211,33 +205,27 @@ def _carry_out(work: Work, plan: Plan, packs: dict[str, Pack], report: TickRepor
     """Write what the plan found, in the caller's write transaction.
 
     A quiet case whose stored evaluation changed since the plan was read (a
-    log came in between) keeps the newer one; a busy case goes through
-    ``reevaluate``, which reads it afresh.
+    log came in between) keeps the newer one; the busy cases are settled
+    together, read afresh under the lock in a few bulk queries.
     """
     session = work.session
     current = evaluations.read(session, [fresh.case_id for _, fresh in plan.quiet])
     evaluations.save(
         session, [fresh for read, fresh in plan.quiet if current.get(fresh.case_id) == read]
     )
-    for case in session.exec(
-        select(Case).where(col(Case.id).in_(plan.busy), col(Case.closed_at).is_(None))
-    ):
-        result = consequences.reevaluate(work, case, packs[case.unit_id])
+    busy = session.exec(
+        select(Case)
+        .where(col(Case.id).in_(plan.busy), col(Case.closed_at).is_(None))
+        .order_by(Case.id)
+    ).all()
+    for case_id, result in consequences.settle(work, busy, packs).items():
         if result.moved:
-            report.moved.append((case.id, result.moved.from_step, result.moved.to_step))
+            report.moved.append((case_id, result.moved.from_step, result.moved.to_step))
         report.proposals += [proposal_view(p) for p in result.proposals]
         report.withdrawn += [proposal_view(p) for p in result.withdrawn]
         report.escalations += [escalation_view(e) for e in result.escalations]
         report.closed += [escalation_view(e) for e in result.closed]
         report.actions += len(result.actions)
-
-
-def _by_case(session: Session, table: type[Row], ids: list[int], *where) -> dict[int, list[Row]]:
-    """Rows of a case table for a batch of cases, grouped by case."""
-    grouped: dict[int, list[Row]] = defaultdict(list)
-    for row in session.exec(select(table).where(col(table.case_id).in_(ids), *where)):
-        grouped[row.case_id].append(row)
-    return grouped
 
 
 def _escalate_overdue(work: Work, report: TickReport) -> None:

@@ -8,16 +8,26 @@ Rows stream from the database to the file; nothing holds a whole table.
 
 from collections.abc import Iterator
 from contextlib import suppress
+from functools import partial
 from pathlib import Path
 
 from staircase.core.work import Request, Work, transaction
 from staircase.errors import InvalidInput
 from staircase.i18n import _
 from staircase.quality import tables
-from staircase.quality.formats import Format, XlsxBook, private_file, write_csv, write_jsonl
+from staircase.quality.formats import (
+    JSON_CELLS,
+    Chunks,
+    Format,
+    XlsxBook,
+    csv_cells,
+    private_file,
+    write_csv,
+    write_jsonl,
+)
 from staircase.quality.pseudonyms import Pseudonyms, installation_key
 from staircase.quality.scope import Criteria, Progress, Scope, no_progress, resolve_scope
-from staircase.quality.tables import TABLES, Context, Labels, Table
+from staircase.quality.tables import TABLES, Column, Context, Labels, Table, Write
 from staircase.views import View
 
 XLSX_MAX_ROWS = 1_048_576
@@ -135,36 +145,36 @@ def _write_tables(
     total, done = sum(counts.values()), 0
     progress(0, total)
 
-    def rows(table: Table, columns) -> Iterator[list]:
-        return tables.stream(work.session, table, scope, ctx, columns)
+    def chunks(table: Table, columns: tuple[Column, ...], write: Write) -> Chunks:
+        return tables.stream(work.session, table, scope, ctx, columns, write)
 
-    def advance(steps: Iterator[None]) -> None:
+    def advance(written: Iterator[int]) -> None:
         nonlocal done
-        for _step in steps:
-            done += 1
-            if done % 1000 == 0:
-                progress(done, total)
+        for rows in written:
+            done += rows
+            progress(done, total)
 
     tz = work.clock.tz
     if fmt.per_table:
         targets[0].parent.mkdir(mode=0o700, exist_ok=True)
+        excel = fmt is Format.CSV_EXCEL
+        cells = csv_cells(excel, tz)
         for table, path in zip(TABLES, targets, strict=True):
             columns = table.visible(criteria.with_names)
             written.append(path)
-            with private_file(path, bom=fmt is Format.CSV_EXCEL) as file:
-                excel = fmt is Format.CSV_EXCEL
-                advance(write_csv(file, columns, rows(table, columns), excel=excel, tz=tz))
+            with private_file(path, bom=excel) as file:
+                advance(write_csv(file, columns, chunks(table, columns, cells), excel=excel))
     elif fmt is Format.JSONL:
         written.append(targets[0])
         with private_file(targets[0]) as file:
             for table in TABLES:
                 columns = table.visible(criteria.with_names)
-                advance(write_jsonl(file, table, columns, rows(table, columns)))
+                advance(write_jsonl(file, table, columns, chunks(table, columns, JSON_CELLS)))
     else:
         book = XlsxBook(tz)
         for table in TABLES:
             columns = table.visible(criteria.with_names)
-            advance(book.sheet(table.name, columns, rows(table, columns)))
+            advance(book.sheet(table.name, columns, partial(chunks, table, columns)))
         written.append(targets[0])
         book.save(targets[0])
     progress(total, total)

@@ -19,18 +19,20 @@ import csv
 import json
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import partial
+from operator import add, itemgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 from zoneinfo import ZoneInfo
 
-from staircase.clock import iso_utc
-from staircase.quality.tables import Cell, Column, Table
+from staircase.quality.tables import Cell, Column, Kind, Table, Write
 
-Rows = Iterable[list[Cell]]
+Chunks = Iterable[list[tuple[Cell, ...]]]
+"""A table's rows, a chunk at a time (``tables.stream``)."""
 
 
 class Format(StrEnum):
@@ -60,91 +62,147 @@ def private_file(path: Path, *, binary: bool = False, bom: bool = False) -> Iter
         yield file
 
 
-def _yes_no(value: bool) -> str:
-    return "ja" if value else "nej"
+YES_NO = {True: "ja", False: "nej"}.get
+"""A flag in Danish; no flag (None) stays empty."""
 
 
-def _nothing(value: None) -> str:
-    return ""
+def _point(value: float | None) -> str | None:
+    return None if value is None else repr(value)
 
 
-def _iso_minutes(moment: datetime, tz: ZoneInfo) -> str:
-    """``2026-11-21 14:30`` in local time: ``isoformat`` cut at the minute, done in C,
-    as exports write millions of times (§8)."""
-    return moment.astimezone(tz).isoformat(" ", "minutes")[:16]
+def _comma(value: float | None) -> str | None:
+    return None if value is None else repr(value).replace(".", ",")
 
 
-def _danish_minutes(moment: datetime, tz: ZoneInfo) -> str:
-    """``21-11-2026 14:30`` in local time, rearranged from the ISO form."""
-    iso = moment.astimezone(tz).isoformat(" ", "minutes")
+UTC_HOUR = itemgetter(slice(0, 13))
+"""``2026-11-21 13`` of a stored UTC time."""
+
+MINUTES = itemgetter(slice(13, 16))
+"""``:30`` of a stored UTC time."""
+
+
+HOUR = timedelta(hours=1)
+SECOND = timedelta(seconds=1)
+
+
+class LocalHours(dict[str, str | None]):
+    """The local text of each UTC hour (``2026-11-21 13`` → ``2026-11-21 14``, in a
+    layout ending in ``HH:MM``), worked out a UTC day at a time on first use: two years
+    of history are 17,520 hours but only 730 days, nearly all at one offset all day.
+
+    None for an hour in which the zone's offset changes or is not whole hours: there
+    the minutes move too, and each time is converted by itself.
+    """
+
+    def __init__(self, tz: ZoneInfo, layout: Callable[[datetime], str]) -> None:
+        super().__init__()
+        self.tz = tz
+        self.layout = layout
+
+    def __missing__(self, utc_hour: str) -> str | None:
+        day = utc_hour[:10]
+        midnight = datetime.fromisoformat(day).replace(tzinfo=UTC)
+        all_day = self._steady(midnight, timedelta(days=1))
+        for hour in range(24):
+            start = midnight + hour * HOUR
+            offset = self._steady(start, HOUR) if all_day is None else all_day
+            local = None if offset is None else (start + offset).replace(tzinfo=None)
+            self[f"{day} {hour:02d}"] = None if local is None else self.layout(local)[:-3]
+        return self[utc_hour]
+
+    def _steady(self, start: datetime, span: timedelta) -> timedelta | None:
+        """The zone's offset from ``start`` for ``span``, if it stays one of whole hours."""
+        offset = start.astimezone(self.tz).utcoffset()
+        if offset is None or offset % HOUR:
+            return None
+        return offset if (start + span - SECOND).astimezone(self.tz).utcoffset() == offset else None
+
+
+def local_minutes(
+    tz: ZoneInfo, layout: Callable[[datetime], str]
+) -> Callable[[Sequence[str | None]], list[str | None]]:
+    """A column of stored UTC times (``2026-11-21 13:30:00.000000``, ``tables.utc_text``)
+    as local minute text in ``layout``, which must end in ``HH:MM``.
+
+    Exports write millions of times (§8), so each UTC hour's local text is worked out
+    once and the minutes appended, all in C (``map``, ``itemgetter``, a dictionary).
+    A column with an empty time, or a time in an hour ``LocalHours`` leaves to be
+    converted one by one, fails that (TypeError) and is converted the slow, sure way.
+    """
+    hours = LocalHours(tz, layout)
+
+    def one(utc: str | None) -> str | None:
+        if utc is None:
+            return None
+        head = hours[utc[:13]]
+        if head is None:
+            return layout(datetime.fromisoformat(utc).replace(tzinfo=UTC).astimezone(tz))
+        return head + utc[13:16]
+
+    def column(utc: Sequence[str | None]) -> list[str | None]:
+        try:
+            return list(map(add, map(hours.__getitem__, map(UTC_HOUR, utc)), map(MINUTES, utc)))
+        except TypeError:
+            return [one(value) for value in utc]
+
+    return column
+
+
+def _iso_minutes(moment: datetime) -> str:
+    """``2026-11-21 14:30``."""
+    return moment.isoformat(" ", "minutes")[:16]
+
+
+def _danish_minutes(moment: datetime) -> str:
+    """``21-11-2026 14:30``, as Danish Excel writes a time, rearranged from the ISO form."""
+    iso = moment.isoformat(" ", "minutes")
     return f"{iso[8:10]}-{iso[5:7]}-{iso[0:4]} {iso[11:16]}"
 
 
-def _decimal_comma(value: float) -> str:
-    return repr(value).replace(".", ",")
-
-
-CSV_TEXT: dict[type, Callable[[Any], str]] = {
-    type(None): _nothing,
-    bool: _yes_no,
-    int: str,
-    float: repr,
-    str: str,
-}
-"""How plain CSV writes each type of cell (times are formatted apart: they need the zone)."""
-
-EXCEL_TEXT = CSV_TEXT | {float: _decimal_comma}
-"""Danish Excel: decimal comma."""
-
-AS_IS = frozenset({str, int, type(None)})
-"""Cells the csv module writes right by itself (None as empty): no call per cell."""
-
-
-def cell_writer(excel: bool, tz: ZoneInfo) -> Callable[[Cell], str]:
-    """A cell as CSV text: times as ``2026-11-21 14:30`` (plain) or ``21-11-2026 14:30``
+def csv_cells(excel: bool, tz: ZoneInfo) -> Write:
+    """Cells as CSV text: times as ``2026-11-21 14:30`` (plain) or ``21-11-2026 14:30``
     (Danish Excel) in local time, decimals with a point or a comma, ``ja``/``nej``.
-
-    One dictionary look-up by type per cell: exports write millions of them (§8).
-    """
-    by_type = EXCEL_TEXT if excel else CSV_TEXT
-    minutes = _danish_minutes if excel else _iso_minutes
-
-    def text(value: Cell) -> str:
-        if isinstance(value, datetime):
-            return minutes(value, tz)
-        return by_type.get(type(value), str)(value)
-
-    return text
+    Text and whole numbers the csv module writes itself (None as empty)."""
+    return {
+        Kind.TIME: local_minutes(tz, _danish_minutes if excel else _iso_minutes),
+        Kind.FLAG: partial(map, YES_NO),
+        Kind.DECIMAL: partial(map, _comma if excel else _point),
+    }
 
 
 def write_csv(
-    file: IO[str], columns: tuple[Column, ...], rows: Rows, *, excel: bool, tz: ZoneInfo
-) -> Iterator[None]:
-    """Write one table; yields after each row so the caller can count progress."""
+    file: IO[str], columns: tuple[Column, ...], chunks: Chunks, *, excel: bool
+) -> Iterator[int]:
+    """Write one table; yields the rows of each chunk written, for progress."""
     if excel:
         writer = csv.writer(file, delimiter=";", lineterminator="\r\n")
     else:
         writer = csv.writer(file, lineterminator="\n")
-    text = cell_writer(excel, tz)
     writer.writerow([c.header for c in columns])
-    for row in rows:
-        writer.writerow([cell if type(cell) in AS_IS else text(cell) for cell in row])
-        yield
+    for rows in chunks:
+        writer.writerows(rows)
+        yield len(rows)
 
 
-def json_value(value: Cell) -> Cell:
-    return iso_utc(value) if isinstance(value, datetime) else value
+def json_time(utc: str | None) -> str | None:
+    """``2026-11-21T13:30:00Z`` from the stored UTC text: how JSON shows a time (§10.2)."""
+    return None if utc is None else f"{utc[:10]}T{utc[11:19]}Z"
+
+
+JSON_CELLS: Write = {Kind.TIME: partial(map, json_time)}
+"""JSON keeps numbers and flags as they are."""
 
 
 def write_jsonl(
-    file: IO[str], table: Table, columns: tuple[Column, ...], rows: Rows
-) -> Iterator[None]:
+    file: IO[str], table: Table, columns: tuple[Column, ...], chunks: Chunks
+) -> Iterator[int]:
     """One object per line: ``{"type": "observation", "observation_id": 7, …}``."""
-    keys = [c.key for c in columns]
-    for row in rows:
-        record = {"type": table.key} | {k: json_value(v) for k, v in zip(keys, row, strict=True)}
-        file.write(json.dumps(record, ensure_ascii=False) + "\n")
-        yield
+    keys = ["type", *(c.key for c in columns)]
+    for rows in chunks:
+        for row in rows:
+            record = dict(zip(keys, (table.key, *row), strict=True))
+            file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        yield len(rows)
 
 
 class XlsxBook:
@@ -159,7 +217,11 @@ class XlsxBook:
         self.tz = tz
         self.book = Workbook(write_only=True)
 
-    def sheet(self, name: str, columns: tuple[Column, ...], rows: Rows) -> Iterator[None]:
+    def sheet(
+        self, name: str, columns: tuple[Column, ...], chunks: Callable[[Write], Chunks]
+    ) -> Iterator[int]:
+        """Write one sheet from ``chunks``, given how this sheet writes cells; yields the
+        rows of each chunk written, for progress."""
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
@@ -177,21 +239,30 @@ class XlsxBook:
             cell.font = bold
             header.append(cell)
         sheet.append(header)
-        for row in rows:
-            sheet.append([self._cell(sheet, value, WriteOnlyCell) for value in row])
-            yield
+        for rows in chunks(self._cells(sheet, WriteOnlyCell)):
+            for row in rows:
+                sheet.append(row)
+            yield len(rows)
 
-    def _cell(self, sheet, value: Cell, make: Callable) -> object:
+    def _cells(self, sheet, make: Callable) -> Write:
         """Times as real Excel dates in local time (Excel knows no zones); decimals as numbers."""
-        if isinstance(value, datetime):
-            cell = make(sheet, value=value.astimezone(self.tz).replace(tzinfo=None))
+
+        def moment(utc: str | None) -> object:
+            if utc is None:
+                return None
+            local = datetime.fromisoformat(utc).replace(tzinfo=UTC).astimezone(self.tz)
+            cell = make(sheet, value=local.replace(tzinfo=None))
             cell.number_format = self.DATE_FORMAT
             return cell
-        if isinstance(value, float):
+
+        def decimal(value: float | None) -> object:
+            if value is None:
+                return None
             cell = make(sheet, value=value)
             cell.number_format = self.DECIMAL_FORMAT
             return cell
-        return value
+
+        return {Kind.TIME: partial(map, moment), Kind.DECIMAL: partial(map, decimal)}
 
     def save(self, path: Path) -> None:
         with private_file(path, binary=True) as file:

@@ -4,8 +4,9 @@ Units moving from spreadsheets bring their history. A file is imported
 whole or not at all: every row is checked first, and every bad row is
 reported with its line number and reason — all of them, so one round of
 fixing is enough. The rows then take the one observation path
-(``observe.store``), and each case they touched is re-evaluated once at the
-end through ``consequences.reevaluate``, exactly as a log would have done.
+(``observe.store``), and the cases they touched are settled once at the end,
+set-wise in batches, through ``consequences.settle`` — exactly as a log
+would have done.
 
 The columns (Danish or English headers, any case, with or without æøå):
 
@@ -30,6 +31,7 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from staircase.cases import consequences
+from staircase.cases.evaluations import id_chunks
 from staircase.cases.observe import Observed, channel_id, store
 from staircase.clock import not_in_future, parse_when
 from staircase.core.lookup import get_open_case, pack_for
@@ -57,7 +59,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 """Each column and the headers that name it, as ``text.key`` folds them."""
 
 BATCH = 1_000
-"""Rows stored per insert: few round trips, and the progress bar still moves."""
+"""Rows stored per insert, and cases settled together: few round trips, and the
+progress bar still moves."""
 
 _BY_HEADER = {key(header): column for column, headers in COLUMNS.items() for header in headers}
 
@@ -81,6 +84,7 @@ class _Row:
 
     line: int
     case: Case
+    pack: Pack
     indicator: str
     occurred: datetime
     channel: str
@@ -119,7 +123,7 @@ def import_observations(
                 [Observed(r.case.id, r.indicator, r.occurred, r.channel, r.note) for r in batch],
             )
             progress(len(rows) + done + len(batch), total)
-        report = _reevaluate(work, rows, report)
+        report = _settle(work, rows, report)
         work.audit(
             "import", subject=f"rows={len(rows)} cases={len(report.cases)}", detail=str(path)
         )
@@ -182,7 +186,7 @@ def _check(
     advance: Callable[[int], None],
 ) -> list[_Row]:
     """Every row checked; all problems reported together, and nothing stored if any."""
-    cases = _Lookups(work)
+    cases = _Lookups(work, columns, lines)
     rows, problems, refused = [], [], False
     for done, (line, cells) in enumerate(lines, start=1):
         try:
@@ -231,16 +235,19 @@ def _row(work: Work, cases: "_Lookups", line: int, columns: list[str], fields: l
     occurred = not_in_future(parse_when(when, clock=work.clock), clock=work.clock)
     channel = cases.channel(cells.get("channel", "").strip())
     note = cells.get("note", "").strip() or None
-    return _Row(line, case, indicator, occurred, channel, note)
+    return _Row(line, case, pack, indicator, occurred, channel, note)
 
 
 class _Lookups:
     """Each row's case, indicator and channel, looked up once per distinct value:
-    a spreadsheet repeats the same few thousands of times."""
+    a spreadsheet repeats the same few thousands of times. The cases the file
+    names by number are read (and locked) in one query per few thousand."""
 
-    def __init__(self, work: Work) -> None:
+    def __init__(self, work: Work, columns: list[str], lines: list[tuple[int, list[str]]]) -> None:
         self.work = work
         self.by_id: dict[int, tuple[Case, Pack]] = {}
+        self.packs: dict[str, Pack] = {}
+        self.named = self._named(columns, lines)
         self.by_people: dict[tuple[str, str, str], int] = {}
         self.indicators: dict[tuple[str, str], str] = {}
         self.channels: dict[str, str] = {}
@@ -271,11 +278,28 @@ class _Lookups:
             self.by_people[wanted] = self._by_people(resident, relative_id, relative)
         return self._case(self.by_people[wanted])
 
+    def _named(self, columns: list[str], lines: list[tuple[int, list[str]]]) -> dict[int, Case]:
+        """The open cases the ``case`` column names; any other is looked up one by one,
+        to be refused with the error a user reads."""
+        if "case" not in columns:
+            return {}
+        at = columns.index("case")
+        numbers = {cells[at].strip() for _line, cells in lines if len(cells) > at}
+        ids = [int(n) for n in numbers if n.isdigit()]
+        named = {}
+        for chunk in id_chunks(ids):
+            query = select(Case).where(col(Case.id).in_(chunk), col(Case.closed_at).is_(None))
+            locked = self.work.session.exec(query.with_for_update())
+            named.update((case.id, case) for case in locked)
+        return named
+
     def _case(self, case_id: int) -> tuple[Case, Pack]:
         if case_id not in self.by_id:
-            case = get_open_case(self.work.session, case_id)
+            case = self.named.get(case_id) or get_open_case(self.work.session, case_id)
             permit_unit(self.work.actor, case.unit_id, "import")
-            self.by_id[case_id] = (case, pack_for(self.work.session, case))
+            if case.unit_id not in self.packs:
+                self.packs[case.unit_id] = pack_for(self.work.session, case)
+            self.by_id[case_id] = (case, self.packs[case.unit_id])
         return self.by_id[case_id]
 
     def _by_people(self, ref: str, relative_id: str, relative: str) -> int:
@@ -310,15 +334,17 @@ class _Lookups:
         return found[0]
 
 
-def _reevaluate(work: Work, rows: list[_Row], report: ImportReport) -> ImportReport:
-    """Each touched case once, after all its rows are stored (§7.3)."""
+def _settle(work: Work, rows: list[_Row], report: ImportReport) -> ImportReport:
+    """Each touched case once, after all its rows are stored (§7.3), a batch at a time."""
     touched = {row.case.id: row.case for row in rows}
+    packs = {row.case.unit_id: row.pack for row in rows}
     moved = proposals = escalations = 0
-    for case_id in report.cases:
-        result = consequences.reevaluate(work, touched[case_id])
-        moved += result.moved is not None
-        proposals += len(result.proposals)
-        escalations += len(result.escalations)
+    for start in range(0, len(report.cases), BATCH):
+        batch = [touched[case_id] for case_id in report.cases[start : start + BATCH]]
+        for result in consequences.settle(work, batch, packs).values():
+            moved += result.moved is not None
+            proposals += len(result.proposals)
+            escalations += len(result.escalations)
     return report.model_copy(
         update={"moved": moved, "proposals": proposals, "escalations": escalations}
     )

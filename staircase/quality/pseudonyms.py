@@ -10,7 +10,8 @@ by trying every id. Relatives are ``P`` (pårørende), residents ``B``
 
 import hashlib
 import hmac
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 
 from staircase.core.keys import pseudonym_key
 
@@ -30,23 +31,22 @@ an export's peak memory must not grow with the size of the database)."""
 
 
 class Pseudonyms:
-    """Pseudonyms under one key; the recurring ones are computed once per export."""
+    """Pseudonyms under one key; the recurring ones are computed once per export.
+
+    ``relative``, ``resident`` and ``staff`` are the cache itself with the kind
+    filled in (``partial`` and ``lru_cache`` are C): an export maps them over
+    millions of values (§8), and a hit costs no Python frame.
+    """
 
     def __init__(self, key: bytes) -> None:
         self._key = key
         self.of = lru_cache(maxsize=CACHED)(self._compute)
+        self.relative: Callable[[int | None], str | None] = partial(self.of, "relative")
+        self.resident: Callable[[int | None], str | None] = partial(self.of, "resident")
+        self.staff: Callable[[str | None], str | None] = partial(self.of, "staff")
 
     def _compute(self, kind: str, person: int | str | None) -> str | None:
         if person is None:
             return None
         digest = hmac.new(self._key, f"{kind}:{person}".encode(), hashlib.sha256).hexdigest()
         return f"{PREFIX[kind]}-{digest[:8]}"
-
-    def relative(self, relative_id: int | None) -> str | None:
-        return self.of("relative", relative_id)
-
-    def resident(self, resident_id: int | None) -> str | None:
-        return self.of("resident", resident_id)
-
-    def staff(self, initials: str | None) -> str | None:
-        return self.of("staff", initials)
