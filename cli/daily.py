@@ -360,14 +360,15 @@ def assess(
     ),
     json: JsonOutput = False,
 ) -> None:
-    from staircase.cases.assess import assess as run_assess
+    from staircase.cases.assess import assessing
+    from staircase.views import Assessment
 
     req = request(ctx)
-    result = run_assess(req, unit=unit, all_units=all_units, recompute=recompute)
-    if wants_json(ctx, json):
-        render.print_model(result)
-    else:
-        screens.print_assessment(result, req.clock.now)
+    with assessing(req, unit=unit, all_units=all_units, recompute=recompute) as result:
+        if wants_json(ctx, json):
+            render.print_streamed(Assessment, result)
+        else:
+            screens.print_assessment(result, req.clock.now)
     render.skipped_units(result.skipped_units)
 
 

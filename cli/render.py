@@ -9,7 +9,7 @@ terminal.
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -126,6 +126,56 @@ def print_model(model: Any) -> None:
     print_json(model.model_dump(mode="json"))
 
 
+def print_streamed(schema: Any, result: Any, *, batch: int = 1_000) -> None:
+    """``result`` as JSON, exactly as ``print_model`` prints a complete ``schema`` model,
+    written as it comes: ``result`` has ``schema``'s fields as attributes, read in
+    their order, and a list among them may be an iterator, written item by item.
+    So a listing of a municipality is never held whole, neither as objects nor as
+    text; each item is its model's own serialisation (§10.2).
+    """
+    from pydantic import BaseModel
+
+    def text(value: Any) -> str:
+        if isinstance(value, BaseModel):
+            return value.model_dump_json(indent=2)
+        return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+
+    def write(piece: str) -> None:
+        typer.echo(_UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match[0]):04x}", piece), nl=False)
+
+    names = list(schema.model_fields)
+    write("{")
+    for n, name in enumerate(names):
+        write(f"\n  {json.dumps(name)}: ")
+        value = getattr(result, name)
+        if not isinstance(value, list | Iterator):
+            write(text(value).replace("\n", "\n  "))
+        else:
+            pending, empty = [], True
+            for item in value:
+                pending.append(
+                    ("[" if empty else ",") + "\n    " + text(item).replace("\n", "\n    ")
+                )
+                empty = False
+                if len(pending) == batch:
+                    write("".join(pending))
+                    pending.clear()
+            write("".join(pending) + ("[]" if empty else "\n  ]"))
+        write("," if n < len(names) - 1 else "")
+    write("\n}\n")
+
+
+def capped(items: Iterable[Any]) -> tuple[list[Any], int]:
+    """The first ``ROWS_SHOWN`` of ``items`` and how many there are, holding no more."""
+    shown: list[Any] = []
+    count = 0
+    for item in items:
+        if count < ROWS_SHOWN:
+            shown.append(item)
+        count += 1
+    return shown, count
+
+
 def outcome(as_json: bool, model: Any, line: str) -> None:
     """What a command did: the object with ``--json``, else one line (§10.1)."""
     if as_json:
@@ -157,13 +207,15 @@ def table(
     rows: Sequence[Sequence[Any]],
     *,
     more: str | None = None,
+    total: int | None = None,
 ) -> None:
     """A titled table on standard output, or one line saying there is nothing to show.
 
     Cells are plain text, never rich markup: notes and names are typed by
     people and may contain brackets. A cell may be a rich ``Text`` already
     styled (a step in its colour). Past ``ROWS_SHOWN`` rows the rest are
-    counted, with ``more`` saying where to read them all.
+    counted, with ``more`` saying where to read them all; ``total`` counts the
+    rows when the caller passes only those shown (``capped``).
     """
     from rich import box
     from rich.table import Table
@@ -184,7 +236,7 @@ def table(
     for row in rows[:ROWS_SHOWN]:
         grid.add_row(*(_cell(cell, Text, inert) for cell in row))
     out.print(grid)
-    hidden = len(rows) - ROWS_SHOWN
+    hidden = (len(rows) if total is None else total) - ROWS_SHOWN
     if hidden > 0:
         line = ngettext("… and {n} more row", "… and {n} more rows", hidden).format(n=hidden)
         out.print(Text(f"{line}{': ' + more if more else ''}", style="dim"))

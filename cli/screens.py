@@ -15,6 +15,7 @@ from staircase.cli.words import Words, breacher, channel, role, status
 from staircase.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
+    from staircase.cases.assess import Assessing
     from staircase.cases.tick import TickReport
     from staircase.views import (
         AssessedCase,
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
         CaseView,
         DecisionView,
         EscalationView,
+        Family,
         Inbox,
         InboxItem,
         LogResult,
@@ -303,18 +305,20 @@ def _observed(words: Words, indicator: str | None, retracts: int | None, retract
     return _("{name} (withdrawn)").format(name=name) if retracted else name
 
 
-def print_assessment(result: "Assessment", now: datetime | None = None) -> None:
+def print_assessment(result: "Assessment | Assessing", now: datetime | None = None) -> None:
     """Render an assessment (also the end of ``staircase demo``).
 
     Every row names the family beside the case number, and what is overdue
     says so; ``now`` is the clock the assessment was made by, to mark the
-    escalations past their deadline.
+    escalations past their deadline. The lists are read to their end as they
+    come, keeping only the rows a table shows, so the header's count is known
+    before anything is printed.
     """
     words = Words.of(result.packs)
-    families = {
-        c.id: _("{relative} / {resident}").format(relative=c.relative, resident=c.resident)
-        for c in result.cases
-    }
+    changed, n_changed = render.capped(c for c in result.cases if c.changed)
+    proposals, n_proposals = render.capped(result.proposals)
+    escalations, n_escalations = render.capped(result.escalations)
+    actions, n_actions = render.capped(result.actions_overdue)
     out = render.console()
     header = ngettext(
         "Assess — units {units}: {n} open case",
@@ -334,13 +338,14 @@ def print_assessment(result: "Assessment", now: datetime | None = None) -> None:
             [
                 p.id,
                 p.case_id,
-                families.get(p.case_id, ""),
+                _family(p),
                 _move(words, p.from_step, p.to_step),
                 "; ".join(words.rule(r) for r in p.rules),
             ]
-            for p in result.proposals
+            for p in proposals
         ],
         more=more,
+        total=n_proposals,
     )
     render.table(
         _("Escalations waiting for acknowledgement"),
@@ -349,14 +354,15 @@ def print_assessment(result: "Assessment", now: datetime | None = None) -> None:
             [
                 e.id,
                 e.case_id,
-                families.get(e.case_id, ""),
+                _family(e),
                 _about(words, e.step, e.case_step),
                 _("{role} ({unit})").format(role=role(e.to_role), unit=e.to_unit),
                 _due(e.due, overdue=now is not None and e.due is not None and e.due < now),
             ]
-            for e in result.escalations
+            for e in escalations
         ],
         more=more,
+        total=n_escalations,
     )
     render.table(
         _("Actions overdue"),
@@ -365,16 +371,16 @@ def print_assessment(result: "Assessment", now: datetime | None = None) -> None:
             [
                 a.id,
                 a.case_id,
-                families.get(a.case_id, ""),
+                _family(a),
                 words.action(a.action),
                 role(a.owner),
                 _due(a.due, overdue=True),
             ]
-            for a in result.actions_overdue
+            for a in actions
         ],
         more=more,
+        total=n_actions,
     )
-    changed = [c for c in result.cases if c.changed]
     render.table(
         _("Overview: cases off the bottom step")
         if result.first
@@ -383,19 +389,24 @@ def print_assessment(result: "Assessment", now: datetime | None = None) -> None:
         [
             [
                 c.id,
-                families[c.id],
+                _family(c),
                 _standing(words, c),
                 words.whys(c.why, {s.id: s for s in c.seen}),
             ]
             for c in changed
         ],
         more=more,
+        total=n_changed,
     )
     render.table(
         _("Cases per step"),
         [_("step"), _("cases")],
         [[render.coloured(words.step(s), words.colour(s)), n] for s, n in result.steps.items()],
     )
+
+
+def _family(item: "Family | AssessedCase") -> str:
+    return _("{relative} / {resident}").format(relative=item.relative, resident=item.resident)
 
 
 def _say(line: str) -> None:

@@ -357,6 +357,26 @@ class AssessedCase(View):
     changed: bool
 
 
+class Family(View):
+    """The names of a listed item's family, for a screen to name them beside the case
+    number; not in ``--json``, where the item's case carries them."""
+
+    resident: str = Field("", exclude=True)
+    relative: str = Field("", exclude=True)
+
+
+class AssessedProposal(ProposalView, Family):
+    """An open proposal in the leader's view."""
+
+
+class AssessedEscalation(EscalationView, Family):
+    """An open escalation in the leader's view."""
+
+
+class AssessedAction(ActionView, Family):
+    """An overdue action in the leader's view."""
+
+
 class SkippedUnit(View):
     """A unit left out of ``tick`` or ``assess`` because its rule pack cannot
     be loaded; every other unit was served (issue 11). ``problem`` says what
@@ -378,9 +398,9 @@ class Assessment(View):
     units: list[str]
     first: bool
     cases: list[AssessedCase]
-    proposals: list[ProposalView]
-    escalations: list[EscalationView]
-    actions_overdue: list[ActionView]
+    proposals: list[AssessedProposal]
+    escalations: list[AssessedEscalation]
+    actions_overdue: list[AssessedAction]
     steps: dict[str, int]
     total: int
     skipped_units: list[SkippedUnit] = []

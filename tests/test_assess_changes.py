@@ -2,6 +2,9 @@
 
 from datetime import timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from home import NOW
 from staircase.cases.assess import assess
 from staircase.cases.decide import move
@@ -49,3 +52,76 @@ def test_a_new_observation_or_proposal_is_a_change_for_each_leader(home) -> None
     log(home.as_("AK", NOW + 2 * DAY), Entry(1, ("kritik",)))
     assert changed(home, when=NOW + 3 * DAY) == [1]
     assert changed(home, who="OL", when=NOW + 3 * DAY) == [1]
+
+
+def _more_cases(home, count: int) -> None:
+    """Cases 2.. on Solhaven, every other one with something observed."""
+    from staircase.admin.directory import add_resident
+    from staircase.cases.register import NewCase, open_case
+
+    admin = home.as_("ADM", NOW - 30 * DAY)
+    for n in range(2, count + 2):
+        add_resident(admin, ref=f"SOL-{n}", name=f"Beboer {n}", unit_id="sol")
+        case = open_case(
+            admin,
+            NewCase(f"SOL-{n}", relative_name=f"Pårørende {n}", relation="søn", consent="named"),
+        )
+        if n % 2:
+            log(home.as_("AK", NOW - 20 * DAY), Entry(case.id, ("utilfredshed",)))
+
+
+def test_an_assess_read_in_chunks_sees_and_remembers_what_one_read_whole_does(
+    home, monkeypatch
+) -> None:
+    """Assess streams a chunk of cases at a time (issue 14): where a chunk ends changes
+    nothing a leader sees, now or at their next assess."""
+    from staircase.cases import assess as assessing
+    from staircase.cases.close import close_case
+
+    _more_cases(home, 6)
+
+    def both(when):
+        whole = assess(home.as_("OL", when), unit="sol")
+        with monkeypatch.context() as patch:
+            patch.setattr(assessing, "CHUNK", 2)
+            chunked = assess(home.as_("LH", when))
+        assert chunked.model_dump() == whole.model_dump()
+        return chunked
+
+    first = both(NOW - 2 * DAY)
+    assert first.total == 7 and [c.id for c in first.cases if c.changed] == [3, 5, 7]
+    log(home.as_("AK", NOW - DAY), Entry(4, ("kritik",)))
+    close_case(home.as_("LH", NOW - DAY), 6, reason="Flyttet")
+    second = both(NOW)
+    assert [c.id for c in second.cases] == [1, 2, 3, 4, 5, 7]
+    assert [c.id for c in second.cases if c.changed] == [4]
+    assert [c.id for c in both(NOW + DAY).cases if c.changed] == []
+
+
+def test_assess_json_is_the_assessments_own_serialisation(home) -> None:
+    """``assess --json`` is written as it is read, and reads exactly as the model prints."""
+    import json
+
+    from staircase.views import Assessment
+
+    _more_cases(home, 3)
+    for indicator in ("kritik", "trussel-presse", "utilfredshed"):
+        log(home.as_("AK", NOW - DAY), Entry(1, (indicator,)))
+    result = home("assess", "--json", who="LH")
+    assert result.exit_code == 0, result.stderr
+    model = Assessment.model_validate_json(result.stdout)
+    assert model.escalations or model.proposals
+    printed = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    assert result.stdout == printed + "\n"
+
+
+@given(st.sets(st.integers(min_value=1, max_value=2_000_000), max_size=300))
+def test_a_listing_names_every_case_it_read_in_runs_no_guard_mistakes_for_a_cpr(ids) -> None:
+    """An assess of a municipality is audited as runs of ids (``1:9990``): read back,
+    they are exactly the cases listed, and the CPR guard never refuses them."""
+    from staircase.core.audit import listed_cases, listing_detail
+    from staircase.cpr import find_cpr
+
+    detail = listing_detail("units=* recompute=False", sorted(ids))
+    assert listed_cases(detail) == ids
+    assert find_cpr(detail) is None

@@ -8,21 +8,30 @@ hold and evaluates only the rest, in memory, from the observations inside
 the rules' own windows (``window``), so a repeated assess costs what
 changed, not the size of the municipality.
 
+An assess streams: the cases are read, evaluated and written back a chunk
+at a time (``CHUNK`` cases, in id order), and handed on as they come, so
+memory does not grow with the number of cases. ``assessing`` gives the
+assessment while its transaction is open; ``assess`` collects it whole,
+for callers that want a complete ``Assessment``.
+
 "Changed" is decided by what happened since the person's last assess — a
 new observation, a move either way, a proposal raised or decided, an
 escalation raised — not by comparing two snapshots, which would miss a
 case that went up and came back down in between.
 """
 
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, union
-from sqlmodel import Session, col, select
+from sqlalchemy import Row, and_, delete, func, insert, select, union
+from sqlmodel import col
 
 from staircase.cases import consequences, evaluations
-from staircase.cases.evaluations import Stored, id_chunks
-from staircase.cases.show import action_view, escalation_view, proposal_view
-from staircase.cases.window import window_facts
+from staircase.cases.evaluations import Stored
+from staircase.cases.window import Window
 from staircase.core import audit
 from staircase.core.lookup import unit_packs, visible_units
 from staircase.core.work import Request, Work, transaction
@@ -31,6 +40,7 @@ from staircase.db.models import (
     AssessSeen,
     AuditEntry,
     Case,
+    CaseEvaluation,
     Escalation,
     Observation,
     Proposal,
@@ -43,19 +53,52 @@ from staircase.domain.pack import Pack
 from staircase.errors import NotAllowed
 from staircase.i18n import _
 from staircase.kinds import ActionStatus, EscalationStatus, ProposalStatus, Role
-from staircase.views import AssessedCase, Assessment, SeenView
+from staircase.views import (
+    AssessedAction,
+    AssessedCase,
+    AssessedEscalation,
+    AssessedProposal,
+    Assessment,
+    SeenView,
+    SkippedUnit,
+    View,
+)
+
+CHUNK = 1_000
+"""Cases read, evaluated and written per step: the memory an assess holds."""
 
 
 def assess(
     request: Request, *, unit: str | None = None, all_units: bool = False, recompute: bool = False
 ) -> Assessment:
+    """The whole assessment at once (see ``assessing``), for a demo or a test."""
+    with assessing(request, unit=unit, all_units=all_units, recompute=recompute) as live:
+        cases = list(live.cases)
+        return Assessment(
+            units=live.units,
+            first=live.first,
+            cases=cases,
+            proposals=list(live.proposals),
+            escalations=list(live.escalations),
+            actions_overdue=list(live.actions_overdue),
+            steps=live.steps,
+            total=live.total,
+            skipped_units=live.skipped_units,
+            packs=live.packs,
+        )
+
+
+@contextmanager
+def assessing(
+    request: Request, *, unit: str | None = None, all_units: bool = False, recompute: bool = False
+) -> Iterator["Assessing"]:
     """Assess the acting person's units (or one unit, or all for quality/admin).
 
     Reads each case's stored evaluation and evaluates only those time may
-    have changed (or, with ``recompute``, every case). The work is done
-    under a read transaction; the write lock is taken only for the few rows
-    to write. The listing is audited as one entry whose detail (outside the
-    chain, purgeable) names the criteria and every case read.
+    have changed (or, with ``recompute``, every case). The reading is done
+    under read transactions; the write lock is taken per chunk only for
+    its few rows. The listing is audited as one entry whose detail
+    (outside the chain, purgeable) names the criteria and every case read.
     """
     with transaction(request, "assess", write=False) as work:
         if all_units and work.actor.role not in (Role.QUALITY, Role.ADMIN):
@@ -64,57 +107,206 @@ def assess(
         packs, skipped = unit_packs(work.session, asked)
         # A unit whose pack cannot be loaded is left out and reported (issue 11).
         units = asked if not skipped else sorted(packs)
-        last = _last_assess(work)
-        changed = _changed_since(work.session, units, last) if last else None
-        cases, computed = _assessed_cases(work, units, packs, changed, recompute=recompute)
-        steps = {step.id: 0 for pack in packs.values() for step in pack.ladder}
-        for case in cases:
-            steps[case.step] = steps.get(case.step, 0) + 1
-        assessment = Assessment(
-            units=sorted(packs) if units is None else units,
-            first=last is None,
-            cases=cases,
-            proposals=_open_proposals(work.session, units),
-            escalations=_open_escalations(work.session, units),
-            actions_overdue=_overdue_actions(work, units, packs),
-            steps=steps,
-            total=len(cases),
-            skipped_units=skipped,
-            packs=sorted({pack.id for pack in packs.values()}),
-        )
-        seen = _seen_changes(work, cases)
-        work.session.commit()
-        work.session.connection(execution_options={"write": True})
-        # An assess of the future (``--now`` ahead, which only reads) must not leave
-        # evaluations that would be taken for current ones when the real time comes.
-        if not work.clock.ahead:
-            _store(work, computed)
-        _remember(work, *seen)
+        live = Assessing(work, units, packs, skipped, recompute=recompute)
+        yield live
+        listed = live.finish()
         criteria = "units=" + (",".join(asked) if asked is not None else "*")
         work.audit(
-            "assess",
-            detail=audit.listing_detail(f"{criteria} recompute={recompute}", (c.id for c in cases)),
+            "assess", detail=audit.listing_detail(f"{criteria} recompute={recompute}", listed)
         )
-        return assessment
+
+
+class Assessing:
+    """An assessment being made: the same fields as ``Assessment``, its lists given
+    as iterators read while the transaction is open, in the order of the fields.
+
+    ``steps`` and ``total`` are complete once ``cases`` has been read to its end.
+    """
+
+    def __init__(
+        self,
+        work: Work,
+        units: list[str] | None,
+        packs: dict[str, Pack],
+        skipped: list[SkippedUnit],
+        *,
+        recompute: bool,
+    ) -> None:
+        self._work, self._units, self._packs, self._recompute = work, units, packs, recompute
+        self._last = _last_assess(work)
+        self._changed = _changed_since(work, units, self._last) if self._last else None
+        self._window: Window | None = None
+        self._listed = array("q")
+        self.units = sorted(packs) if units is None else units
+        self.first = self._last is None
+        self.skipped_units = skipped
+        self.packs = sorted({pack.id for pack in packs.values()})
+        self.steps = {step.id: 0 for pack in packs.values() for step in pack.ladder}
+        self.total = 0
+        self.cases: Iterator[AssessedCase] = self._cases()
+        self.proposals: Iterator[AssessedProposal] = _open_proposals(work, units)
+        self.escalations: Iterator[AssessedEscalation] = _open_escalations(work, units)
+        self.actions_overdue: Iterator[AssessedAction] = _overdue_actions(work, units, packs)
+
+    def finish(self) -> array:
+        """Read what the caller left unread, so every case is stored and listed."""
+        for _case in self.cases:
+            pass
+        return self._listed
+
+    def _cases(self) -> Iterator[AssessedCase]:
+        """Every open case, a chunk at a time, each chunk's rows written before it is given.
+
+        Each chunk is read in a transaction of its own, ended by its short write:
+        a log committed meanwhile shows in the chunks read after it, as it would
+        in an assess started a moment later.
+        """
+        after = 0
+        while chunk := _open_cases(self._work, self._units, after):
+            first, after = after + 1, chunk[-1].id
+            assessed, computed = self._chunk(chunk)
+            self._write(computed, _seen_changes(self._work, chunk, assessed, first, after))
+            for case in assessed:
+                self.steps[case.step] = self.steps.get(case.step, 0) + 1
+            self.total += len(assessed)
+            self._listed.extend(case.id for case in assessed)
+            yield from assessed
+        # Seen rows past the last open case (closed since, or out of these units) go.
+        self._write({}, _seen_changes(self._work, [], [], after + 1, None))
+
+    def _chunk(self, chunk: Sequence[Row]) -> tuple[list[AssessedCase], "Computed"]:
+        """Open cases with what they indicate: stored where it holds, computed where not."""
+        stale = [case.id for case in chunk if self._recompute or case.indicated is None or case.due]
+        computed, fresh = self._evaluate(stale) if stale else ({}, {})
+        whys = {
+            case.id: evaluations.why_views(fresh[case.id].why if case.id in fresh else case.why)
+            for case in chunk
+        }
+        # What each "why" rests on, read once for the chunk (§7.5: what was seen, when).
+        shown = _seen_observations(
+            self._work, {o for why in whys.values() for w in why for o in w.observations}
+        )
+        assessed = []
+        for case in chunk:
+            bottom = self._packs[case.unit_id].bottom.id
+            indicated = fresh[case.id].indicated if case.id in fresh else case.indicated
+            why = whys[case.id]
+            assessed.append(
+                AssessedCase(
+                    id=case.id,
+                    unit_id=case.unit_id,
+                    resident=case.resident,
+                    relative=case.relative,
+                    step=case.step,
+                    indicated_step=indicated,
+                    why=why,
+                    seen=[
+                        shown[o] for w in why for o in dict.fromkeys(w.observations) if o in shown
+                    ],
+                    previous_step=case.seen_step,
+                    previous_indicated=case.seen_indicated,
+                    # At a first assess there is no "since": the cases off the bottom
+                    # step are the overview, not forty quiet cases as news.
+                    changed=(
+                        _holds(self._changed, case.id)
+                        if self._changed is not None
+                        else case.step != bottom or indicated != bottom
+                    ),
+                )
+            )
+        return assessed, computed
+
+    def _evaluate(self, ids: list[int]) -> tuple["Computed", dict[int, Stored]]:
+        """Evaluate these cases afresh: what to store, and every case's new evaluation."""
+        work, packs, now = self._work, self._packs, self._work.now
+        if self._window is None:
+            self._window = Window(work.session, packs.values(), now)
+        facts = self._window.facts(ids)
+        stored = evaluations.read(work.session, ids)
+        cases = work.session.execute(
+            select(Case.id, Case.unit_id, Case.step, Case.step_since).where(col(Case.id).in_(ids))
+        ).all()
+        # What people have ruled on counts here as in tick: after a leader's move
+        # down, the evidence set aside must not read as "indicated større".
+        states = consequences.case_states(work.session, cases, packs)
+        computed: Computed = {}
+        fresh: dict[int, Stored] = {}
+        for case in cases:
+            known, state, pack = facts.get(case.id, []), states[case.id], packs[case.unit_id]
+            evaluation = evaluate(pack, known, state, now)
+            fresh[case.id] = evaluations.of(
+                case.id, pack, evaluation, known, state, now, settled=False
+            )
+            had = stored.get(case.id)
+            if had is None or not had.same(fresh[case.id]) or had.due(now):
+                computed[case.id] = (had, fresh[case.id])
+        return computed, fresh
+
+    def _write(self, computed: "Computed", seen: "Seen") -> None:
+        """The chunk's few rows, in a short write transaction of their own."""
+        drop, write = seen
+        if not (computed or drop or write):
+            return
+        session = self._work.session
+        session.commit()
+        session.connection(execution_options={"write": True})
+        # An assess of the future (``--now`` ahead, which only reads) must not leave
+        # evaluations that would be taken for current ones when the real time comes.
+        if not self._work.clock.ahead:
+            _store(self._work, computed)
+        _remember(self._work, drop, write)
+        session.commit()
 
 
 def _in_units(query, column, units: list[str] | None):
     return query if units is None else query.where(col(column).in_(units))
 
 
+def _open_cases(work: Work, units: list[str] | None, after: int) -> Sequence[Row]:
+    """The next chunk of open cases after id ``after``, in one query: each with the
+    family's names, its stored evaluation (``due``: time may have changed it) and
+    what this person saw of it at their last assess."""
+    seen = and_(AssessSeen.case_id == Case.id, AssessSeen.staff_id == work.actor.id)
+    query = (
+        select(
+            Case.id,
+            Case.unit_id,
+            Case.step,
+            Resident.name.label("resident"),
+            Relative.name.label("relative"),
+            CaseEvaluation.indicated,
+            CaseEvaluation.why,
+            (CaseEvaluation.due_at <= work.now).label("due"),
+            AssessSeen.step.label("seen_step"),
+            AssessSeen.indicated.label("seen_indicated"),
+        )
+        .join(Resident, Resident.id == Case.resident_id)
+        .join(Relative, Relative.id == Case.relative_id)
+        .outerjoin(CaseEvaluation, CaseEvaluation.case_id == Case.id)
+        .outerjoin(AssessSeen, seen)
+        .where(col(Case.closed_at).is_(None), Case.id > after)
+    )
+    return (
+        work.session.connection()
+        .execute(_in_units(query, Case.unit_id, units).order_by(Case.id).limit(CHUNK))
+        .all()
+    )
+
+
 def _last_assess(work: Work) -> datetime | None:
     """When this person last assessed, on the clock they assessed by (None: never)."""
-    return work.session.exec(
+    return work.session.execute(
         select(func.max(func.coalesce(AuditEntry.clock, AuditEntry.at))).where(
             AuditEntry.actor == work.actor.id,
             AuditEntry.action == "assess",
             AuditEntry.outcome == "ok",
         )
-    ).one()
+    ).scalar_one()
 
 
-def _changed_since(session: Session, units: list[str] | None, since: datetime) -> set[int]:
-    """The cases something happened to after ``since``: one query over the event tables."""
+def _changed_since(work: Work, units: list[str] | None, since: datetime) -> array:
+    """The cases something happened to after ``since``, in id order: one query over
+    the event tables' time indexes, held as an array of ids (8 bytes a case)."""
     events = [
         select(Observation.case_id).where(Observation.logged_at > since),
         select(Transition.case_id).where(Transition.at > since),
@@ -125,105 +317,33 @@ def _changed_since(session: Session, units: list[str] | None, since: datetime) -
     ]
     happened = union(*events).subquery()
     query = select(Case.id).where(col(Case.id).in_(select(happened.c.case_id)))
-    return set(session.exec(_in_units(query, Case.unit_id, units)).all())
+    ids = work.session.execute(_in_units(query, Case.unit_id, units).order_by(Case.id))
+    return array("q", ids.scalars())
+
+
+def _holds(ids: array, case_id: int) -> bool:
+    """Whether the sorted ``ids`` hold ``case_id``."""
+    at = bisect_left(ids, case_id)
+    return at < len(ids) and ids[at] == case_id
 
 
 Computed = dict[int, tuple[Stored | None, Stored]]
 """Evaluations assess had to compute: per case, what was stored when it read, and the new one."""
 
 
-def _assessed_cases(
-    work: Work,
-    units: list[str] | None,
-    packs: dict[str, Pack],
-    changed: set[int] | None,
-    *,
-    recompute: bool,
-) -> tuple[list[AssessedCase], Computed]:
-    """Every open case with what it indicates: stored where it holds, computed where not."""
-    session, now = work.session, work.now
-    cases = session.exec(
-        _in_units(
-            select(Case.id, Case.unit_id, Case.step, Case.step_since, Resident.name, Relative.name)
-            .join(Resident, Resident.id == Case.resident_id)
-            .join(Relative, Relative.id == Case.relative_id)
-            .where(col(Case.closed_at).is_(None)),
-            Case.unit_id,
-            units,
-        ).order_by(Case.id)
-    ).all()
-    stored = evaluations.read(session, None if units is None else [c[0] for c in cases])
-    stale = [c[0] for c in cases if recompute or c[0] not in stored or stored[c[0]].due(now)]
-    everyone = len(stale) == len(cases) and units is None
-    facts = window_facts(session, packs.values(), now, None if everyone else stale)
-    seen = {
-        row.case_id: row
-        for row in session.exec(
-            select(AssessSeen).where(AssessSeen.staff_id == work.actor.id)
-        ).all()
-    }
-    computed: Computed = {}
-    assessed = []
-    rows = []
-    stale_ids = set(stale)
-    # What people have ruled on counts here as in tick: after a leader's move
-    # down, the evidence set aside must not read as "indicated større".
-    states = consequences.case_states(session, [c for c in cases if c.id in stale_ids], packs)
-    for case_id, unit_id, step, _since, resident, relative in cases:
-        pack = packs[unit_id]
-        if case_id in stale_ids:
-            known = facts.get(case_id, [])
-            state = states[case_id]
-            evaluation = evaluate(pack, known, state, now)
-            fresh = evaluations.of(case_id, pack, evaluation, known, state, now, settled=False)
-            had = stored.get(case_id)
-            if had is None or not had.same(fresh) or had.due(now):
-                computed[case_id] = (had, fresh)
-        now_stored = fresh if case_id in stale_ids else stored[case_id]
-        rows.append((case_id, unit_id, step, resident, relative, now_stored, seen.get(case_id)))
-    # What each "why" rests on, read once for every case shown (§7.5: what was seen, when).
-    shown = _seen_observations(
-        session, {o for row in rows for w in row[5].why_views() for o in w.observations}
-    )
-    for case_id, unit_id, step, resident, relative, now_stored, before in rows:
-        pack = packs[unit_id]
-        why = now_stored.why_views()
-        assessed.append(
-            AssessedCase(
-                id=case_id,
-                unit_id=unit_id,
-                resident=resident,
-                relative=relative,
-                step=step,
-                indicated_step=now_stored.indicated,
-                why=why,
-                seen=[shown[o] for w in why for o in dict.fromkeys(w.observations) if o in shown],
-                previous_step=before.step if before else None,
-                previous_indicated=before.indicated if before else None,
-                # At a first assess there is no "since": the cases off the bottom
-                # step are the overview, not forty quiet cases as news.
-                changed=(
-                    case_id in changed
-                    if changed is not None
-                    else step != pack.bottom.id or now_stored.indicated != pack.bottom.id
-                ),
-            )
-        )
-    return assessed, computed
-
-
-def _seen_observations(session: Session, ids: set[int]) -> dict[int, SeenView]:
+def _seen_observations(work: Work, ids: set[int]) -> dict[int, SeenView]:
     """The kendetegn and time of each observation a shown "why" names."""
-    found = {}
-    for chunk in id_chunks(sorted(ids)):
-        for obs_id, indicator, occurred_at in session.exec(
-            select(Observation.id, Observation.indicator, Observation.occurred_at).where(
-                col(Observation.id).in_(chunk)
-            )
-        ):
-            if indicator is not None:
-                found[obs_id] = SeenView(id=obs_id, indicator=indicator, occurred_at=occurred_at)
-    return found
+    if not ids:
+        return {}
+    rows = work.session.connection().execute(
+        select(Observation.id, Observation.indicator, Observation.occurred_at).where(
+            col(Observation.id).in_(sorted(ids)), col(Observation.indicator).is_not(None)
+        )
+    )
+    return {
+        obs_id: SeenView(id=obs_id, indicator=indicator, occurred_at=occurred_at)
+        for obs_id, indicator, occurred_at in rows
+    }
 
 
 def _store(work: Work, computed: Computed) -> None:
@@ -233,6 +353,8 @@ def _store(work: Work, computed: Computed) -> None:
     evaluation; that one stands. What assess stores is not settled: it
     carried out nothing, so tick still looks at the case.
     """
+    if not computed:
+        return
     current = evaluations.read(work.session, list(computed))
     evaluations.save(
         work.session,
@@ -244,18 +366,27 @@ Seen = tuple[list[int], list[dict]]
 """The seen rows to drop and those to write."""
 
 
-def _seen_changes(work: Work, cases: list[AssessedCase]) -> Seen:
-    """What this person's seen rows must become: only the rows that differ are written."""
-    shown = {c.id: (c.step, c.indicated_step) for c in cases}
-    had = {c.id: (c.previous_step, c.previous_indicated) for c in cases}
-    rows = work.session.exec(
-        select(AssessSeen.case_id).where(AssessSeen.staff_id == work.actor.id)
-    ).all()
-    gone = [case_id for case_id in rows if case_id not in shown]
-    differ = [case_id for case_id, now_seen in shown.items() if had[case_id] != now_seen]
-    return [*gone, *differ], [
-        {"staff_id": work.actor.id, "case_id": i, "step": shown[i][0], "indicated": shown[i][1]}
-        for i in differ
+def _seen_changes(
+    work: Work, chunk: Sequence[Row], cases: list[AssessedCase], first: int, last: int | None
+) -> Seen:
+    """What this person's seen rows of ids ``first..last`` must become: only the rows
+    that differ are written, and those of cases no longer listed are dropped."""
+    staff_id = work.actor.id
+    had = select(AssessSeen.case_id).where(
+        AssessSeen.staff_id == staff_id, AssessSeen.case_id >= first
+    )
+    if last is not None:
+        had = had.where(AssessSeen.case_id <= last)
+    listed = {case.id for case in cases}
+    gone = [i for i in work.session.connection().execute(had).scalars() if i not in listed]
+    differ = [
+        case
+        for row, case in zip(chunk, cases, strict=True)
+        if (row.seen_step, row.seen_indicated) != (case.step, case.indicated_step)
+    ]
+    return [*gone, *(case.id for case in differ)], [
+        {"staff_id": staff_id, "case_id": c.id, "step": c.step, "indicated": c.indicated_step}
+        for c in differ
     ]
 
 
@@ -265,46 +396,81 @@ def _remember(work: Work, drop: list[int], write: list[dict]) -> None:
     Bulk statements, and only for the cases whose step or indication this
     person had not seen: a repeated assess over a municipality writes little.
     """
-    for chunk in id_chunks(drop):
-        work.session.exec(
+    if drop:
+        work.session.execute(
             delete(AssessSeen).where(
-                AssessSeen.staff_id == work.actor.id, col(AssessSeen.case_id).in_(chunk)
+                AssessSeen.staff_id == work.actor.id, col(AssessSeen.case_id).in_(drop)
             )
         )
     if write:
-        work.session.execute(insert(AssessSeen), write)
+        work.session.connection().execute(insert(AssessSeen.__table__), write)
 
 
-def _open_proposals(session: Session, units: list[str] | None) -> list:
+def _named(query, units: list[str] | None):
+    """The query joined to its case's family, limited to these units."""
     query = (
-        select(Proposal)
+        query.add_columns(Resident.name.label("resident"), Relative.name.label("relative"))
+        .join(Resident, Resident.id == Case.resident_id)
+        .join(Relative, Relative.id == Case.relative_id)
+    )
+    return _in_units(query, Case.unit_id, units)
+
+
+def _columns(table, view: type[View]) -> list:
+    """The columns of ``table`` that ``view`` shows, by name or by alias."""
+    wanted = {
+        name
+        for field_name, field in view.model_fields.items()
+        for name in (field_name, *getattr(field.validation_alias, "choices", ()))
+    }
+    return [column for column in table.__table__.columns if column.name in wanted]
+
+
+def _open_proposals(work: Work, units: list[str] | None) -> Iterator[AssessedProposal]:
+    query = (
+        select(*_columns(Proposal, AssessedProposal))
         .join(Case, Case.id == Proposal.case_id)
         .where(Proposal.status == ProposalStatus.OPEN)
     )
-    return [
-        proposal_view(p)
-        for p in session.exec(_in_units(query, Case.unit_id, units).order_by(Proposal.id))
-    ]
+    rows = work.session.connection().execute(_named(query, units).order_by(Proposal.id))
+    for row in rows:
+        yield AssessedProposal.model_validate(row._asdict())
 
 
-def _open_escalations(session: Session, units: list[str] | None) -> list:
+def _open_escalations(work: Work, units: list[str] | None) -> Iterator[AssessedEscalation]:
     """Escalations not yet acknowledged, addressed to these units or raised in them."""
-    query = (
-        select(Escalation, Case.step)
+    query = _named(
+        select(*_columns(Escalation, AssessedEscalation), Case.step.label("case_step"))
         .join(Case, Case.id == Escalation.case_id)
-        .where(Escalation.status == EscalationStatus.OPEN, col(Case.closed_at).is_(None))
+        .where(Escalation.status == EscalationStatus.OPEN, col(Case.closed_at).is_(None)),
+        None,
     )
     if units is not None:
         query = query.where(col(Case.unit_id).in_(units) | col(Escalation.to_unit).in_(units))
-    rows = session.exec(query.order_by(Escalation.due_at, Escalation.id))
-    return [escalation_view(e, case_step) for e, case_step in rows]
+    for row in work.session.connection().execute(query.order_by(Escalation.due_at, Escalation.id)):
+        yield AssessedEscalation.model_validate(row._asdict())
 
 
-def _overdue_actions(work: Work, units: list[str] | None, packs: dict[str, Pack]) -> list:
+def _overdue_actions(
+    work: Work, units: list[str] | None, packs: dict[str, Pack]
+) -> Iterator[AssessedAction]:
     query = (
-        select(Action, Case.unit_id)
+        select(Action.__table__, Case.unit_id)
         .join(Case, Case.id == Action.case_id)
         .where(Action.status == ActionStatus.OPEN, Action.due_at < work.now)
     )
-    rows = work.session.exec(_in_units(query, Case.unit_id, units).order_by(Action.due_at))
-    return [action_view(packs[unit_id], action) for action, unit_id in rows]
+    for row in work.session.connection().execute(
+        _named(query, units).order_by(Action.due_at, Action.id)
+    ):
+        yield AssessedAction(
+            id=row.id,
+            case_id=row.case_id,
+            action=row.action,
+            name=packs[row.unit_id].action_name(row.action),
+            owner=row.owner_id or row.owner_role,
+            due=row.due_at,
+            status=row.status,
+            note=row.note,
+            resident=row.resident,
+            relative=row.relative,
+        )

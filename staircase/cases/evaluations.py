@@ -36,12 +36,6 @@ class Stored:
         """Can time have changed it since it was stored?"""
         return self.due_at is not None and self.due_at <= now
 
-    def why_views(self) -> list[WhyView]:
-        return [
-            WhyView(rule=rule, observations=[int(o) for o in ids.split(",") if o])
-            for rule, _, ids in (part.partition("=") for part in self.why.split(";") if part)
-        ]
-
     def same(self, other: "Stored") -> bool:
         """The same evaluation, whether or not its consequences were carried out."""
         return (self.indicated, self.why, self.due_at) == (
@@ -49,6 +43,16 @@ class Stored:
             other.why,
             other.due_at,
         )
+
+
+def why_views(why: str) -> list[WhyView]:
+    """A stored "why" (``rule=obs,obs;…``) as the views show it."""
+    if not why:
+        return []
+    return [
+        WhyView(rule=rule, observations=[int(o) for o in ids.split(",") if o])
+        for rule, _, ids in (part.partition("=") for part in why.split(";") if part)
+    ]
 
 
 def of(

@@ -109,15 +109,31 @@ def listing_detail(criteria: str, case_ids: Iterable[int]) -> str:
 
     Kept outside the chain, where retention can delete it (§6.6), and read
     back by ``listed_cases`` so a subject-access request still sees every
-    overview a family's case appeared in (§6.2: every read audited).
+    overview a family's case appeared in (§6.2: every read audited). Ids
+    that follow one another are written as a run (``1:9990``): an assess of
+    a municipality names its 100,000 cases in a few bytes, not 600 kB that
+    the audit's text guard must read character by character. (Not ``1-9990``:
+    with a dash, ``1010-901234`` would read as a CPR number to the guard.)
     """
-    return f"{criteria} cases=" + ",".join(str(i) for i in case_ids)
+    runs: list[list[int]] = []
+    for case_id in case_ids:
+        if runs and case_id == runs[-1][1] + 1:
+            runs[-1][1] = case_id
+        else:
+            runs.append([case_id, case_id])
+    named = (str(first) if first == last else f"{first}:{last}" for first, last in runs)
+    return f"{criteria} cases=" + ",".join(named)
 
 
 def listed_cases(detail: str | None) -> set[int]:
     """The cases a listing's detail names (none for any other detail)."""
     _, found, ids = (detail or "").rpartition(" cases=")
-    return {int(i) for i in ids.split(",") if i.isdigit()} if found else set()
+    listed: set[int] = set()
+    for part in ids.split(",") if found else ():
+        first, _, last = part.partition(":")
+        if first.isdigit() and (last or first).isdigit():
+            listed.update(range(int(first), int(last or first) + 1))
+    return listed
 
 
 def chaining(session: Session, *, key_of: str | None = None) -> Chaining:
