@@ -152,3 +152,20 @@ def test_an_overview_the_case_appeared_in_is_in_its_history(family: Home, tmp_pa
     listed = [(h["action"], h["by"], h["case_id"]) for h in case["history"]]
     assert ("assess", "leder", 1) in listed
     assert ("case.search", "leder", 1) in listed
+
+
+def test_an_assess_cut_short_still_tells_the_family_it_was_read(
+    family: Home, tmp_path: Path
+) -> None:
+    """Assess streams its cases (issue 14); when the output breaks off — a closed
+    pipe, Ctrl-C — the cases already read are audited all the same (§6.2)."""
+    from staircase.cases.assess import assessing
+
+    with pytest.raises(BrokenPipeError), assessing(family.as_("LH")) as live:
+        assert next(live.cases).id == 1
+        raise BrokenPipeError
+    data, _ = export(family, tmp_path, "--relative", "1")
+    [case] = data["cases"]
+    listed = [(h["action"], h["by"], h["outcome"]) for h in case["history"]]
+    assert ("assess", "leder", "cut short") in listed
+    assert family("audit", "verify", who="KV").exit_code == 0

@@ -34,7 +34,7 @@ from staircase.cases.evaluations import Stored
 from staircase.cases.window import Window
 from staircase.core import audit
 from staircase.core.lookup import unit_packs, visible_units
-from staircase.core.work import Request, Work, transaction
+from staircase.core.work import Request, Work, audit_apart, transaction
 from staircase.db.models import (
     Action,
     AssessSeen,
@@ -108,12 +108,19 @@ def assessing(
         # A unit whose pack cannot be loaded is left out and reported (issue 11).
         units = asked if not skipped else sorted(packs)
         live = Assessing(work, units, packs, skipped, recompute=recompute)
-        yield live
-        listed = live.finish()
         criteria = "units=" + (",".join(asked) if asked is not None else "*")
-        work.audit(
-            "assess", detail=audit.listing_detail(f"{criteria} recompute={recompute}", listed)
-        )
+        criteria += f" recompute={recompute}"
+        try:
+            yield live
+        except BaseException:
+            # The output broke off (a closed pipe, Ctrl-C): what was read is audited all the
+            # same, apart, since this transaction rolls back.
+            detail = audit.listing_detail(criteria, live.listed)
+            audit_apart(
+                request, audit.Event(work.actor.id, "assess", outcome="cut short", detail=detail)
+            )
+            raise
+        work.audit("assess", detail=audit.listing_detail(criteria, live.finish()))
 
 
 class Assessing:
@@ -147,6 +154,11 @@ class Assessing:
         self.proposals: Iterator[AssessedProposal] = _open_proposals(work, units)
         self.escalations: Iterator[AssessedEscalation] = _open_escalations(work, units)
         self.actions_overdue: Iterator[AssessedAction] = _overdue_actions(work, units, packs)
+
+    @property
+    def listed(self) -> array:
+        """The ids of the cases read so far."""
+        return self._listed
 
     def finish(self) -> array:
         """Read what the caller left unread, so every case is stored and listed."""

@@ -136,6 +136,11 @@ def _deliver(request: Request, mail: MailSettings, actor: str) -> Delivery:
 
 def _audit_refusal(request: Request, action: str, reason: str, actor: str) -> None:
     """Record a refusal in a transaction of its own, after the work rolled back."""
+    audit_apart(request, audit.Event(actor, action, outcome="refused", detail=reason))
+
+
+def audit_apart(request: Request, event: audit.Event) -> None:
+    """Record ``event`` in a transaction of its own: the work it speaks of rolled back,
+    but what it did (a refusal, a read cut short) must still be in the chain."""
     with session_scope(request.url, write=True) as session:
-        event = audit.Event(actor, action, outcome="refused", detail=reason)
         audit.append(session, [event], request.clock, shared=is_shared_terminal(session))

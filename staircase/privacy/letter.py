@@ -100,6 +100,9 @@ _FIELDS = {
     "relation": N_("relation"),
     "unit": N_("unit"),
 }
+_OUTCOMES = {"refused": N_("refused"), "cut short": N_("read, but the output broke off")}
+"""What an entry's outcome says to a family; a plain "ok" says nothing."""
+
 _AUDIT = {
     "case.open": N_("the case was opened"),
     "case.read": N_("the case was read"),
@@ -454,7 +457,10 @@ class _Letter:
                         else _("another registration")
                     ),
                 ),
-                (_("Outcome"), lambda r: _("refused") if r["outcome"] == "refused" else ""),
+                (
+                    _("Outcome"),
+                    lambda r: _(_OUTCOMES[r["outcome"]]) if r["outcome"] in _OUTCOMES else "",
+                ),
             ),
         )
 
