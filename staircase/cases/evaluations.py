@@ -1,6 +1,6 @@
 """Each case's stored evaluation (table ``evaluation``): written where the case is evaluated.
 
-``reevaluate`` stores what it found, settled, in the transaction that
+``consequences.settle`` stores what it found, settled, in the transaction that
 carries out the consequences; assess stores what it had to compute, not
 settled (nothing was carried out); a decision that may change what follows
 marks the stored one unsettled so the next tick looks again. Assess and

@@ -150,8 +150,8 @@ def store(work: Work, observed: list[Observed]) -> list[int]:
     """Store and audit observations without re-evaluating their cases; their ids.
 
     ``record`` re-evaluates at once; an import stores a whole file first and
-    re-evaluates each case it touched once at the end (§7.3), through the
-    same ``consequences.reevaluate``. One bulk insert, so a file of thousands
+    settles the cases it touched once at the end (§7.3), set-wise, through
+    the same ``consequences.settle``. One bulk insert, so a file of thousands
     of rows is not thousands of round trips.
     """
     if not observed:

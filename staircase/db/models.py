@@ -418,7 +418,7 @@ class CaseEvaluation(SQLModel, table=True):
     ``due_at`` is the first moment time alone can change it (an observation
     leaving a rule's window, a dated one coming into view, calm days
     passing); ``None`` means never. ``settled`` says its consequences were
-    carried out (written by ``reevaluate``); an evaluation that assess merely
+    carried out (written by ``consequences.settle``); an evaluation that assess merely
     computed, or one a decision may have changed, is not settled, and tick
     looks at the case again. ``why`` is the indicated step's reasons as
     ``rule=obs,obs;rule=obs``.
