@@ -85,6 +85,8 @@ class BoundaryGroup(TyperGroup):
             return super().invoke(ctx)
         except (Exit, Abort):
             raise  # typer's own: --help, a declined prompt
+        except BrokenPipeError:
+            raise  # the reader left (`| head`): click's main exits quietly, as a pipe expects
         except TyperException as error:
             _speak_usage(error)  # a command typed wrong: `staircase log` with no case
             raise

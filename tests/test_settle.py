@@ -8,19 +8,23 @@ same audit entries. And the bench's municipality is left as staircase
 itself would leave it: its first tick finds nothing to do.
 """
 
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from databases import closing_engine, sqlite_copy
+from driver import AWAY, LANGUAGE
 from fresh import open_cases, stored_are_fresh
 from staircase.bench import floor, synth
 from staircase.cases import consequences
 from staircase.cases.observe import Observed, channel_id, store
 from staircase.cases.tick import tick
-from staircase.clock import Clock
+from staircase.clock import Clock, iso_utc
 from staircase.core.lookup import unit_packs
 from staircase.core.work import Request, transaction
 from staircase.domain.pack import load_pack
@@ -124,3 +128,25 @@ def _dump(path: Path) -> dict[str, list[tuple]]:
         "select actor, action, case_id, subject from audit order by id"
     ).fetchall()
     return rows
+
+
+def test_an_assess_piped_into_head_ends_quietly_and_is_audited(built: Path, tmp_path: Path) -> None:
+    """``staircase assess --all --json | head``: the reader leaves after a few lines.
+    Nothing is printed about it (a pipe expects that), and the cases read before
+    the output broke off are in the audit all the same (§6.2)."""
+    url = sqlite_copy(built, tmp_path / "copy.db")
+    script = Path(sys.executable).with_name("staircase")
+    now = iso_utc(synth.NOW)
+    argv = [str(script), "--db", url, "--as", synth.QUALITY, "--now", now, "assess", "--all"]
+    environ = {**os.environ, **LANGUAGE, "NO_COLOR": "1"}
+    reading = subprocess.Popen(
+        [*argv, "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ, cwd=AWAY
+    )
+    assert reading.stdout is not None and reading.stdout.read(200)
+    reading.stdout.close()  # what `head` does once it has its lines
+    assert reading.wait(timeout=120) != 0
+    assert reading.stderr is not None and reading.stderr.read() == b""
+    outcomes = sqlite3.connect(tmp_path / "copy.db").execute(
+        "select outcome from audit where action = 'assess'"
+    )
+    assert [outcome for (outcome,) in outcomes] == ["cut short"]
