@@ -60,10 +60,12 @@ def listed(
     from staircase.cli.words import Words
 
     words = Words.installed()
+    shown = views[: render.ROWS_SHOWN]  # a municipality's 100,000 cases are counted, not laid out
     render.table(
         title,
         [_(HEADINGS.get(c, c)) for c in columns],
-        [[_cell(c, getattr(v, c), words) for c in columns] for v in views],
+        [[_cell(c, getattr(v, c), words) for c in columns] for v in shown],
+        total=len(views),
     )
 
 

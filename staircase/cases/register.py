@@ -431,15 +431,18 @@ def list_cases(
             query = query.where(col(Case.unit_id).in_(units))
         if step is not None:
             query = query.where(Case.step == _step_id(work, units, step))
-        rows = work.session.exec(query.order_by(Case.id)).all()
+        # Read a thousand at a time and summarised as they come: the rows themselves
+        # are let go, so a municipality's list holds only its summaries.
+        rows = work.session.exec(query.order_by(Case.id).execution_options(yield_per=1_000))
+        cases = [summarise(c, r, rel) for c, r, rel in rows]
         # Criteria go outside the chain, where retention can delete them (§6.2, §6.6).
         work.audit(
             "case.search",
             detail=audit.listing_detail(
-                f"unit={unit or '*'} step={step or '*'}", (c.id for c, _, _ in rows)
+                f"unit={unit or '*'} step={step or '*'}", (c.id for c in cases)
             ),
         )
-        return [summarise(c, r, rel) for c, r, rel in rows]
+        return cases
 
 
 def _step_id(work: Work, units: list[str] | None, step: str) -> str:
