@@ -48,6 +48,7 @@ from staircase.db.models import (
     Resident,
     Transition,
 )
+from staircase.db.store import begin_writing
 from staircase.domain.engine import evaluate
 from staircase.domain.pack import Pack
 from staircase.errors import NotAllowed
@@ -188,7 +189,12 @@ class Assessing:
 
     def _chunk(self, chunk: Sequence[Row]) -> tuple[list[AssessedCase], "Computed"]:
         """Open cases with what they indicate: stored where it holds, computed where not."""
-        stale = [case.id for case in chunk if self._recompute or case.indicated is None or case.due]
+        now = self._work.now
+        stale = [
+            case
+            for case in chunk
+            if self._recompute or case.indicated is None or _stored(case).due(now)
+        ]
         computed, fresh = self._evaluate(stale) if stale else ({}, {})
         whys = {
             case.id: evaluations.why_views(fresh[case.id].why if case.id in fresh else case.why)
@@ -228,16 +234,14 @@ class Assessing:
             )
         return assessed, computed
 
-    def _evaluate(self, ids: list[int]) -> tuple["Computed", dict[int, Stored]]:
-        """Evaluate these cases afresh: what to store, and every case's new evaluation."""
+    def _evaluate(self, cases: list[Row]) -> tuple["Computed", dict[int, Stored]]:
+        """Evaluate these cases (rows of the chunk) afresh: what to store, and every
+        case's new evaluation."""
         work, packs, now = self._work, self._packs, self._work.now
         if self._window is None:
             self._window = Window(work.session, packs.values(), now)
-        facts = self._window.facts(ids)
-        stored = evaluations.read(work.session, ids)
-        cases = work.session.execute(
-            select(Case.id, Case.unit_id, Case.step, Case.step_since).where(col(Case.id).in_(ids))
-        ).all()
+        facts = self._window.facts([case.id for case in cases])
+        stored = {case.id: _stored(case) for case in cases if case.indicated is not None}
         # What people have ruled on counts here as in tick: after a leader's move
         # down, the evidence set aside must not read as "indicated større".
         states = consequences.case_states(work.session, cases, packs)
@@ -260,8 +264,7 @@ class Assessing:
         if not (computed or drop or write):
             return
         session = self._work.session
-        session.commit()
-        session.connection(execution_options={"write": True})
+        begin_writing(session)
         # An assess of the future (``--now`` ahead, which only reads) must not leave
         # evaluations that would be taken for current ones when the real time comes.
         if not self._work.clock.ahead:
@@ -276,8 +279,8 @@ def _in_units(query, column, units: list[str] | None):
 
 def _open_cases(work: Work, units: list[str] | None, after: int) -> Sequence[Row]:
     """The next chunk of open cases after id ``after``, in one query: each with the
-    family's names, its stored evaluation (``due``: time may have changed it) and
-    what this person saw of it at their last assess."""
+    family's names, its stored evaluation, what this person saw of it at their last
+    assess, and ``step_since`` for the cases that must be evaluated afresh."""
     seen = and_(AssessSeen.case_id == Case.id, AssessSeen.staff_id == work.actor.id)
     query = (
         select(
@@ -286,9 +289,11 @@ def _open_cases(work: Work, units: list[str] | None, after: int) -> Sequence[Row
             Case.step,
             Resident.name.label("resident"),
             Relative.name.label("relative"),
+            Case.step_since,
             CaseEvaluation.indicated,
             CaseEvaluation.why,
-            (CaseEvaluation.due_at <= work.now).label("due"),
+            CaseEvaluation.due_at,
+            CaseEvaluation.settled,
             AssessSeen.step.label("seen_step"),
             AssessSeen.indicated.label("seen_indicated"),
         )
@@ -303,6 +308,11 @@ def _open_cases(work: Work, units: list[str] | None, after: int) -> Sequence[Row
         .execute(_in_units(query, Case.unit_id, units).order_by(Case.id).limit(CHUNK))
         .all()
     )
+
+
+def _stored(case: Row) -> Stored:
+    """The stored evaluation a chunk's row carries (its case has one)."""
+    return Stored(case.id, case.indicated, case.why, case.due_at, case.settled)
 
 
 def _last_assess(work: Work) -> datetime | None:
