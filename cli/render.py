@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
+from itertools import islice
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -129,16 +131,12 @@ def print_model(model: Any) -> None:
 def print_streamed(schema: Any, result: Any, *, batch: int = 1_000) -> None:
     """``result`` as JSON, exactly as ``print_model`` prints a complete ``schema`` model,
     written as it comes: ``result`` has ``schema``'s fields as attributes, read in
-    their order, and a list among them may be an iterator, written item by item.
-    So a listing of a municipality is never held whole, neither as objects nor as
-    text; each item is its model's own serialisation (§10.2).
+    their order, and a list among them may be an iterator, written ``batch`` items
+    at a time. So a listing of a municipality is never held whole, neither as
+    objects nor as text; each item is its model's own serialisation (§10.2),
+    made for a batch in one call rather than item by item.
     """
     from pydantic import BaseModel
-
-    def text(value: Any) -> str:
-        if isinstance(value, BaseModel):
-            return value.model_dump_json(indent=2)
-        return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
 
     def write(piece: str) -> None:
         typer.echo(_UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match[0]):04x}", piece), nl=False)
@@ -148,21 +146,40 @@ def print_streamed(schema: Any, result: Any, *, batch: int = 1_000) -> None:
     for n, name in enumerate(names):
         write(f"\n  {json.dumps(name)}: ")
         value = getattr(result, name)
-        if not isinstance(value, list | Iterator):
-            write(text(value).replace("\n", "\n  "))
+        if isinstance(value, BaseModel):
+            write(value.model_dump_json(indent=2).replace("\n", "\n  "))
+        elif not isinstance(value, list | Iterator):
+            write(_json_text(value).replace("\n", "\n  "))
         else:
-            pending, empty = [], True
-            for item in value:
-                pending.append(
-                    ("[" if empty else ",") + "\n    " + text(item).replace("\n", "\n    ")
-                )
+            empty, rest = True, iter(value)
+            for items in iter(lambda: list(islice(rest, batch)), []):
+                # The batch as a list one level in, its closing bracket cut: the next
+                # batch goes on where it ends.
+                listed = _json_list(items).replace("\n", "\n  ")[: -len("\n  ]")]
+                write(listed if empty else "," + listed[1:])
                 empty = False
-                if len(pending) == batch:
-                    write("".join(pending))
-                    pending.clear()
-            write("".join(pending) + ("[]" if empty else "\n  ]"))
+            write("[]" if empty else "\n  ]")
         write("," if n < len(names) - 1 else "")
     write("\n}\n")
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+
+
+def _json_list(items: Sequence[Any]) -> str:
+    """Items as one JSON list: models of one kind serialised by pydantic in one call."""
+    kinds = {type(item) for item in items}
+    if len(kinds) == 1 and hasattr(kind := kinds.pop(), "model_dump_json"):
+        return _list_of(kind).dump_json(list(items), indent=2).decode()
+    return _json_text(list(items))
+
+
+@cache
+def _list_of(kind: type) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(list[kind])
 
 
 def capped(items: Iterable[Any]) -> tuple[list[Any], int]:

@@ -315,7 +315,7 @@ def print_assessment(result: "Assessment | Assessing", now: datetime | None = No
     before anything is printed.
     """
     words = Words.of(result.packs)
-    changed, n_changed = render.capped(c for c in result.cases if c.changed)
+    changed, n_changed = result.changed_cases(render.ROWS_SHOWN)
     proposals, n_proposals = render.capped(result.proposals)
     escalations, n_escalations = render.capped(result.escalations)
     actions, n_actions = render.capped(result.actions_overdue)

@@ -415,8 +415,14 @@ def for_person(dt: datetime, clock: Clock) -> str:
 
 
 def iso_utc(dt: datetime) -> str:
-    """``2026-11-21T13:30:00Z``: how JSON shows a time (§10.2); a naive ``dt`` is UTC."""
-    return as_utc(dt).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """``2026-11-21T13:30:00Z``: how JSON shows a time (§10.2); a naive ``dt`` is UTC.
+
+    Called for every time a large ``--json`` prints, so a time already in UTC
+    (as the database gives it) is formatted as it is.
+    """
+    if dt.tzinfo is not UTC:
+        dt = as_utc(dt)
+    return dt.isoformat(timespec="seconds").removesuffix("+00:00") + "Z"
 
 
 def not_in_future(when: datetime, *, clock: Clock, what: str | None = None) -> datetime:

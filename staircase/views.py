@@ -407,6 +407,11 @@ class Assessment(View):
     packs: list[str] = []
     """The rule packs of the units assessed, whose labels name what the ids mean."""
 
+    def changed_cases(self, shown: int) -> tuple[list[AssessedCase], int]:
+        """The first ``shown`` cases marked changed, and how many are (as ``Assessing``)."""
+        changed = [case for case in self.cases if case.changed]
+        return changed[:shown], len(changed)
+
 
 class InboxItem(View):
     """One thing waiting for a person: what, on which case and family, by when.

@@ -22,11 +22,15 @@ case that went up and came back down in between.
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import TypeVar
 
-from sqlalchemy import Row, and_, delete, func, insert, select, union
+from pydantic import TypeAdapter
+from sqlalchemy import CursorResult, Row, and_, delete, func, insert, or_, select, union
 from sqlmodel import col
 
 from staircase.cases import consequences, evaluations
@@ -60,13 +64,14 @@ from staircase.views import (
     AssessedEscalation,
     AssessedProposal,
     Assessment,
-    SeenView,
     SkippedUnit,
     View,
 )
 
 CHUNK = 1_000
 """Cases read, evaluated and written per step: the memory an assess holds."""
+
+V = TypeVar("V", bound=View)
 
 
 def assess(
@@ -128,7 +133,8 @@ class Assessing:
     """An assessment being made: the same fields as ``Assessment``, its lists given
     as iterators read while the transaction is open, in the order of the fields.
 
-    ``steps`` and ``total`` are complete once ``cases`` has been read to its end.
+    ``steps`` and ``total`` are complete once ``cases`` has been read to its end
+    (or ``changed_cases``, its alternative for a screen).
     """
 
     def __init__(
@@ -144,13 +150,17 @@ class Assessing:
         self._last = _last_assess(work)
         self._changed = _changed_since(work, units, self._last) if self._last else None
         self._window: Window | None = None
+        self._bottoms = {unit: pack.bottom.id for unit, pack in packs.items()}
         self._listed = array("q")
+        self._stream = self._chunks()
         self.units = sorted(packs) if units is None else units
         self.first = self._last is None
         self.skipped_units = skipped
         self.packs = sorted({pack.id for pack in packs.values()})
         self.steps = {step.id: 0 for pack in packs.values() for step in pack.ladder}
         self.total = 0
+        self.changed = 0
+        """How many of the cases read so far are marked changed."""
         self.cases: Iterator[AssessedCase] = self._cases()
         self.proposals: Iterator[AssessedProposal] = _open_proposals(work, units)
         self.escalations: Iterator[AssessedEscalation] = _open_escalations(work, units)
@@ -163,11 +173,29 @@ class Assessing:
 
     def finish(self) -> array:
         """Read what the caller left unread, so every case is stored and listed."""
-        for _case in self.cases:
+        for _chunk in self._stream:
             pass
         return self._listed
 
+    def changed_cases(self, shown: int) -> tuple[list[AssessedCase], int]:
+        """The first ``shown`` changed cases and how many changed: what a screen shows.
+
+        Every case is read, stored, remembered and listed as ``cases`` does, but
+        only the cases shown are made into views — a screen shows fifty of a
+        municipality's hundred thousand (issue 14).
+        """
+        views: list[AssessedCase] = []
+        for chunk in self._stream:
+            if len(views) < shown:
+                wanted = [n for n, changed in enumerate(chunk.changed) if changed]
+                views.extend(chunk.views(self._work, wanted[: shown - len(views)]))
+        return views, self.changed
+
     def _cases(self) -> Iterator[AssessedCase]:
+        for chunk in self._stream:
+            yield from chunk.views(self._work, range(len(chunk.rows)))
+
+    def _chunks(self) -> Iterator["Chunk"]:
         """Every open case, a chunk at a time, each chunk's rows written before it is given.
 
         Each chunk is read in a transaction of its own, ended by its short write:
@@ -175,64 +203,39 @@ class Assessing:
         in an assess started a moment later.
         """
         after = 0
-        while chunk := _open_cases(self._work, self._units, after):
-            first, after = after + 1, chunk[-1].id
-            assessed, computed = self._chunk(chunk)
-            self._write(computed, _seen_changes(self._work, chunk, assessed, first, after))
-            for case in assessed:
-                self.steps[case.step] = self.steps.get(case.step, 0) + 1
-            self.total += len(assessed)
-            self._listed.extend(case.id for case in assessed)
-            yield from assessed
-        # Seen rows past the last open case (closed since, or out of these units) go.
-        self._write({}, _seen_changes(self._work, [], [], after + 1, None))
+        while rows := _open_cases(self._work, self._units, after):
+            after = rows[-1].id
+            chunk, computed = self._chunk(rows)
+            self._write(computed, _seen_changes(self._work, chunk))
+            for row in rows:
+                self.steps[row.step] = self.steps.get(row.step, 0) + 1
+            self.total += len(rows)
+            self.changed += sum(chunk.changed)
+            self._listed.extend(row.id for row in rows)
+            yield chunk
+        # Seen rows of cases no longer listed (closed since, or out of these units) go.
+        begin_writing(self._work.session)
+        _forget_unlisted(self._work, self._units)
+        self._work.session.commit()
 
-    def _chunk(self, chunk: Sequence[Row]) -> tuple[list[AssessedCase], "Computed"]:
+    def _chunk(self, rows: Sequence[Row]) -> tuple["Chunk", "Computed"]:
         """Open cases with what they indicate: stored where it holds, computed where not."""
-        now = self._work.now
-        stale = [
-            case
-            for case in chunk
-            if self._recompute or case.indicated is None or _stored(case).due(now)
-        ]
-        computed, fresh = self._evaluate(stale) if stale else ({}, {})
-        whys = {
-            case.id: evaluations.why_views(fresh[case.id].why if case.id in fresh else case.why)
-            for case in chunk
-        }
-        # What each "why" rests on, read once for the chunk (§7.5: what was seen, when).
-        shown = _seen_observations(
-            self._work, {o for why in whys.values() for w in why for o in w.observations}
-        )
-        assessed = []
-        for case in chunk:
-            bottom = self._packs[case.unit_id].bottom.id
-            indicated = fresh[case.id].indicated if case.id in fresh else case.indicated
-            why = whys[case.id]
-            assessed.append(
-                AssessedCase(
-                    id=case.id,
-                    unit_id=case.unit_id,
-                    resident=case.resident,
-                    relative=case.relative,
-                    step=case.step,
-                    indicated_step=indicated,
-                    why=why,
-                    seen=[
-                        shown[o] for w in why for o in dict.fromkeys(w.observations) if o in shown
-                    ],
-                    previous_step=case.seen_step,
-                    previous_indicated=case.seen_indicated,
-                    # At a first assess there is no "since": the cases off the bottom
-                    # step are the overview, not forty quiet cases as news.
-                    changed=(
-                        _holds(self._changed, case.id)
-                        if self._changed is not None
-                        else case.step != bottom or indicated != bottom
-                    ),
-                )
+        stale = [case.id for case in rows if self._recompute or case.stale]
+        computed, fresh = self._evaluate(_stale_cases(self._work, stale)) if stale else ({}, {})
+        indicated, whys, changed = [], [], []
+        for case in rows:
+            new = fresh.get(case.id)
+            indicated.append(new.indicated if new else case.indicated)
+            whys.append(new.why if new else case.why)
+            bottom = self._bottoms[case.unit_id]
+            changed.append(
+                _holds(self._changed, case.id)
+                if self._changed is not None
+                # At a first assess there is no "since": the cases off the bottom
+                # step are the overview, not forty quiet cases as news.
+                else case.step != bottom or indicated[-1] != bottom
             )
-        return assessed, computed
+        return Chunk(rows, indicated, whys, changed), computed
 
     def _evaluate(self, cases: list[Row]) -> tuple["Computed", dict[int, Stored]]:
         """Evaluate these cases (rows of the chunk) afresh: what to store, and every
@@ -273,15 +276,65 @@ class Assessing:
         session.commit()
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """A chunk of the listing: its rows and, per row, what the case indicates, why
+    (stored form) and whether it is marked changed."""
+
+    rows: Sequence[Row]
+    indicated: list[str]
+    whys: list[str]
+    changed: list[bool]
+
+    def views(self, work: Work, wanted: Iterable[int]) -> list[AssessedCase]:
+        """The views of the rows at these positions, made in one validation of plain
+        data: at a municipality's size the per-object overhead was most of an assess."""
+        wanted = list(wanted)
+        whys = {n: evaluations.why_parts(self.whys[n]) for n in wanted}
+        # What each "why" rests on, read once for the chunk (§7.5: what was seen, when).
+        shown = _seen_observations(
+            work, {o for why in whys.values() for w in why for o in w["observations"]}
+        )
+        fields = []
+        for n in wanted:
+            case, why = self.rows[n], whys[n]
+            fields.append(
+                {
+                    "id": case.id,
+                    "unit_id": case.unit_id,
+                    "resident": case.resident,
+                    "relative": case.relative,
+                    "step": case.step,
+                    "indicated_step": self.indicated[n],
+                    "why": why,
+                    "seen": [
+                        shown[o]
+                        for w in why
+                        for o in dict.fromkeys(w["observations"])
+                        if o in shown
+                    ],
+                    "previous_step": case.seen_step,
+                    "previous_indicated": case.seen_indicated,
+                    "changed": self.changed[n],
+                }
+            )
+        return _list_of(AssessedCase).validate_python(fields)
+
+
 def _in_units(query, column, units: list[str] | None):
     return query if units is None else query.where(col(column).in_(units))
 
 
 def _open_cases(work: Work, units: list[str] | None, after: int) -> Sequence[Row]:
     """The next chunk of open cases after id ``after``, in one query: each with the
-    family's names, its stored evaluation, what this person saw of it at their last
-    assess, and ``step_since`` for the cases that must be evaluated afresh."""
+    family's names, its stored evaluation, whether time may have changed that
+    (``stale``: none stored, or its ``due_at`` has come — decided by the database,
+    so the rows carry no times to convert), and what this person saw of it at
+    their last assess."""
     seen = and_(AssessSeen.case_id == Case.id, AssessSeen.staff_id == work.actor.id)
+    stale = or_(
+        col(CaseEvaluation.indicated).is_(None), col(CaseEvaluation.due_at) <= work.now
+    ).label("stale")
     query = (
         select(
             Case.id,
@@ -289,11 +342,9 @@ def _open_cases(work: Work, units: list[str] | None, after: int) -> Sequence[Row
             Case.step,
             Resident.name.label("resident"),
             Relative.name.label("relative"),
-            Case.step_since,
             CaseEvaluation.indicated,
             CaseEvaluation.why,
-            CaseEvaluation.due_at,
-            CaseEvaluation.settled,
+            stale,
             AssessSeen.step.label("seen_step"),
             AssessSeen.indicated.label("seen_indicated"),
         )
@@ -310,9 +361,41 @@ def _open_cases(work: Work, units: list[str] | None, after: int) -> Sequence[Row
     )
 
 
+def _stale_cases(work: Work, ids: list[int]) -> Sequence[Row]:
+    """What evaluating these cases afresh needs: each case's ``step_since`` (for its
+    state) and its stored evaluation in full, to tell whether the new one differs."""
+    query = (
+        select(
+            Case.id,
+            Case.unit_id,
+            Case.step,
+            Case.step_since,
+            CaseEvaluation.indicated,
+            CaseEvaluation.why,
+            CaseEvaluation.due_at,
+            CaseEvaluation.settled,
+        )
+        .outerjoin(CaseEvaluation, CaseEvaluation.case_id == Case.id)
+        .where(col(Case.id).in_(ids))
+    )
+    return work.session.connection().execute(query.order_by(Case.id)).all()
+
+
 def _stored(case: Row) -> Stored:
-    """The stored evaluation a chunk's row carries (its case has one)."""
+    """The stored evaluation a stale case's row carries (its case has one)."""
     return Stored(case.id, case.indicated, case.why, case.due_at, case.settled)
+
+
+@cache
+def _list_of(view: type[V]) -> TypeAdapter[list[V]]:
+    """Many rows to views in one validation (built on first use, like the views)."""
+    return TypeAdapter(list[view])
+
+
+def _views(view: type[V], rows: CursorResult) -> Iterator[V]:
+    """The rows as views, validated a chunk at a time (by their columns' names)."""
+    for chunk in rows.partitions(CHUNK):
+        yield from _list_of(view).validate_python(chunk, from_attributes=True)
 
 
 def _last_assess(work: Work) -> datetime | None:
@@ -353,8 +436,9 @@ Computed = dict[int, tuple[Stored | None, Stored]]
 """Evaluations assess had to compute: per case, what was stored when it read, and the new one."""
 
 
-def _seen_observations(work: Work, ids: set[int]) -> dict[int, SeenView]:
-    """The kendetegn and time of each observation a shown "why" names."""
+def _seen_observations(work: Work, ids: set[int]) -> dict[int, dict]:
+    """The kendetegn and time of each observation a shown "why" names, as the
+    fields of its ``SeenView``."""
     if not ids:
         return {}
     rows = work.session.connection().execute(
@@ -363,7 +447,7 @@ def _seen_observations(work: Work, ids: set[int]) -> dict[int, SeenView]:
         )
     )
     return {
-        obs_id: SeenView(id=obs_id, indicator=indicator, occurred_at=occurred_at)
+        obs_id: {"id": obs_id, "indicator": indicator, "occurred_at": occurred_at}
         for obs_id, indicator, occurred_at in rows
     }
 
@@ -388,28 +472,29 @@ Seen = tuple[list[int], list[dict]]
 """The seen rows to drop and those to write."""
 
 
-def _seen_changes(
-    work: Work, chunk: Sequence[Row], cases: list[AssessedCase], first: int, last: int | None
-) -> Seen:
-    """What this person's seen rows of ids ``first..last`` must become: only the rows
-    that differ are written, and those of cases no longer listed are dropped."""
-    staff_id = work.actor.id
-    had = select(AssessSeen.case_id).where(
-        AssessSeen.staff_id == staff_id, AssessSeen.case_id >= first
-    )
-    if last is not None:
-        had = had.where(AssessSeen.case_id <= last)
-    listed = {case.id for case in cases}
-    gone = [i for i in work.session.connection().execute(had).scalars() if i not in listed]
+def _seen_changes(work: Work, chunk: Chunk) -> Seen:
+    """What this person's seen rows of the chunk's cases must become: only the rows
+    that differ are replaced."""
     differ = [
-        case
-        for row, case in zip(chunk, cases, strict=True)
-        if (row.seen_step, row.seen_indicated) != (case.step, case.indicated_step)
+        (row.id, row.step, indicated)
+        for row, indicated in zip(chunk.rows, chunk.indicated, strict=True)
+        if (row.seen_step, row.seen_indicated) != (row.step, indicated)
     ]
-    return [*gone, *(case.id for case in differ)], [
-        {"staff_id": staff_id, "case_id": c.id, "step": c.step, "indicated": c.indicated_step}
-        for c in differ
+    return [case_id for case_id, _, _ in differ], [
+        {"staff_id": work.actor.id, "case_id": case_id, "step": step, "indicated": indicated}
+        for case_id, step, indicated in differ
     ]
+
+
+def _forget_unlisted(work: Work, units: list[str] | None) -> None:
+    """Drop this person's seen rows of the cases an assess of these units no longer
+    lists, in one statement: the seen rows are what the last assess showed."""
+    listed = _in_units(select(Case.id).where(col(Case.closed_at).is_(None)), Case.unit_id, units)
+    work.session.execute(
+        delete(AssessSeen).where(
+            AssessSeen.staff_id == work.actor.id, col(AssessSeen.case_id).not_in(listed)
+        )
+    )
 
 
 def _remember(work: Work, drop: list[int], write: list[dict]) -> None:
@@ -439,13 +524,19 @@ def _named(query, units: list[str] | None):
 
 
 def _columns(table, view: type[View]) -> list:
-    """The columns of ``table`` that ``view`` shows, by name or by alias."""
-    wanted = {
-        name
+    """The columns of ``table`` that ``view`` shows, by name or by alias, each labelled
+    with the field it fills: a row is then read by the field's own name (an alias
+    looked up on a row that lacks it costs an exception per row)."""
+    fields = {
+        name: field_name
         for field_name, field in view.model_fields.items()
         for name in (field_name, *getattr(field.validation_alias, "choices", ()))
     }
-    return [column for column in table.__table__.columns if column.name in wanted]
+    return [
+        column.label(fields[column.name])
+        for column in table.__table__.columns
+        if column.name in fields
+    ]
 
 
 def _open_proposals(work: Work, units: list[str] | None) -> Iterator[AssessedProposal]:
@@ -455,8 +546,7 @@ def _open_proposals(work: Work, units: list[str] | None) -> Iterator[AssessedPro
         .where(Proposal.status == ProposalStatus.OPEN)
     )
     rows = work.session.connection().execute(_named(query, units).order_by(Proposal.id))
-    for row in rows:
-        yield AssessedProposal.model_validate(row._asdict())
+    yield from _views(AssessedProposal, rows)
 
 
 def _open_escalations(work: Work, units: list[str] | None) -> Iterator[AssessedEscalation]:
@@ -469,8 +559,8 @@ def _open_escalations(work: Work, units: list[str] | None) -> Iterator[AssessedE
     )
     if units is not None:
         query = query.where(col(Case.unit_id).in_(units) | col(Escalation.to_unit).in_(units))
-    for row in work.session.connection().execute(query.order_by(Escalation.due_at, Escalation.id)):
-        yield AssessedEscalation.model_validate(row._asdict())
+    rows = work.session.connection().execute(query.order_by(Escalation.due_at, Escalation.id))
+    yield from _views(AssessedEscalation, rows)
 
 
 def _overdue_actions(

@@ -19,7 +19,6 @@ from staircase.db.models import CaseEvaluation
 from staircase.domain.engine import CaseState, Evaluation, Fact
 from staircase.domain.horizon import changes_at
 from staircase.domain.pack import Pack
-from staircase.views import WhyView
 
 
 @dataclass(frozen=True)
@@ -45,12 +44,13 @@ class Stored:
         )
 
 
-def why_views(why: str) -> list[WhyView]:
-    """A stored "why" (``rule=obs,obs;…``) as the views show it."""
+def why_parts(why: str) -> list[dict]:
+    """A stored "why" (``rule=obs,obs;…``) as the fields of the ``WhyView`` list the
+    views show: plain data, so a chunk of cases is validated in one go."""
     if not why:
         return []
     return [
-        WhyView(rule=rule, observations=[int(o) for o in ids.split(",") if o])
+        {"rule": rule, "observations": [int(o) for o in ids.split(",") if o]}
         for rule, _, ids in (part.partition("=") for part in why.split(";") if part)
     ]
 
