@@ -6,8 +6,9 @@ modules never import each other. Everything is worded by name in the
 language in use (``words.py``); ids appear only as the numbers people type.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from staircase.cli import render
 from staircase.cli.render import Column
@@ -305,6 +306,13 @@ def _observed(words: Words, indicator: str | None, retracts: int | None, retract
     return _("{name} (withdrawn)").format(name=name) if retracted else name
 
 
+def _shown(items: Iterable[Any]) -> tuple[list[Any], int]:
+    """The rows a table shows and how many there are; a listing of the library counts
+    the rest itself, without making them into views."""
+    first = getattr(items, "first", None)
+    return first(render.ROWS_SHOWN) if first else render.capped(items)
+
+
 def print_assessment(result: "Assessment | Assessing", now: datetime | None = None) -> None:
     """Render an assessment (also the end of ``staircase demo``).
 
@@ -316,9 +324,9 @@ def print_assessment(result: "Assessment | Assessing", now: datetime | None = No
     """
     words = Words.of(result.packs)
     changed, n_changed = result.changed_cases(render.ROWS_SHOWN)
-    proposals, n_proposals = render.capped(result.proposals)
-    escalations, n_escalations = render.capped(result.escalations)
-    actions, n_actions = render.capped(result.actions_overdue)
+    proposals, n_proposals = _shown(result.proposals)
+    escalations, n_escalations = _shown(result.escalations)
+    actions, n_actions = _shown(result.actions_overdue)
     out = render.console()
     header = ngettext(
         "Assess — units {units}: {n} open case",

@@ -22,7 +22,7 @@ case that went up and came back down in between.
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,7 +30,7 @@ from functools import cache
 from typing import TypeVar
 
 from pydantic import TypeAdapter
-from sqlalchemy import CursorResult, Row, and_, delete, func, insert, or_, select, union
+from sqlalchemy import Row, Select, and_, delete, func, insert, or_, select, union
 from sqlmodel import col
 
 from staircase.cases import consequences, evaluations
@@ -162,9 +162,9 @@ class Assessing:
         self.changed = 0
         """How many of the cases read so far are marked changed."""
         self.cases: Iterator[AssessedCase] = self._cases()
-        self.proposals: Iterator[AssessedProposal] = _open_proposals(work, units)
-        self.escalations: Iterator[AssessedEscalation] = _open_escalations(work, units)
-        self.actions_overdue: Iterator[AssessedAction] = _overdue_actions(work, units, packs)
+        self.proposals = _open_proposals(work, units)
+        self.escalations = _open_escalations(work, units)
+        self.actions_overdue = _overdue_actions(work, units, packs)
 
     @property
     def listed(self) -> array:
@@ -392,10 +392,45 @@ def _list_of(view: type[V]) -> TypeAdapter[list[V]]:
     return TypeAdapter(list[view])
 
 
-def _views(view: type[V], rows: CursorResult) -> Iterator[V]:
-    """The rows as views, validated a chunk at a time (by their columns' names)."""
-    for chunk in rows.partitions(CHUNK):
-        yield from _list_of(view).validate_python(chunk, from_attributes=True)
+def _validated(view: type[V]) -> Callable[[Sequence[Row]], list[V]]:
+    """Rows to views by their columns' names, in one validation."""
+
+    def views(rows: Sequence[Row]) -> list[V]:
+        return _list_of(view).validate_python([row._asdict() for row in rows])
+
+    return views
+
+
+class Listing(Iterator[V]):
+    """One of the view's open lists (proposals, escalations, actions overdue).
+
+    Iterated, it reads the list a chunk at a time and gives every item as a
+    view; a screen asks for the ``first`` few and a count instead, and the
+    thousands it does not show are never made into views (issue 14).
+    """
+
+    def __init__(
+        self, work: Work, query: Select, views: Callable[[Sequence[Row]], list[V]]
+    ) -> None:
+        self._work, self._query, self._views = work, query, views
+        self._items: Iterator[V] | None = None
+
+    def __next__(self) -> V:
+        if self._items is None:
+            self._items = self._read()
+        return next(self._items)
+
+    def _read(self) -> Iterator[V]:
+        rows = self._work.session.connection().execute(self._query)
+        for chunk in rows.partitions(CHUNK):
+            yield from self._views(chunk)
+
+    def first(self, shown: int) -> tuple[list[V], int]:
+        """The first ``shown`` items as views, and how many there are."""
+        connection = self._work.session.connection()
+        head = connection.execute(self._query.limit(shown)).all()
+        counted = select(func.count()).select_from(self._query.order_by(None).subquery())
+        return self._views(head), connection.execute(counted).scalar_one()
 
 
 def _last_assess(work: Work) -> datetime | None:
@@ -539,17 +574,16 @@ def _columns(table, view: type[View]) -> list:
     ]
 
 
-def _open_proposals(work: Work, units: list[str] | None) -> Iterator[AssessedProposal]:
+def _open_proposals(work: Work, units: list[str] | None) -> "Listing[AssessedProposal]":
     query = (
         select(*_columns(Proposal, AssessedProposal))
         .join(Case, Case.id == Proposal.case_id)
         .where(Proposal.status == ProposalStatus.OPEN)
     )
-    rows = work.session.connection().execute(_named(query, units).order_by(Proposal.id))
-    yield from _views(AssessedProposal, rows)
+    return Listing(work, _named(query, units).order_by(Proposal.id), _validated(AssessedProposal))
 
 
-def _open_escalations(work: Work, units: list[str] | None) -> Iterator[AssessedEscalation]:
+def _open_escalations(work: Work, units: list[str] | None) -> "Listing[AssessedEscalation]":
     """Escalations not yet acknowledged, addressed to these units or raised in them."""
     query = _named(
         select(*_columns(Escalation, AssessedEscalation), Case.step.label("case_step"))
@@ -559,30 +593,34 @@ def _open_escalations(work: Work, units: list[str] | None) -> Iterator[AssessedE
     )
     if units is not None:
         query = query.where(col(Case.unit_id).in_(units) | col(Escalation.to_unit).in_(units))
-    rows = work.session.connection().execute(query.order_by(Escalation.due_at, Escalation.id))
-    yield from _views(AssessedEscalation, rows)
+    ordered = query.order_by(Escalation.due_at, Escalation.id)
+    return Listing(work, ordered, _validated(AssessedEscalation))
 
 
 def _overdue_actions(
     work: Work, units: list[str] | None, packs: dict[str, Pack]
-) -> Iterator[AssessedAction]:
+) -> "Listing[AssessedAction]":
     query = (
         select(Action.__table__, Case.unit_id)
         .join(Case, Case.id == Action.case_id)
         .where(Action.status == ActionStatus.OPEN, Action.due_at < work.now)
     )
-    for row in work.session.connection().execute(
-        _named(query, units).order_by(Action.due_at, Action.id)
-    ):
-        yield AssessedAction(
-            id=row.id,
-            case_id=row.case_id,
-            action=row.action,
-            name=packs[row.unit_id].action_name(row.action),
-            owner=row.owner_id or row.owner_role,
-            due=row.due_at,
-            status=row.status,
-            note=row.note,
-            resident=row.resident,
-            relative=row.relative,
-        )
+
+    def views(rows: Sequence[Row]) -> list[AssessedAction]:
+        return [
+            AssessedAction(
+                id=row.id,
+                case_id=row.case_id,
+                action=row.action,
+                name=packs[row.unit_id].action_name(row.action),
+                owner=row.owner_id or row.owner_role,
+                due=row.due_at,
+                status=row.status,
+                note=row.note,
+                resident=row.resident,
+                relative=row.relative,
+            )
+            for row in rows
+        ]
+
+    return Listing(work, _named(query, units).order_by(Action.due_at, Action.id), views)
