@@ -166,8 +166,8 @@ def _fire(pack: Pack, rule: Rule, live: list[Fact], now: datetime, tz: tzinfo) -
     An observation exactly ``within_days`` old is inside; a minute more is not.
     A ``distinct_days`` rule counts the days the observations occurred on.
     """
-    since = now - timedelta(days=rule.when.within_days)
-    matching = [f for f in live if f.at >= since and matches(pack, rule, f.indicator)]
+    since, counted = now - timedelta(days=rule.when.within_days), pack.counted(rule)
+    matching = [f for f in live if f.at >= since and f.indicator in counted]
     count = len({_day(f.at, tz) for f in matching}) if rule.when.distinct_days else len(matching)
     if count < rule.when.count_at_least:
         return None
@@ -176,12 +176,12 @@ def _fire(pack: Pack, rule: Rule, live: list[Fact], now: datetime, tz: tzinfo) -
 
 def matches(pack: Pack, rule: Rule, indicator: str) -> bool:
     """Does the rule count this indicator (named, or signalling one of its steps)?"""
-    return indicator in rule.when.indicators or pack.indicator_step(indicator).id in rule.when.steps
+    return indicator in pack.counted(rule)
 
 
 def unrest(pack: Pack, indicator: str) -> bool:
     """An indicator above the bottom step: it breaks a calm spell (§3.3)."""
-    return pack.indicator_step(indicator).rank > pack.bottom.rank
+    return pack.unrest(indicator)
 
 
 def _day(at: datetime, tz: tzinfo) -> date:

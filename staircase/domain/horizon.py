@@ -32,11 +32,12 @@ def changes_at(
     live = [f for f in facts if not f.retracted]
     moments = [f.at for f in live if f.at > now]
     for rule in pack.rules:
-        within = timedelta(days=rule.when.within_days)
+        within, counted = timedelta(days=rule.when.within_days), pack.counted(rule)
+        since = now - within
         moments += [
             f.at + within + _JUST_AFTER
             for f in live
-            if now - within <= f.at <= now and matches(pack, rule, f.indicator)
+            if since <= f.at <= now and f.indicator in counted
         ]
     calm_days = pack.get_step(state.step).calm_days
     if calm_days is not None and pack.below(state.step) is not None:

@@ -231,6 +231,28 @@ class Pack(_Strict):
         return {i.id: i for i in self.indicators}
 
     @cached_property
+    def _below(self) -> dict[str, Step | None]:
+        return {step.id: (self.ladder[n - 1] if n else None) for n, step in enumerate(self.ladder)}
+
+    @cached_property
+    def _counted(self) -> dict[str, frozenset[str]]:
+        """Per rule, every indicator it counts: named, or signalling one of its steps."""
+        return {
+            rule.id: frozenset(
+                i.id
+                for i in self.indicators
+                if i.id in rule.when.indicators or i.step in rule.when.steps
+            )
+            for rule in self.rules
+        }
+
+    @cached_property
+    def _unrest(self) -> frozenset[str]:
+        """The indicators above the bottom step."""
+        bottom = self.ladder[0].rank
+        return frozenset(i.id for i in self.indicators if self._steps[i.step].rank > bottom)
+
+    @cached_property
     def _actions(self) -> dict[str, Action]:
         return {a.id: a for a in self.actions}
 
@@ -362,8 +384,16 @@ class Pack(_Strict):
 
     def below(self, step_id: str) -> Step | None:
         """The step one below, or None at the bottom."""
-        index = self.ladder.index(self._steps[step_id])
-        return self.ladder[index - 1] if index else None
+        return self._below[step_id]
+
+    def counted(self, rule: Rule) -> frozenset[str]:
+        """The indicators ``rule`` counts (named, or signalling one of its steps): asked
+        for every observation of every case a recompute evaluates, so worked out once."""
+        return self._counted[rule.id]
+
+    def unrest(self, indicator_id: str) -> bool:
+        """An indicator above the bottom step: it breaks a calm spell (§3.3)."""
+        return indicator_id in self._unrest
 
     def indicator_step(self, indicator_id: str) -> Step:
         return self._steps[self._indicators[indicator_id].step]
