@@ -125,3 +125,39 @@ def test_a_listing_names_every_case_it_read_in_runs_no_guard_mistakes_for_a_cpr(
     detail = listing_detail("units=* recompute=False", sorted(ids))
     assert listed_cases(detail) == ids
     assert find_cpr(detail) is None
+
+
+def test_a_screen_shows_the_first_rows_of_each_table_and_counts_the_rest(
+    home, monkeypatch
+) -> None:
+    """A municipality's assess on a terminal shows the first rows of each table and
+    says how many more there are (issue 14): the rows it shows and the numbers it
+    gives are those of the whole assessment, read to its end."""
+    from staircase.cli import render
+
+    _more_cases(home, 6)
+    for n in (1, 2, 4):
+        log(home.as_("AK", NOW - DAY), Entry(n, ("trusler-vold-chikane",)))
+    whole = assess(home.as_("OL"), unit="sol")
+    changed = [c for c in whole.cases if c.changed]
+    tables = {
+        "Proposals": whole.proposals,
+        "Escalations": whole.escalations,
+        "Actions overdue": whole.actions_overdue,
+        "Overview": changed,
+    }
+    assert all(len(rows) > 2 for rows in tables.values())
+    monkeypatch.setattr(render, "ROWS_SHOWN", 2)
+    shown = home("assess", who="LH")
+    assert shown.exit_code == 0, shown.stderr
+    screen = shown.stdout
+    assert f"{whole.total} open cases" in screen
+    starts = [screen.index(title) for title in tables] + [screen.index("Cases per step")]
+    for (title, rows), start, end in zip(tables.items(), starts, starts[1:], strict=False):
+        table = screen[start:end]
+        hidden = len(rows) - 2
+        assert f"… and {hidden} more row{'s' if hidden > 1 else ''}" in table, table
+        if title == "Overview":
+            assert [c.relative for c in changed[:2]] == [
+                c.relative for c in changed if c.relative in table
+            ]
