@@ -247,6 +247,15 @@ class Pack(_Strict):
         }
 
     @cached_property
+    def _holds(self) -> dict[str, tuple[Rule, ...]]:
+        return {
+            step.id: tuple(
+                r for r in self.rules if r.hold and self.rank(r.then.step_at_least) >= step.rank
+            )
+            for step in self.ladder
+        }
+
+    @cached_property
     def _unrest(self) -> frozenset[str]:
         """The indicators above the bottom step."""
         bottom = self.ladder[0].rank
@@ -379,8 +388,7 @@ class Pack(_Strict):
     def holds(self, step_id: str) -> tuple[Rule, ...]:
         """The ``hold`` rules that, while they fire, keep a case on this step from
         being proposed down: those reaching the step or above it (§3.3)."""
-        rank = self.rank(step_id)
-        return tuple(r for r in self.rules if r.hold and self.rank(r.then.step_at_least) >= rank)
+        return self._holds[step_id]
 
     def below(self, step_id: str) -> Step | None:
         """The step one below, or None at the bottom."""
