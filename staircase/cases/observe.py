@@ -178,6 +178,48 @@ def store(work: Work, observed: list[Observed]) -> list[int]:
     return [row.id for row in created]
 
 
+def store_many(work: Work, observed: list[Observed]) -> list[int]:
+    """``store`` for an import's thousands of rows: the same rows, digests and audit
+    entries, without an ORM object built, tracked and refreshed for each row.
+
+    A file repeats the same indicator, channel and note thousands of times, so
+    each distinct text is checked once; the rows go in as one Core statement
+    that returns only their ids, and their digests are taken from the values
+    just written (``row_digest`` normalises them as they read back).
+    """
+    if not observed:
+        return []
+    table = Observation.__table__
+    rows = [
+        {
+            "case_id": o.case_id,
+            "indicator": o.indicator,
+            "occurred_at": o.occurred,
+            "logged_at": work.clock.logged_at(),
+            "logged_by": work.actor.id,
+            "channel": o.channel,
+            "note": o.note,
+            "retracts_id": None,
+        }
+        for o in observed
+    ]
+    guard_bulk(table, _distinct_texts(rows))
+    returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = list(work.session.scalars(returning, rows))
+    written = [Observation.model_construct(id=i, **row) for i, row in zip(ids, rows, strict=True)]
+    digests.wrote(work.session, written)
+    for row_id, o in zip(ids, observed, strict=True):
+        work.audit("observation.add", case_id=o.case_id, subject=f"{row_id}:{o.indicator}")
+    return ids
+
+
+def _distinct_texts(rows: list[dict]) -> list[dict[str, str]]:
+    """Each distinct combination of the rows' text values once, in order of appearance:
+    the guard's verdict on a text depends on the text and its column alone."""
+    texts = (tuple((k, v) for k, v in row.items() if isinstance(v, str)) for row in rows)
+    return [dict(pairs) for pairs in dict.fromkeys(texts)]
+
+
 def _retract(work: Work, case: Case, observation_id: int, *, note: str | None) -> None:
     """Withdraw an earlier observation of the same case with a new entry."""
     target = work.session.get(Observation, observation_id)

@@ -221,9 +221,10 @@ def append(
         prev_hash, next_id = row["hash"], next_id + 1
     # Bulk statements, not ORM objects: an assess over a municipality reads
     # (and so audits) tens of thousands of cases in one go.
-    session.execute(insert(AuditEntry), entries)
+    # Core statements on the tables: the ORM's bulk path would look at every row again.
+    session.execute(insert(AuditEntry.__table__), entries)
     if details:
-        session.execute(insert(AuditDetail), details)
+        session.execute(insert(AuditDetail.__table__), details)
     _write_head(session, next_id - 1, prev_hash)
     session.flush()
 
