@@ -23,9 +23,7 @@ Separated by ``,`` or ``;``, UTF-8 with or without a byte-order mark
 """
 
 import csv
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -103,7 +101,7 @@ def import_observations(
 ) -> ImportReport:
     """Check every row, then store them all and re-evaluate each touched case once."""
     path = Path(path).expanduser()
-    with _no_cycle_collection(), transaction(request, "import", dry_run=dry_run) as work:
+    with transaction(request, "import", dry_run=dry_run) as work:
         columns, lines = read_rows(path)
         total = len(lines) * (1 if dry_run else 2)
         rows = _check(work, path, columns, lines, lambda done: progress(done, total))
@@ -131,24 +129,6 @@ def import_observations(
             "import", subject=f"rows={len(rows)} cases={len(report.cases)}", detail=str(path)
         )
     return report
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused while a file is imported.
-
-    An import holds tens of thousands of rows, cases and ORM objects alive
-    until it commits, and the collector walks all of them again and again
-    as they pile up: a fifth of a 20,000-row import went to finding no
-    garbage. The file bounds what is held; the collector resumes after.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
