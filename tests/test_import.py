@@ -75,6 +75,8 @@ def test_one_bad_row_in_a_thousand_imports_nothing_and_names_its_line_then_the_f
         assert session.get(Case, 1).step == "mindre"
         proposal = session.exec(select(Proposal)).one()
         assert (proposal.to_step, proposal.status) == ("stoerre", "open")
+    verified = home("audit", "verify", who="KV")
+    assert verified.exit_code == 0, verified.stdout + verified.stderr
 
 
 def test_every_bad_row_is_reported_with_its_line_and_reason(home: Home, tmp_path: Path) -> None:

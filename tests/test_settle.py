@@ -12,6 +12,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,15 +23,26 @@ from driver import AWAY, LANGUAGE
 from fresh import open_cases, stored_are_fresh
 from staircase.bench import floor, synth
 from staircase.cases import consequences
-from staircase.cases.observe import Observed, channel_id, store
+from staircase.cases.observe import Observed, channel_id, store, store_many
 from staircase.cases.tick import tick
+from staircase.cases.window import Window
 from staircase.clock import Clock, iso_utc
 from staircase.core.lookup import unit_packs
-from staircase.core.work import Request, transaction
-from staircase.domain.pack import load_pack
+from staircase.core.work import Request, Work, transaction
+from staircase.db.models import Case
+from staircase.domain.pack import Pack, load_pack
 
 SHAPE = synth.Shape(300, 6000)
-TABLES = ("transition", "proposal", "escalation", "action", "evaluation", "notification", "case")
+TABLES = (
+    "observation",
+    "transition",
+    "proposal",
+    "escalation",
+    "action",
+    "evaluation",
+    "notification",
+    "case",
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,36 +77,55 @@ def test_the_built_municipality_is_settled_so_a_first_tick_changes_nothing(
 def test_settling_a_batch_is_settling_each_case_alone(
     built: Path, tmp_path: Path, days: int
 ) -> None:
-    """Two copies, the same new observations and the same later now: one settles every
-    open case in one call, the other case by case; the databases end up the same."""
+    """Copies with the same new observations and the same later now: one settles every
+    open case in one call, one (as an import does) in batches reading one window for
+    all, with its observations stored in bulk, the last case by case; the databases
+    end up the same."""
     now = synth.NOW + timedelta(days=days, hours=3)
     dumps = []
-    for together in (True, False):
-        path = tmp_path / f"{together}.db"
+    for way in ("together", "import", "alone"):
+        path = tmp_path / f"{way}.db"
         with closing_engine(sqlite_copy(built, path)) as url:
-            _log_more(url, now)
+            _log_more(url, now, store_many if way == "import" else store)
             with transaction(_as_admin(url, now), "tick") as work:
                 cases = open_cases(work.session)
                 packs, _skipped = unit_packs(work.session)
-                if together:
+                if way == "together":
                     done = consequences.settle(work, cases, packs)
+                elif way == "import":
+                    done = _settle_as_import(work, cases, packs)
                 else:
                     done = {c.id: consequences.reevaluate(work, c, packs[c.unit_id]) for c in cases}
             assert stored_are_fresh(url, now, all_stored=True) > 0
         dumps.append((_dump(path), _changed(done)))
-    (batch, batch_changed), (alone, alone_changed) = dumps
-    assert sum(batch_changed.values()) > 0, "the comparison has something to compare"
-    assert batch_changed == alone_changed
-    for table in (*TABLES, "audit"):
-        assert batch[table] == alone[table], table
+    *batched, (alone, alone_changed) = dumps
+    assert sum(alone_changed.values()) > 0, "the comparison has something to compare"
+    for batch, batch_changed in batched:
+        assert batch_changed == alone_changed
+        for table in (*TABLES, "audit"):
+            assert batch[table] == alone[table], table
 
 
-def _log_more(url: str, now: datetime) -> None:
-    """New observations on every seventh case, stored as an import stores them (not yet
-    settled), cycling through the pack's indicators."""
+def _settle_as_import(
+    work: Work, cases: list[Case], packs: dict[str, Pack]
+) -> dict[int, consequences.Consequences]:
+    """The cases settled in batches of 50, with one window read for all of them."""
+    window = Window(work.session, {p.id: p for p in packs.values()}.values(), work.now)
+    done: dict[int, consequences.Consequences] = {}
+    for start in range(0, len(cases), 50):
+        batch = cases[start : start + 50]
+        done.update(consequences.settle(work, batch, packs, window=window))
+    return done
+
+
+def _log_more(
+    url: str, now: datetime, storing: Callable[[Work, list[Observed]], list[int]]
+) -> None:
+    """New observations on every seventh case, stored without settling them (as an
+    import stores them), cycling through the pack's indicators."""
     indicators = [i.id for i in load_pack("aarhus").indicators]
     with transaction(_as_admin(url, now), "import") as work:
-        store(
+        storing(
             work,
             [
                 Observed(

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from staircase.cases import evaluations
 from staircase.cases.evaluations import Stored, id_chunks
-from staircase.cases.window import window_facts
+from staircase.cases.window import Window, window_facts
 from staircase.clock import due_after
 from staircase.core import notify
 from staircase.core.lookup import pack_for
@@ -224,7 +224,11 @@ def reevaluate(work: Work, case: Case, pack: Pack | None = None) -> Consequences
 
 
 def settle(
-    work: Work, cases: Collection[Case], packs: Mapping[str, Pack]
+    work: Work,
+    cases: Collection[Case],
+    packs: Mapping[str, Pack],
+    *,
+    window: Window | None = None,
 ) -> dict[int, Consequences]:
     """Evaluate the cases now, carry out the consequences, and store the evaluations.
 
@@ -234,11 +238,18 @@ def settle(
     the whole set; the changes are written in one flush and the evaluations
     in one statement. A stored evaluation is settled: what it calls for has
     just been done.
+
+    Whoever settles many cases a batch at a time (an import) passes one
+    ``window`` read for them all: ``window_facts`` reads each batch's cases
+    through their index range on every call, the window is one scan.
     """
     session, now = work.session, work.now
     ids = [c.id for c in cases]
-    used = {packs[c.unit_id].id: packs[c.unit_id] for c in cases}
-    known = window_facts(session, used.values(), now, ids)
+    if window is not None:
+        known = window.facts(ids)
+    else:
+        used = {packs[c.unit_id].id: packs[c.unit_id] for c in cases}
+        known = window_facts(session, used.values(), now, ids)
     states = case_states(session, cases, packs)
     results: dict[int, Consequences] = {}
     stored: list[Stored] = []

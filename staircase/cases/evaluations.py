@@ -79,7 +79,8 @@ def save(session: Session, rows: Collection[Stored]) -> None:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(CaseEvaluation)
+    # On the table, not the model: the ORM's bulk path would look at every row again.
+    statement = insert(CaseEvaluation.__table__)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["case_id"],

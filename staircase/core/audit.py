@@ -61,6 +61,9 @@ class Event:
 
 
 _CHAINED = ("id", "at", "clock", "actor", "action", "case_id", "subject", "outcome")
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+"""``json.dumps`` with these options, built once: ``dumps`` builds an encoder per
+call, and an import hashes an entry per row."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ class Chaining:
             chained["shared"] = True
         if row.get("rows"):
             chained["rows"] = row["rows"]
-        payload = (prev_hash + json.dumps(chained, sort_keys=True, ensure_ascii=False)).encode()
+        payload = (prev_hash + _ENCODER.encode(chained)).encode()
         if self.keyed_from is not None and row["id"] >= self.keyed_from:
             if self.key is None:
                 raise keys.missing_audit_key(self.url)
@@ -221,9 +224,10 @@ def append(
         prev_hash, next_id = row["hash"], next_id + 1
     # Bulk statements, not ORM objects: an assess over a municipality reads
     # (and so audits) tens of thousands of cases in one go.
-    session.execute(insert(AuditEntry), entries)
+    # Core statements on the tables: the ORM's bulk path would look at every row again.
+    session.execute(insert(AuditEntry.__table__), entries)
     if details:
-        session.execute(insert(AuditDetail), details)
+        session.execute(insert(AuditDetail.__table__), details)
     _write_head(session, next_id - 1, prev_hash)
     session.flush()
 

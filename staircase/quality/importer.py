@@ -4,7 +4,7 @@ Units moving from spreadsheets bring their history. A file is imported
 whole or not at all: every row is checked first, and every bad row is
 reported with its line number and reason — all of them, so one round of
 fixing is enough. The rows then take the one observation path
-(``observe.store``), and the cases they touched are settled once at the end,
+(``observe.store_many``), and the cases they touched are settled once at the end,
 set-wise in batches, through ``consequences.settle`` — exactly as a log
 would have done.
 
@@ -32,7 +32,8 @@ from sqlmodel import col, select
 
 from staircase.cases import consequences
 from staircase.cases.evaluations import id_chunks
-from staircase.cases.observe import Observed, channel_id, store
+from staircase.cases.observe import Observed, channel_id, store_many
+from staircase.cases.window import Window
 from staircase.clock import not_in_future, parse_when
 from staircase.core.lookup import get_open_case, pack_for
 from staircase.core.permissions import permit_unit
@@ -118,7 +119,7 @@ def import_observations(
             return report
         for done in range(0, len(rows), BATCH):
             batch = rows[done : done + BATCH]
-            store(
+            store_many(
                 work,
                 [Observed(r.case.id, r.indicator, r.occurred, r.channel, r.note) for r in batch],
             )
@@ -338,10 +339,12 @@ def _settle(work: Work, rows: list[_Row], report: ImportReport) -> ImportReport:
     """Each touched case once, after all its rows are stored (§7.3), a batch at a time."""
     touched = {row.case.id: row.case for row in rows}
     packs = {row.case.unit_id: row.pack for row in rows}
+    # Read once, after every row is stored: settling writes no observations.
+    window = Window(work.session, {p.id: p for p in packs.values()}.values(), work.now)
     moved = proposals = escalations = 0
     for start in range(0, len(report.cases), BATCH):
         batch = [touched[case_id] for case_id in report.cases[start : start + BATCH]]
-        for result in consequences.settle(work, batch, packs).values():
+        for result in consequences.settle(work, batch, packs, window=window).values():
             moved += result.moved is not None
             proposals += len(result.proposals)
             escalations += len(result.escalations)
