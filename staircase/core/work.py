@@ -7,10 +7,12 @@ change itself. A refusal rolls the work back and is then audited on its
 own, so that "nothing written" and "refusal logged" both hold (§6.2).
 """
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from sqlmodel import Session
 
@@ -111,6 +113,7 @@ def transaction(
             if not write and work.events:
                 begin_writing(session)
             audit.append(session, work.events, request.clock, shared=shared)
+        _freeze_what_lasts()
         if work.send_mail and work.mail is not None:
             work.delivery = _deliver(request, work.mail, actor.id)
     except NotAllowed as refusal:
@@ -119,6 +122,22 @@ def transaction(
             who = who or (actor.id if actor else login_name(request.user))
             _audit_refusal(request, action, str(refusal), who)
         raise
+
+
+@cache
+def _freeze_what_lasts() -> None:
+    """Leave what the first unit of work loaded out of every later garbage collection.
+
+    By the end of its first unit of work a process has imported the
+    database layer and read what it keeps (about 100,000 objects for a
+    log), and nearly all of it lives until the process ends. Python's full
+    collection walks every one of them: 60 ms, due every few commands in a
+    process running many, where a writer holding the write turn made nineteen
+    others wait for it (issue 14 item 6), and 85 ms more when the process
+    exits. Frozen once, they are never walked again; what a later command
+    leaves behind is collected as before. Once a process (``cache``).
+    """
+    gc.freeze()
 
 
 def _deliver(request: Request, mail: MailSettings, actor: str) -> Delivery:
