@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from itertools import islice
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -168,8 +168,8 @@ def print_streamed(schema: Any, result: Any, *, batch: int = 1_000) -> None:
         elif not isinstance(value, list | Iterator):
             write(_json_text(value).replace("\n", "\n  "))
         else:
-            empty, rest = True, iter(value)
-            for items in iter(lambda: list(islice(rest, batch)), []):
+            empty = True
+            for items in _batches(value, batch):
                 # The batch as a list one level in, its closing bracket cut: the next
                 # batch goes on where it ends.
                 listed = _json_list(items).replace("\n", "\n  ")[: -len("\n  ]")]
@@ -178,6 +178,12 @@ def print_streamed(schema: Any, result: Any, *, batch: int = 1_000) -> None:
             write("[]" if empty else "\n  ]")
         write("," if n < len(names) - 1 else "")
     write("\n}\n")
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    rest = iter(items)
+    while batch := list(islice(rest, size)):
+        yield batch
 
 
 def _json_text(value: Any) -> str:

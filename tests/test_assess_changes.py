@@ -127,9 +127,7 @@ def test_a_listing_names_every_case_it_read_in_runs_no_guard_mistakes_for_a_cpr(
     assert find_cpr(detail) is None
 
 
-def test_a_screen_shows_the_first_rows_of_each_table_and_counts_the_rest(
-    home, monkeypatch
-) -> None:
+def test_a_screen_shows_the_first_rows_of_each_table_and_counts_the_rest(home, monkeypatch) -> None:
     """A municipality's assess on a terminal shows the first rows of each table and
     says how many more there are (issue 14): the rows it shows and the numbers it
     gives are those of the whole assessment, read to its end."""

@@ -476,11 +476,15 @@ def _seen_observations(work: Work, ids: set[int]) -> dict[int, dict]:
     fields of its ``SeenView``."""
     if not ids:
         return {}
-    rows = work.session.connection().execute(
-        select(Observation.id, Observation.indicator, Observation.occurred_at).where(
-            col(Observation.id).in_(sorted(ids)), col(Observation.indicator).is_not(None)
+    rows = (
+        work.session.connection()
+        .execute(
+            select(Observation.id, Observation.indicator, Observation.occurred_at).where(
+                col(Observation.id).in_(sorted(ids)), col(Observation.indicator).is_not(None)
+            )
         )
-    ).all()
+        .all()
+    )
     return {
         obs_id: {"id": obs_id, "indicator": indicator, "occurred_at": occurred_at}
         for obs_id, indicator, occurred_at in rows
