@@ -513,15 +513,15 @@ Seen = tuple[list[int], list[dict]]
 
 def _seen_changes(work: Work, chunk: Chunk) -> Seen:
     """What this person's seen rows of the chunk's cases must become: only the rows
-    that differ are replaced."""
+    that differ are replaced (a first assess, which has none, only inserts)."""
     differ = [
-        (row.id, row.step, indicated)
+        (row, indicated)
         for row, indicated in zip(chunk.rows, chunk.indicated, strict=True)
         if (row.seen_step, row.seen_indicated) != (row.step, indicated)
     ]
-    return [case_id for case_id, _, _ in differ], [
-        {"staff_id": work.actor.id, "case_id": case_id, "step": step, "indicated": indicated}
-        for case_id, step, indicated in differ
+    return [row.id for row, _ in differ if row.seen_step is not None], [
+        {"staff_id": work.actor.id, "case_id": row.id, "step": row.step, "indicated": indicated}
+        for row, indicated in differ
     ]
 
 
