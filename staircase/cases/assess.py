@@ -148,7 +148,7 @@ class Assessing:
     ) -> None:
         self._work, self._units, self._packs, self._recompute = work, units, packs, recompute
         self._last = _last_assess(work)
-        self._changed = _changed_since(work, units, self._last) if self._last else None
+        self._happened = _changed_since(work, units, self._last) if self._last else None
         self._window: Window | None = None
         self._bottoms = {unit: pack.bottom.id for unit, pack in packs.items()}
         self._listed = array("q")
@@ -229,8 +229,8 @@ class Assessing:
             whys.append(new.why if new else case.why)
             bottom = self._bottoms[case.unit_id]
             changed.append(
-                _holds(self._changed, case.id)
-                if self._changed is not None
+                _holds(self._happened, case.id)
+                if self._happened is not None
                 # At a first assess there is no "since": the cases off the bottom
                 # step are the overview, not forty quiet cases as news.
                 else case.step != bottom or indicated[-1] != bottom
