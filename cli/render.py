@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -194,15 +193,10 @@ def _json_list(items: Sequence[Any]) -> str:
     """Items as one JSON list: models of one kind serialised by pydantic in one call."""
     kinds = {type(item) for item in items}
     if len(kinds) == 1 and hasattr(kind := kinds.pop(), "model_dump_json"):
-        return _list_of(kind).dump_json(list(items), indent=2).decode()
+        from staircase.views import list_of
+
+        return list_of(kind).dump_json(list(items), indent=2).decode()
     return _json_text(list(items))
-
-
-@cache
-def _list_of(kind: type) -> Any:
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(list[kind])
 
 
 def capped(items: Iterable[Any]) -> tuple[list[Any], int]:

@@ -5,9 +5,10 @@ times as ISO 8601 in UTC (§10.2), so scripts see exactly what the tables show.
 """
 
 from datetime import datetime
-from typing import Annotated
+from functools import cache
+from typing import Annotated, TypeVar
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
 
 from staircase.clock import iso_utc
 from staircase.kinds import (
@@ -32,6 +33,17 @@ class View(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, from_attributes=True, defer_build=True)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@cache
+def list_of(model: type[M]) -> TypeAdapter[list[M]]:
+    """Many of a model in one validation or one serialisation: a municipality's
+    listing is validated and written a chunk at a time, not object by object.
+    Built on first use, like the views."""
+    return TypeAdapter(list[model])  # type: ignore[valid-type]  # a class given at run time
 
 
 class UnitView(View):

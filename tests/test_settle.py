@@ -12,7 +12,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from driver import AWAY, LANGUAGE
 from fresh import open_cases, stored_are_fresh
 from staircase.bench import floor, synth
 from staircase.cases import consequences
-from staircase.cases.observe import Observed, channel_id, store, store_many
+from staircase.cases.observe import Observed, channel_id, store
 from staircase.cases.tick import tick
 from staircase.cases.window import Window
 from staircase.clock import Clock, iso_utc
@@ -86,7 +85,7 @@ def test_settling_a_batch_is_settling_each_case_alone(
     for way in ("together", "import", "alone"):
         path = tmp_path / f"{way}.db"
         with closing_engine(sqlite_copy(built, path)) as url:
-            _log_more(url, now, store_many if way == "import" else store)
+            _log_more(url, now)
             with transaction(_as_admin(url, now), "tick") as work:
                 cases = open_cases(work.session)
                 packs, _skipped = unit_packs(work.session)
@@ -118,14 +117,12 @@ def _settle_as_import(
     return done
 
 
-def _log_more(
-    url: str, now: datetime, storing: Callable[[Work, list[Observed]], list[int]]
-) -> None:
+def _log_more(url: str, now: datetime) -> None:
     """New observations on every seventh case, stored without settling them (as an
     import stores them), cycling through the pack's indicators."""
     indicators = [i.id for i in load_pack("aarhus").indicators]
     with transaction(_as_admin(url, now), "import") as work:
-        storing(
+        store(
             work,
             [
                 Observed(

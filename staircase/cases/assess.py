@@ -26,10 +26,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import TypeVar
 
-from pydantic import TypeAdapter
 from sqlalchemy import Row, Select, and_, delete, func, insert, or_, select, union
 from sqlmodel import col
 
@@ -66,6 +64,7 @@ from staircase.views import (
     Assessment,
     SkippedUnit,
     View,
+    list_of,
 )
 
 CHUNK = 1_000
@@ -318,7 +317,7 @@ class Chunk:
                     "changed": self.changed[n],
                 }
             )
-        return _list_of(AssessedCase).validate_python(fields)
+        return list_of(AssessedCase).validate_python(fields)
 
 
 def _in_units(query, column, units: list[str] | None):
@@ -386,17 +385,11 @@ def _stored(case: Row) -> Stored:
     return Stored(case.id, case.indicated, case.why, case.due_at, case.settled)
 
 
-@cache
-def _list_of(view: type[V]) -> TypeAdapter[list[V]]:
-    """Many rows to views in one validation (built on first use, like the views)."""
-    return TypeAdapter(list[view])
-
-
 def _validated(view: type[V]) -> Callable[[Sequence[Row]], list[V]]:
     """Rows to views by their columns' names, in one validation."""
 
     def views(rows: Sequence[Row]) -> list[V]:
-        return _list_of(view).validate_python([row._asdict() for row in rows])
+        return list_of(view).validate_python([row._asdict() for row in rows])
 
     return views
 

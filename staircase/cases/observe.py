@@ -151,41 +151,12 @@ def store(work: Work, observed: list[Observed]) -> list[int]:
 
     ``record`` re-evaluates at once; an import stores a whole file first and
     settles the cases it touched once at the end (§7.3), set-wise, through
-    the same ``consequences.settle``. One bulk insert, so a file of thousands
-    of rows is not thousands of round trips.
-    """
-    if not observed:
-        return []
-    rows = [
-        {
-            "case_id": o.case_id,
-            "indicator": o.indicator,
-            "occurred_at": o.occurred,
-            "logged_at": work.clock.logged_at(),
-            "logged_by": work.actor.id,
-            "channel": o.channel,
-            "note": o.note,
-        }
-        for o in observed
-    ]
-    guard_bulk(Observation.__table__, rows)
-    # The whole rows come back in the same round trip, for the audit's row digests.
-    returning = insert(Observation).returning(Observation, sort_by_parameter_order=True)
-    created = list(work.session.scalars(returning, rows))
-    digests.wrote(work.session, created)
-    for row, o in zip(created, observed, strict=True):
-        work.audit("observation.add", case_id=o.case_id, subject=f"{row.id}:{o.indicator}")
-    return [row.id for row in created]
-
-
-def store_many(work: Work, observed: list[Observed]) -> list[int]:
-    """``store`` for an import's thousands of rows: the same rows, digests and audit
-    entries, without an ORM object built, tracked and refreshed for each row.
-
-    A file repeats the same indicator, channel and note thousands of times, so
-    each distinct text is checked once; the rows go in as one Core statement
-    that returns only their ids, and their digests are taken from the values
-    just written (``row_digest`` normalises them as they read back).
+    the same ``consequences.settle``. No ORM object is built, tracked and
+    refreshed per row: a file repeats the same indicator, channel and note
+    thousands of times, so each distinct text is checked once; the rows go in
+    as one Core statement a batch that returns only their ids, and their
+    digests are taken from the values just written (``row_digest``
+    normalises them as they read back).
     """
     if not observed:
         return []

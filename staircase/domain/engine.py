@@ -174,16 +174,6 @@ def _fire(pack: Pack, rule: Rule, live: list[Fact], now: datetime, tz: tzinfo) -
     return Reason(rule.id, rule.then.step_at_least, tuple(f.observation for f in matching))
 
 
-def matches(pack: Pack, rule: Rule, indicator: str) -> bool:
-    """Does the rule count this indicator (named, or signalling one of its steps)?"""
-    return indicator in pack.counted(rule)
-
-
-def unrest(pack: Pack, indicator: str) -> bool:
-    """An indicator above the bottom step: it breaks a calm spell (§3.3)."""
-    return pack.unrest(indicator)
-
-
 def _day(at: datetime, tz: tzinfo) -> date:
     """The local calendar day of a moment: 23:30 and 00:30 are two days, as staff count them."""
     return as_utc(at).astimezone(tz).date()
@@ -237,7 +227,7 @@ def _downward(
     holding = {rule.id for rule in pack.holds(step.id)}
     if any(reason.rule in holding for reason in fired):
         return None
-    unrested = [f.at for f in live if unrest(pack, f.indicator)]
+    unrested = [f.at for f in live if pack.unrest(f.indicator)]
     since = max([*unrested, *([state.calm_floor] if state.calm_floor else [])], default=None)
     if since is not None and now - since < timedelta(days=step.calm_days):
         return None

@@ -12,7 +12,7 @@ that can still matter, so that a recompute reads only the rules' own windows.
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from staircase.domain.engine import CaseState, Fact, matches, unrest
+from staircase.domain.engine import CaseState, Fact
 from staircase.domain.pack import Pack
 
 _JUST_AFTER = timedelta(microseconds=1)
@@ -41,7 +41,7 @@ def changes_at(
         ]
     calm_days = pack.get_step(state.step).calm_days
     if calm_days is not None and pack.below(state.step) is not None:
-        unrested = [f.at for f in live if f.at <= now and unrest(pack, f.indicator)]
+        unrested = [f.at for f in live if f.at <= now and pack.unrest(f.indicator)]
         floors = [*unrested, *([state.calm_floor] if state.calm_floor else [])]
         if floors and (calm := max(floors) + timedelta(days=calm_days)) > now:
             moments.append(calm)
@@ -56,8 +56,8 @@ def lookback(pack: Pack) -> dict[str, timedelta]:
     reach: dict[str, timedelta] = {}
     longest_calm = max((s.calm_days or 0 for s in pack.ladder), default=0)
     for indicator in pack.indicators:
-        days = [r.when.within_days for r in pack.rules if matches(pack, r, indicator.id)]
-        if unrest(pack, indicator.id) and longest_calm:
+        days = [r.when.within_days for r in pack.rules if indicator.id in pack.counted(r)]
+        if pack.unrest(indicator.id) and longest_calm:
             days.append(longest_calm)
         if days:
             reach[indicator.id] = timedelta(days=max(days))

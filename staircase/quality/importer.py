@@ -4,7 +4,7 @@ Units moving from spreadsheets bring their history. A file is imported
 whole or not at all: every row is checked first, and every bad row is
 reported with its line number and reason — all of them, so one round of
 fixing is enough. The rows then take the one observation path
-(``observe.store_many``), and the cases they touched are settled once at the end,
+(``observe.store``), and the cases they touched are settled once at the end,
 set-wise in batches, through ``consequences.settle`` — exactly as a log
 would have done.
 
@@ -32,7 +32,7 @@ from sqlmodel import col, select
 
 from staircase.cases import consequences
 from staircase.cases.evaluations import id_chunks
-from staircase.cases.observe import Observed, channel_id, store_many
+from staircase.cases.observe import Observed, channel_id, store
 from staircase.cases.window import Window
 from staircase.clock import not_in_future, parse_when
 from staircase.core.lookup import get_open_case, pack_for
@@ -119,7 +119,7 @@ def import_observations(
             return report
         for done in range(0, len(rows), BATCH):
             batch = rows[done : done + BATCH]
-            store_many(
+            store(
                 work,
                 [Observed(r.case.id, r.indicator, r.occurred, r.channel, r.note) for r in batch],
             )
