@@ -187,12 +187,12 @@ class Assessing:
         for chunk in self._stream:
             if len(views) < shown:
                 wanted = [n for n, changed in enumerate(chunk.changed) if changed]
-                views.extend(chunk.views(self._work, wanted[: shown - len(views)]))
+                views.extend(chunk.views(wanted[: shown - len(views)]))
         return views, self.changed
 
     def _cases(self) -> Iterator[AssessedCase]:
         for chunk in self._stream:
-            yield from chunk.views(self._work, range(len(chunk.rows)))
+            yield from chunk.views(range(len(chunk.rows)))
 
     def _chunks(self) -> Iterator["Chunk"]:
         """Every open case, a chunk at a time, each chunk's rows written before it is given.
@@ -285,18 +285,15 @@ class Chunk:
     whys: list[str]
     changed: list[bool]
 
-    def views(self, work: Work, wanted: Iterable[int]) -> list[AssessedCase]:
+    def views(self, wanted: Iterable[int]) -> list[AssessedCase]:
         """The views of the rows at these positions, made in one validation of plain
-        data: at a municipality's size the per-object overhead was most of an assess."""
-        wanted = list(wanted)
-        whys = {n: evaluations.why_parts(self.whys[n]) for n in wanted}
-        # What each "why" rests on, read once for the chunk (§7.5: what was seen, when).
-        shown = _seen_observations(
-            work, {o for why in whys.values() for w in why for o in w["observations"]}
-        )
+        data: at a municipality's size the per-object overhead was most of an assess.
+        What each "why" rests on is kept with the evaluation (§7.5: what was seen,
+        when), so no observation is read."""
         fields = []
         for n in wanted:
-            case, why = self.rows[n], whys[n]
+            case = self.rows[n]
+            evidence = evaluations.evidence(self.whys[n])
             fields.append(
                 {
                     "id": case.id,
@@ -305,13 +302,8 @@ class Chunk:
                     "relative": case.relative,
                     "step": case.step,
                     "indicated_step": self.indicated[n],
-                    "why": why,
-                    "seen": [
-                        shown[o]
-                        for w in why
-                        for o in dict.fromkeys(w["observations"])
-                        if o in shown
-                    ],
+                    "why": evidence["why"],
+                    "seen": evidence["seen"],
                     "previous_step": case.seen_step,
                     "previous_indicated": case.seen_indicated,
                     "changed": self.changed[n],
@@ -462,26 +454,6 @@ def _holds(ids: array, case_id: int) -> bool:
 
 Computed = dict[int, tuple[Stored | None, Stored]]
 """Evaluations assess had to compute: per case, what was stored when it read, and the new one."""
-
-
-def _seen_observations(work: Work, ids: set[int]) -> dict[int, dict]:
-    """The kendetegn and time of each observation a shown "why" names, as the
-    fields of its ``SeenView``."""
-    if not ids:
-        return {}
-    rows = (
-        work.session.connection()
-        .execute(
-            select(Observation.id, Observation.indicator, Observation.occurred_at).where(
-                col(Observation.id).in_(sorted(ids)), col(Observation.indicator).is_not(None)
-            )
-        )
-        .all()
-    )
-    return {
-        obs_id: {"id": obs_id, "indicator": indicator, "occurred_at": occurred_at}
-        for obs_id, indicator, occurred_at in rows
-    }
 
 
 def _store(work: Work, computed: Computed) -> None:

@@ -8,6 +8,7 @@ tick then read the stored evaluation of every case whose ``due_at`` has not
 come instead of recomputing it.
 """
 
+import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from staircase.clock import iso_utc
 from staircase.db.models import CaseEvaluation
 from staircase.domain.engine import CaseState, Evaluation, Fact
 from staircase.domain.horizon import changes_at
@@ -44,15 +46,33 @@ class Stored:
         )
 
 
-def why_parts(why: str) -> list[dict]:
-    """A stored "why" (``rule=obs,obs;…``) as the fields of the ``WhyView`` list the
-    views show: plain data, so a chunk of cases is validated in one go."""
-    if not why:
-        return []
-    return [
-        {"rule": rule, "observations": [int(o) for o in ids.split(",") if o]}
-        for rule, _, ids in (part.partition("=") for part in why.split(";") if part)
+NO_EVIDENCE = {"why": [], "seen": []}
+"""What a case no rule raises rests on."""
+
+
+def evidence(why: str) -> dict[str, list[dict]]:
+    """A stored "why" as the fields ``why`` and ``seen`` of the case's view: plain
+    data, so a chunk of cases is validated in one go."""
+    return json.loads(why) if why else NO_EVIDENCE
+
+
+def _evidence_text(evaluation: Evaluation, facts: Iterable[Fact]) -> str:
+    """The indicated step's reasons and, for each, the kendetegn and time of the
+    observations it rests on (§7.5), as JSON: what a leader's view shows of a case.
+
+    Kept with the evaluation rather than looked up at every assess: an observation
+    never changes once logged, and a retraction re-evaluates its case.
+    """
+    if not evaluation.why:
+        return ""
+    known = {fact.observation: fact for fact in facts}
+    seen = [
+        {"id": o, "indicator": known[o].indicator, "occurred_at": iso_utc(known[o].at)}
+        for reason in evaluation.why
+        for o in dict.fromkeys(reason.observations)
     ]
+    why = [{"rule": r.rule, "observations": list(r.observations)} for r in evaluation.why]
+    return json.dumps({"why": why, "seen": seen}, ensure_ascii=False, separators=(",", ":"))
 
 
 def of(
@@ -66,8 +86,14 @@ def of(
     settled: bool,
 ) -> Stored:
     """The row to store for an evaluation the engine just made at ``now``."""
-    why = ";".join(f"{r.rule}={','.join(str(o) for o in r.observations)}" for r in evaluation.why)
-    return Stored(case_id, evaluation.indicated, why, changes_at(pack, facts, state, now), settled)
+    facts = list(facts)
+    return Stored(
+        case_id,
+        evaluation.indicated,
+        _evidence_text(evaluation, facts),
+        changes_at(pack, facts, state, now),
+        settled,
+    )
 
 
 def save(session: Session, rows: Collection[Stored]) -> None:

@@ -420,8 +420,9 @@ class CaseEvaluation(SQLModel, table=True):
     passing); ``None`` means never. ``settled`` says its consequences were
     carried out (written by ``consequences.settle``); an evaluation that assess merely
     computed, or one a decision may have changed, is not settled, and tick
-    looks at the case again. ``why`` is the indicated step's reasons as
-    ``rule=obs,obs;rule=obs``.
+    looks at the case again. ``why`` is the indicated step's reasons and the
+    observations they rest on, as the JSON of the assess view's ``why`` and
+    ``seen`` (``evaluations.evidence``; empty for a case no rule raises).
     """
 
     __tablename__ = "evaluation"

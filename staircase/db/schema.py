@@ -12,7 +12,14 @@ from sqlmodel import Session
 from staircase.errors import DatabaseProblem, NotAllowed
 from staircase.i18n import _
 
-REVISIONS = ("0001", "0002_people", "0003_trust", "0004_row_digests", "0005_evaluations")
+REVISIONS = (
+    "0001",
+    "0002_people",
+    "0003_trust",
+    "0004_row_digests",
+    "0005_evaluations",
+    "0006_evidence",
+)
 HEAD = REVISIONS[-1]
 
 
