@@ -190,12 +190,18 @@ def _json_text(value: Any) -> str:
 
 
 def _json_list(items: Sequence[Any]) -> str:
-    """Items as one JSON list: models of one kind serialised by pydantic in one call."""
+    """Items as one JSON list, in one call of pydantic's writer: models of one kind by
+    their own serialisation; plain data (a view's fields, JSON-ready, as assess gives
+    its cases) as it is."""
     kinds = {type(item) for item in items}
     if len(kinds) == 1 and hasattr(kind := kinds.pop(), "model_dump_json"):
         from staircase.views import list_of
 
         return list_of(kind).dump_json(list(items), indent=2).decode()
+    if kinds <= {dict}:
+        from pydantic_core import to_json
+
+        return to_json(list(items), indent=2).decode()
     return _json_text(list(items))
 
 

@@ -107,12 +107,17 @@ def test_assess_json_is_the_assessments_own_serialisation(home) -> None:
     _more_cases(home, 3)
     for indicator in ("kritik", "trussel-presse", "utilfredshed"):
         log(home.as_("AK", NOW - DAY), Entry(1, (indicator,)))
-    result = home("assess", "--json", who="LH")
-    assert result.exit_code == 0, result.stderr
-    model = Assessment.model_validate_json(result.stdout)
-    assert model.escalations or model.proposals
-    printed = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2)
-    assert result.stdout == printed + "\n"
+    for when in ("2026-11-23 10:00", "2026-11-23 11:00"):
+        # The second time, the cases carry what the leader saw at the first.
+        log(home.as_("AK", NOW - DAY), Entry(2, ("uklar-dialog",)))
+        result = home("assess", "--json", who="LH", now=when)
+        assert result.exit_code == 0, result.stderr
+        model = Assessment.model_validate_json(result.stdout)
+        assert model.escalations or model.proposals
+        assert any(c.seen for c in model.cases)
+        printed = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        assert result.stdout == printed + "\n"
+    assert any(c.previous_step for c in model.cases)
 
 
 @given(st.sets(st.integers(min_value=1, max_value=2_000_000), max_size=300))

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Row, Select, and_, delete, func, insert, or_, select, union
 from sqlmodel import col
@@ -72,13 +72,18 @@ CHUNK = 1_000
 
 V = TypeVar("V", bound=View)
 
+CaseFields = dict[str, Any]
+"""A case's ``AssessedCase`` fields as plain, JSON-ready data: what ``Assessing.cases``
+gives, so a municipality's ``--json`` is written without making a hundred thousand
+objects first (issue 14); ``Assessment`` validates them into views."""
+
 
 def assess(
     request: Request, *, unit: str | None = None, all_units: bool = False, recompute: bool = False
 ) -> Assessment:
     """The whole assessment at once (see ``assessing``), for a demo or a test."""
     with assessing(request, unit=unit, all_units=all_units, recompute=recompute) as live:
-        cases = list(live.cases)
+        cases = list_of(AssessedCase).validate_python(list(live.cases))
         return Assessment(
             units=live.units,
             first=live.first,
@@ -130,7 +135,8 @@ def assessing(
 
 class Assessing:
     """An assessment being made: the same fields as ``Assessment``, its lists given
-    as iterators read while the transaction is open, in the order of the fields.
+    as iterators read while the transaction is open, in the order of the fields;
+    the cases as their views' plain fields (``CaseFields``).
 
     ``steps`` and ``total`` are complete once ``cases`` has been read to its end
     (or ``changed_cases``, its alternative for a screen).
@@ -160,7 +166,7 @@ class Assessing:
         self.total = 0
         self.changed = 0
         """How many of the cases read so far are marked changed."""
-        self.cases: Iterator[AssessedCase] = self._cases()
+        self.cases: Iterator[CaseFields] = self._cases()
         self.proposals = _open_proposals(work, units)
         self.escalations = _open_escalations(work, units)
         self.actions_overdue = _overdue_actions(work, units, packs)
@@ -190,9 +196,9 @@ class Assessing:
                 views.extend(chunk.views(wanted[: shown - len(views)]))
         return views, self.changed
 
-    def _cases(self) -> Iterator[AssessedCase]:
+    def _cases(self) -> Iterator[CaseFields]:
         for chunk in self._stream:
-            yield from chunk.views(range(len(chunk.rows)))
+            yield from chunk.fields(range(len(chunk.rows)))
 
     def _chunks(self) -> Iterator["Chunk"]:
         """Every open case, a chunk at a time, each chunk's rows written before it is given.
@@ -286,10 +292,13 @@ class Chunk:
     changed: list[bool]
 
     def views(self, wanted: Iterable[int]) -> list[AssessedCase]:
-        """The views of the rows at these positions, made in one validation of plain
-        data: at a municipality's size the per-object overhead was most of an assess.
-        What each "why" rests on is kept with the evaluation (§7.5: what was seen,
-        when), so no observation is read."""
+        """The views of the rows at these positions, made in one validation."""
+        return list_of(AssessedCase).validate_python(self.fields(wanted))
+
+    def fields(self, wanted: Iterable[int]) -> list[CaseFields]:
+        """The rows at these positions as their views' fields, in the view's order and
+        JSON-ready. What each "why" rests on is kept with the evaluation (§7.5: what
+        was seen, when), so no observation is read."""
         fields = []
         for n in wanted:
             case = self.rows[n]
@@ -309,7 +318,7 @@ class Chunk:
                     "changed": self.changed[n],
                 }
             )
-        return list_of(AssessedCase).validate_python(fields)
+        return fields
 
 
 def _in_units(query, column, units: list[str] | None):

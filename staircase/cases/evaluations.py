@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic_core import from_json
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
@@ -46,14 +47,10 @@ class Stored:
         )
 
 
-NO_EVIDENCE = {"why": [], "seen": []}
-"""What a case no rule raises rests on."""
-
-
 def evidence(why: str) -> dict[str, list[dict]]:
     """A stored "why" as the fields ``why`` and ``seen`` of the case's view: plain
     data, so a chunk of cases is validated in one go."""
-    return json.loads(why) if why else NO_EVIDENCE
+    return from_json(why) if why else {"why": [], "seen": []}
 
 
 def _evidence_text(evaluation: Evaluation, facts: Iterable[Fact]) -> str:
