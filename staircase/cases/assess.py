@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, Select, and_, delete, func, insert, or_, select, union
+from sqlalchemy import Row, Select, and_, bindparam, delete, func, insert, or_, select, union
 from sqlmodel import col
 
 from staircase.cases import consequences, evaluations
@@ -207,8 +207,8 @@ class Assessing:
         a log committed meanwhile shows in the chunks read after it, as it would
         in an assess started a moment later.
         """
-        after = 0
-        while rows := _open_cases(self._work, self._units, after):
+        after, listing = 0, _open_cases(self._work, self._units)
+        while rows := self._work.session.connection().execute(listing, {"after": after}).all():
             after = rows[-1].id
             chunk, computed = self._chunk(rows)
             self._write(computed, _seen_changes(self._work, chunk))
@@ -325,12 +325,12 @@ def _in_units(query, column, units: list[str] | None):
     return query if units is None else query.where(col(column).in_(units))
 
 
-def _open_cases(work: Work, units: list[str] | None, after: int) -> Sequence[Row]:
-    """The next chunk of open cases after id ``after``, in one query: each with the
-    family's names, its stored evaluation, whether time may have changed that
-    (``stale``: none stored, or its ``due_at`` has come — decided by the database,
-    so the rows carry no times to convert), and what this person saw of it at
-    their last assess."""
+def _open_cases(work: Work, units: list[str] | None) -> Select:
+    """The query for the next chunk of open cases after id ``:after``, built once per
+    assess (building it cost as much as running it): each case with the family's
+    names, its stored evaluation, whether time may have changed that (``stale``: none
+    stored, or its ``due_at`` has come — decided by the database, so the rows carry
+    no times to convert), and what this person saw of it at their last assess."""
     seen = and_(AssessSeen.case_id == Case.id, AssessSeen.staff_id == work.actor.id)
     stale = or_(
         col(CaseEvaluation.indicated).is_(None), col(CaseEvaluation.due_at) <= work.now
@@ -352,13 +352,9 @@ def _open_cases(work: Work, units: list[str] | None, after: int) -> Sequence[Row
         .join(Relative, Relative.id == Case.relative_id)
         .outerjoin(CaseEvaluation, CaseEvaluation.case_id == Case.id)
         .outerjoin(AssessSeen, seen)
-        .where(col(Case.closed_at).is_(None), Case.id > after)
+        .where(col(Case.closed_at).is_(None), Case.id > bindparam("after"))
     )
-    return (
-        work.session.connection()
-        .execute(_in_units(query, Case.unit_id, units).order_by(Case.id).limit(CHUNK))
-        .all()
-    )
+    return _in_units(query, Case.unit_id, units).order_by(Case.id).limit(CHUNK)
 
 
 def _stale_cases(work: Work, ids: list[int]) -> Sequence[Row]:
