@@ -113,7 +113,7 @@ def test_assess_json_is_the_assessments_own_serialisation(home) -> None:
         result = home("assess", "--json", who="LH", now=when)
         assert result.exit_code == 0, result.stderr
         model = Assessment.model_validate_json(result.stdout)
-        assert model.escalations or model.proposals
+        assert model.escalations and model.proposals
         assert any(c.seen for c in model.cases)
         printed = json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2)
         assert result.stdout == printed + "\n"

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Row, Select, and_, bindparam, delete, func, insert, or_, select, union
 from sqlmodel import col
@@ -65,12 +65,14 @@ from staircase.views import (
     SkippedUnit,
     View,
     list_of,
+    plain,
 )
 
 CHUNK = 1_000
 """Cases read, evaluated and written per step: the memory an assess holds."""
 
 V = TypeVar("V", bound=View)
+T = TypeVar("T")
 
 CaseFields = dict[str, Any]
 """A case's ``AssessedCase`` fields as plain, JSON-ready data: what ``Assessing.cases``
@@ -88,9 +90,9 @@ def assess(
             units=live.units,
             first=live.first,
             cases=cases,
-            proposals=list(live.proposals),
-            escalations=list(live.escalations),
-            actions_overdue=list(live.actions_overdue),
+            proposals=list(live.proposals.views()),
+            escalations=list(live.escalations.views()),
+            actions_overdue=list(live.actions_overdue.views()),
             steps=live.steps,
             total=live.total,
             skipped_units=live.skipped_units,
@@ -391,29 +393,47 @@ def _validated(view: type[V]) -> Callable[[Sequence[Row]], list[V]]:
     return views
 
 
-class Listing(Iterator[V]):
+def _plain(view: type[View]) -> Callable[[Sequence[Row]], list[dict]]:
+    """Rows to their view's plain data by their columns' names (``views.plain``)."""
+
+    def fields(rows: Sequence[Row]) -> list[dict]:
+        return plain(view, rows[0]._fields if rows else (), rows)
+
+    return fields
+
+
+class Listing(Iterator[dict], Generic[V]):
     """One of the view's open lists (proposals, escalations, actions overdue).
 
-    Iterated, it reads the list a chunk at a time and gives every item as a
-    view; a screen asks for the ``first`` few and a count instead, and the
-    thousands it does not show are never made into views (issue 14).
+    Iterated, it reads the list a chunk at a time and gives every item as its
+    view's plain data, as ``--json`` writes it; ``views`` gives them as views; a
+    screen asks for the ``first`` few and a count instead, and the thousands it
+    does not show are never made into views (issue 14).
     """
 
     def __init__(
-        self, work: Work, query: Select, views: Callable[[Sequence[Row]], list[V]]
+        self,
+        work: Work,
+        query: Select,
+        views: Callable[[Sequence[Row]], list[V]],
+        plain: Callable[[Sequence[Row]], list[dict]],
     ) -> None:
-        self._work, self._query, self._views = work, query, views
-        self._items: Iterator[V] | None = None
+        self._work, self._query, self._views, self._plain = work, query, views, plain
+        self._items: Iterator[dict] | None = None
 
-    def __next__(self) -> V:
+    def __next__(self) -> dict:
         if self._items is None:
-            self._items = self._read()
+            self._items = self._read(self._plain)
         return next(self._items)
 
-    def _read(self) -> Iterator[V]:
+    def views(self) -> Iterator[V]:
+        """Every item as a view."""
+        return self._read(self._views)
+
+    def _read(self, made: Callable[[Sequence[Row]], list[T]]) -> Iterator[T]:
         rows = self._work.session.connection().execute(self._query)
         for chunk in rows.partitions(CHUNK):
-            yield from self._views(chunk)
+            yield from made(chunk)
 
     def first(self, shown: int) -> tuple[list[V], int]:
         """The first ``shown`` items as views, and how many there are."""
@@ -554,7 +574,8 @@ def _open_proposals(work: Work, units: list[str] | None) -> "Listing[AssessedPro
         .join(Case, Case.id == Proposal.case_id)
         .where(Proposal.status == ProposalStatus.OPEN)
     )
-    return Listing(work, _named(query, units).order_by(Proposal.id), _validated(AssessedProposal))
+    ordered = _named(query, units).order_by(Proposal.id)
+    return Listing(work, ordered, _validated(AssessedProposal), _plain(AssessedProposal))
 
 
 def _open_escalations(work: Work, units: list[str] | None) -> "Listing[AssessedEscalation]":
@@ -568,7 +589,7 @@ def _open_escalations(work: Work, units: list[str] | None) -> "Listing[AssessedE
     if units is not None:
         query = query.where(col(Case.unit_id).in_(units) | col(Escalation.to_unit).in_(units))
     ordered = query.order_by(Escalation.due_at, Escalation.id)
-    return Listing(work, ordered, _validated(AssessedEscalation))
+    return Listing(work, ordered, _validated(AssessedEscalation), _plain(AssessedEscalation))
 
 
 def _overdue_actions(
@@ -597,4 +618,7 @@ def _overdue_actions(
             for row in rows
         ]
 
-    return Listing(work, _named(query, units).order_by(Action.due_at, Action.id), views)
+    def fields(rows: Sequence[Row]) -> list[dict]:
+        return list_of(AssessedAction).dump_python(views(rows), mode="json")
+
+    return Listing(work, _named(query, units).order_by(Action.due_at, Action.id), views, fields)
