@@ -164,3 +164,30 @@ def test_a_screen_shows_the_first_rows_of_each_table_and_counts_the_rest(home, m
             assert [c.relative for c in changed[:2]] == [
                 c.relative for c in changed if c.relative in table
             ]
+
+
+def test_a_listings_plain_data_is_what_its_views_json_holds() -> None:
+    """A listing is written from plain data (issue 14): a time to the second in UTC,
+    a column the query lacks at its default, the family's names left out — exactly
+    what the view's own JSON holds for the same row."""
+    import json
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from staircase.views import AssessedProposal, list_of, plain
+
+    keys = ("id", "case_id", "from_step", "to_step", "direction", "status", "raised_at")
+    keys += ("rules", "decided_by", "decided_at", "resident", "relative")
+    first = datetime(2026, 6, 1, 9, 30, 5, 123456, UTC)
+    second = datetime(2026, 6, 2, 9, tzinfo=timezone(timedelta(hours=2)))
+    decided = datetime(2026, 6, 3, 8, 0, 0, 999999, UTC)
+    rows = [
+        (1, 4, "godt", "mindre", "up", "open", first, ("signal-mindre",), None, None, "Anna", "Bo"),
+        (2, 5, "mindre", "godt", "down", "rejected", second, (), "LH", decided, "Eva", "Ib"),
+    ]
+    fields = [dict(zip(keys, row, strict=True)) for row in rows]
+    views = list_of(AssessedProposal).validate_python(fields)
+    data = json.loads(json.dumps(plain(AssessedProposal, keys, rows)))
+    own = json.loads(list_of(AssessedProposal).dump_json(views))
+    assert data == own and [list(d) for d in data] == [list(d) for d in own]
+    assert data[0]["raised_at"] == "2026-06-01T09:30:05Z" and "resident" not in data[0]
+    assert data[1]["raised_at"] == "2026-06-02T07:00:00Z" and data[1]["reason"] is None
