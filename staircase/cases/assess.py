@@ -209,7 +209,7 @@ class Assessing:
         a log committed meanwhile shows in the chunks read after it, as it would
         in an assess started a moment later.
         """
-        after, listing = 0, _open_cases(self._work, self._units)
+        after, listing = 0, _open_cases(self._work, self._units, evaluating=self._recompute)
         while rows := self._work.session.connection().execute(listing, {"after": after}).all():
             after = rows[-1].id
             chunk, computed = self._chunk(rows)
@@ -227,8 +227,12 @@ class Assessing:
 
     def _chunk(self, rows: Sequence[Row]) -> tuple["Chunk", "Computed"]:
         """Open cases with what they indicate: stored where it holds, computed where not."""
-        stale = [case.id for case in rows if self._recompute or case.stale]
-        computed, fresh = self._evaluate(_stale_cases(self._work, stale)) if stale else ({}, {})
+        if self._recompute:  # the rows carry all that evaluating needs
+            computed, fresh = self._evaluate(rows)
+        elif stale := [case.id for case in rows if case.stale]:
+            computed, fresh = self._evaluate(_stale_cases(self._work, stale))
+        else:
+            computed, fresh = {}, {}
         indicated, whys, changed = [], [], []
         for case in rows:
             new = fresh.get(case.id)
@@ -244,7 +248,7 @@ class Assessing:
             )
         return Chunk(rows, indicated, whys, changed), computed
 
-    def _evaluate(self, cases: list[Row]) -> tuple["Computed", dict[int, Stored]]:
+    def _evaluate(self, cases: Sequence[Row]) -> tuple["Computed", dict[int, Stored]]:
         """Evaluate these cases (rows of the chunk) afresh: what to store, and every
         case's new evaluation."""
         work, packs, now = self._work, self._packs, self._work.now
@@ -327,12 +331,14 @@ def _in_units(query, column, units: list[str] | None):
     return query if units is None else query.where(col(column).in_(units))
 
 
-def _open_cases(work: Work, units: list[str] | None) -> Select:
+def _open_cases(work: Work, units: list[str] | None, *, evaluating: bool) -> Select:
     """The query for the next chunk of open cases after id ``:after``, built once per
     assess (building it cost as much as running it): each case with the family's
     names, its stored evaluation, whether time may have changed that (``stale``: none
     stored, or its ``due_at`` has come — decided by the database, so the rows carry
-    no times to convert), and what this person saw of it at their last assess."""
+    no times to convert), and what this person saw of it at their last assess.
+    ``evaluating`` (a full recompute): also what evaluating every case needs, as
+    ``_stale_cases`` reads it for the few that are stale otherwise."""
     seen = and_(AssessSeen.case_id == Case.id, AssessSeen.staff_id == work.actor.id)
     stale = or_(
         col(CaseEvaluation.indicated).is_(None), col(CaseEvaluation.due_at) <= work.now
@@ -356,6 +362,8 @@ def _open_cases(work: Work, units: list[str] | None) -> Select:
         .outerjoin(AssessSeen, seen)
         .where(col(Case.closed_at).is_(None), Case.id > bindparam("after"))
     )
+    if evaluating:
+        query = query.add_columns(Case.step_since, CaseEvaluation.due_at, CaseEvaluation.settled)
     return _in_units(query, Case.unit_id, units).order_by(Case.id).limit(CHUNK)
 
 

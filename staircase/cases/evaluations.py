@@ -8,12 +8,11 @@ tick then read the stored evaluation of every case whose ``due_at`` has not
 come instead of recomputing it.
 """
 
-import json
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from pydantic_core import from_json
+from pydantic_core import from_json, to_json
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
@@ -24,9 +23,11 @@ from staircase.domain.horizon import changes_at
 from staircase.domain.pack import Pack
 
 
-@dataclass(frozen=True)
-class Stored:
-    """One case's evaluation as stored: what assess shows and when it can next change."""
+class Stored(NamedTuple):
+    """One case's evaluation as stored: what assess shows and when it can next change.
+
+    A named tuple, made from a row in one call: a full recompute makes one for each
+    of a municipality's cases, twice."""
 
     case_id: int
     indicated: str
@@ -69,7 +70,7 @@ def _evidence_text(evaluation: Evaluation, facts: Iterable[Fact]) -> str:
         for o in dict.fromkeys(reason.observations)
     ]
     why = [{"rule": r.rule, "observations": list(r.observations)} for r in evaluation.why]
-    return json.dumps({"why": why, "seen": seen}, ensure_ascii=False, separators=(",", ":"))
+    return to_json({"why": why, "seen": seen}).decode()
 
 
 def of(
