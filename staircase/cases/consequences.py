@@ -22,7 +22,7 @@ from typing import TypeVar
 from sqlmodel import Session, col, select
 
 from staircase.cases import evaluations
-from staircase.cases.evaluations import Stored, id_chunks
+from staircase.cases.evaluations import Stored, id_chunks, of_cases
 from staircase.cases.window import Window, window_facts
 from staircase.clock import due_after
 from staircase.core import notify
@@ -181,18 +181,22 @@ def case_states(
     rejected: dict[int, list[tuple[Direction, tuple[int, ...], datetime]]] = defaultdict(list)
     downs: dict[int, datetime] = {}
     by_id = {c.id: c for c in cases}
-    for chunk in id_chunks(ids):
+    for proposals in of_cases(Proposal.case_id, ids):
         for case_id, direction, evidence, decided_at in session.exec(
             select(Proposal.case_id, Proposal.direction, Proposal.evidence, Proposal.decided_at)
-            .where(col(Proposal.case_id).in_(chunk))
+            .where(proposals)
             .where(Proposal.status == ProposalStatus.REJECTED)
         ):
-            rejected[case_id].append((direction, evidence, decided_at))
+            if case_id in by_id:
+                rejected[case_id].append((direction, evidence, decided_at))
+    for transitions in of_cases(Transition.case_id, ids):
         for case_id, from_step, to_step, at in session.exec(
             select(Transition.case_id, Transition.from_step, Transition.to_step, Transition.at)
-            .where(col(Transition.case_id).in_(chunk))
+            .where(transitions)
             .where(col(Transition.by_staff).is_not(None))
         ):
+            if case_id not in by_id:
+                continue
             pack = packs[by_id[case_id].unit_id]
             if pack.rank(to_step) < pack.rank(from_step):
                 downs[case_id] = max(at, downs.get(case_id, at))
@@ -207,6 +211,9 @@ def case_states(
                 set_aside[case_id].add(obs_id)
     states = {}
     for case in cases:
+        if case.id not in rejected and case.id not in set_aside:  # most cases: nothing ruled on
+            states[case.id] = CaseState(case.step, case.step_since)
+            continue
         decided = rejected.get(case.id, [])
         floors = [case.step_since, *(at for d, _, at in decided if d == Direction.DOWN)]
         states[case.id] = CaseState(

@@ -8,12 +8,12 @@ tick then read the stored evaluation of every case whose ``due_at`` has not
 come instead of recomputing it.
 """
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic_core import from_json, to_json
-from sqlalchemy import delete, update
+from sqlalchemy import ColumnElement, delete, update
 from sqlmodel import Session, col, select
 
 from staircase.clock import iso_utc
@@ -161,3 +161,17 @@ def id_chunks(ids: Collection[int] | None, size: int = 5_000) -> Iterable[list[i
     ordered = sorted(ids)
     for start in range(0, len(ordered), size):
         yield ordered[start : start + size]
+
+
+def of_cases(column: Any, ids: Collection[int]) -> Iterator[ColumnElement[bool]]:
+    """Conditions on a case id ``column`` that together select these cases: one range
+    where the ids lie close together (a chunk of a listing, whose ``IN`` list of a
+    thousand cost more to send than the rows it found), ``IN`` lists otherwise. A
+    range may also hold other cases: the caller keeps only the rows of its own."""
+    ordered = sorted(ids)
+    if ordered and ordered[-1] - ordered[0] < 2 * len(ordered):
+        yield col(column).between(ordered[0], ordered[-1])
+        return
+    for chunk in id_chunks(ordered):
+        if chunk:
+            yield col(column).in_(chunk)
