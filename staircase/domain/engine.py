@@ -149,8 +149,20 @@ def evaluate(
 def _indication(
     pack: Pack, live: list[Fact], now: datetime, tz: tzinfo
 ) -> tuple[str, tuple[Reason, ...], tuple[Reason, ...]]:
-    """The indicated step, the reasons that reach it, and every rule that fired."""
-    fired = tuple(reason for rule in pack.rules if (reason := _fire(pack, rule, live, now, tz)))
+    """The indicated step, the reasons that reach it, and every rule that fired.
+
+    A rule none of whose indicators the case has cannot fire (every rule needs at
+    least one observation): most of a municipality's cases have few, or none.
+    """
+    if not live:
+        return pack.bottom.id, (), ()
+    present = {f.indicator for f in live}
+    fired = tuple(
+        reason
+        for rule in pack.rules
+        if not pack.counted(rule).isdisjoint(present)
+        and (reason := _fire(pack, rule, live, now, tz))
+    )
     top = max((pack.rank(r.step) for r in fired), default=pack.bottom.rank)
     indicated = next(s.id for s in pack.ladder if s.rank == top)
     return indicated, tuple(r for r in fired if r.step == indicated), fired

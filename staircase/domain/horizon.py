@@ -31,8 +31,12 @@ def changes_at(
     """
     live = [f for f in facts if not f.retracted]
     moments = [f.at for f in live if f.at > now]
+    present = {f.indicator for f in live}
     for rule in pack.rules:
-        within, counted = timedelta(days=rule.when.within_days), pack.counted(rule)
+        counted = pack.counted(rule)
+        if counted.isdisjoint(present):  # none of its observations: nothing leaves its window
+            continue
+        within = timedelta(days=rule.when.within_days)
         since = now - within
         moments += [
             f.at + within + _JUST_AFTER
