@@ -159,9 +159,8 @@ def _indication(
     present = {f.indicator for f in live}
     fired = tuple(
         reason
-        for rule in pack.rules
-        if not pack.counted(rule).isdisjoint(present)
-        and (reason := _fire(pack, rule, live, now, tz))
+        for rule, counted in pack.counting
+        if not counted.isdisjoint(present) and (reason := _fire(rule, counted, live, now, tz))
     )
     top = max((pack.rank(r.step) for r in fired), default=pack.bottom.rank)
     indicated = next(s.id for s in pack.ladder if s.rank == top)
@@ -172,13 +171,16 @@ def _evidence(reasons: tuple[Reason, ...]) -> frozenset[int]:
     return frozenset(o for r in reasons for o in r.observations)
 
 
-def _fire(pack: Pack, rule: Rule, live: list[Fact], now: datetime, tz: tzinfo) -> Reason | None:
-    """The rule's reason if enough matching observations lie inside its window.
+def _fire(
+    rule: Rule, counted: frozenset[str], live: list[Fact], now: datetime, tz: tzinfo
+) -> Reason | None:
+    """The rule's reason if enough observations of the kendetegn it ``counted`` lie
+    inside its window.
 
     An observation exactly ``within_days`` old is inside; a minute more is not.
     A ``distinct_days`` rule counts the days the observations occurred on.
     """
-    since, counted = now - timedelta(days=rule.when.within_days), pack.counted(rule)
+    since = now - timedelta(days=rule.when.within_days)
     matching = [f for f in live if f.at >= since and f.indicator in counted]
     count = len({_day(f.at, tz) for f in matching}) if rule.when.distinct_days else len(matching)
     if count < rule.when.count_at_least:

@@ -32,8 +32,7 @@ def changes_at(
     live = [f for f in facts if not f.retracted]
     moments = [f.at for f in live if f.at > now]
     present = {f.indicator for f in live}
-    for rule in pack.rules:
-        counted = pack.counted(rule)
+    for rule, counted in pack.counting if live else ():
         if counted.isdisjoint(present):  # none of its observations: nothing leaves its window
             continue
         within = timedelta(days=rule.when.within_days)

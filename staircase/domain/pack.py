@@ -395,9 +395,14 @@ class Pack(_Strict):
         return self._below[step_id]
 
     def counted(self, rule: Rule) -> frozenset[str]:
-        """The indicators ``rule`` counts (named, or signalling one of its steps): asked
-        for every observation of every case a recompute evaluates, so worked out once."""
+        """The indicators ``rule`` counts (named, or signalling one of its steps)."""
         return self._counted[rule.id]
+
+    @cached_property
+    def counting(self) -> tuple[tuple[Rule, frozenset[str]], ...]:
+        """Each rule, in order, with the indicators it counts: what the engine walks
+        for every case a recompute evaluates, so worked out once."""
+        return tuple((rule, self._counted[rule.id]) for rule in self.rules)
 
     def unrest(self, indicator_id: str) -> bool:
         """An indicator above the bottom step: it breaks a calm spell (§3.3)."""
