@@ -191,3 +191,14 @@ def test_a_listings_plain_data_is_what_its_views_json_holds() -> None:
     assert data == own and [list(d) for d in data] == [list(d) for d in own]
     assert data[0]["raised_at"] == "2026-06-01T09:30:05Z" and "resident" not in data[0]
     assert data[1]["raised_at"] == "2026-06-02T07:00:00Z" and data[1]["reason"] is None
+
+
+def test_the_listing_rows_are_named_as_the_query_gives_its_columns(home) -> None:
+    """Assess reads its listing's rows by name through named tuples, which take the
+    columns by position: the names must be the query's own, in its order."""
+    from staircase.cases.assess import Evaluating, Listed, _open_cases, assessing
+
+    with assessing(home.as_("LH")) as live:
+        for evaluating, row in ((False, Listed), (True, Evaluating)):
+            query = _open_cases(live._work, None, evaluating=evaluating)
+            assert tuple(query.selected_columns.keys()) == row._fields
