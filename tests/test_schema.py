@@ -64,3 +64,39 @@ def test_an_old_database_upgrades_keeping_consent_and_breaches(tmp_path) -> None
             "2026-02-01",
         )
     close_engine(url)
+
+
+def test_an_upgrade_keeps_each_stored_evaluation_with_what_it_rests_on(sqlite_home) -> None:
+    """0006 rewrites a stored "why" in its new form, with each observation's kendetegn
+    and time, and keeps what tick settled: an upgrade costs no recompute."""
+    from datetime import timedelta
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from home import NOW
+    from staircase.cases.observe import Entry, log
+    from staircase.db.migrate import upgrade
+    from staircase.db.store import close_engine, open_engine
+
+    log(sqlite_home.as_("AK", NOW - timedelta(days=1)), Entry(1, ("kritik",)))
+    with open_engine(sqlite_home.url).connect() as connection:
+        new = connection.execute(text("select why, settled from evaluation")).one()
+        [observation] = connection.execute(text("select id from observation")).scalars()
+    close_engine(sqlite_home.url)
+    with open_engine(sqlite_home.url).begin() as connection:
+        settings = config()
+        settings.attributes["connection"] = connection
+        command.downgrade(settings, "0005_evaluations")
+        connection.execute(
+            text(
+                "insert into evaluation (case_id, indicated, why, due_at, settled)"
+                " values (1, 'stoerre', :why, '2027-01-01 00:00:00.000000', 1)"
+            ),
+            {"why": f"signal-stoerre={observation}"},
+        )
+    close_engine(sqlite_home.url)
+    assert upgrade(sqlite_home.url) == ("0005_evaluations", HEAD)
+    with open_engine(sqlite_home.url).connect() as connection:
+        assert connection.execute(text("select why, settled from evaluation")).one() == new
+    close_engine(sqlite_home.url)
