@@ -84,6 +84,7 @@ def test_an_assess_read_in_chunks_sees_and_remembers_what_one_read_whole_does(
         whole = assess(home.as_("OL", when), unit="sol")
         with monkeypatch.context() as patch:
             patch.setattr(assessing, "CHUNK", 2)
+            patch.setattr(assessing, "WRITTEN_TOGETHER", 3)
             chunked = assess(home.as_("LH", when))
         assert chunked.model_dump() == whole.model_dump()
         return chunked

@@ -8,9 +8,10 @@ hold and evaluates only the rest, in memory, from the observations inside
 the rules' own windows (``window``), so a repeated assess costs what
 changed, not the size of the municipality.
 
-An assess streams: the cases are read, evaluated and written back a chunk
-at a time (``CHUNK`` cases, in id order), and handed on as they come, so
-memory does not grow with the number of cases. ``assessing`` gives the
+An assess streams: the cases are read and evaluated a chunk at a time
+(``CHUNK`` cases, in id order), written back every ``WRITTEN_TOGETHER``
+chunks and handed on as they are written, so memory does not grow with the
+number of cases. ``assessing`` gives the
 assessment while its transaction is open; ``assess`` collects it whole,
 for callers that want a complete ``Assessment``.
 
@@ -69,7 +70,12 @@ from staircase.views import (
 )
 
 CHUNK = 1_000
-"""Cases read, evaluated and written per step: the memory an assess holds."""
+"""Cases read and evaluated per step."""
+
+WRITTEN_TOGETHER = 10
+"""Chunks whose rows are written in one write transaction (and held until then): a
+first assess of a municipality writes a seen row for each of its cases, and a
+transaction per thousand of them was a fifth of its time."""
 
 V = TypeVar("V", bound=View)
 T = TypeVar("T")
@@ -234,28 +240,48 @@ class Assessing:
     def _chunks(self) -> Iterator["Chunk"]:
         """Every open case, a chunk at a time, each chunk's rows written before it is given.
 
-        Each chunk is read in a transaction of its own, ended by its short write:
-        a log committed meanwhile shows in the chunks read after it, as it would
-        in an assess started a moment later.
+        The rows of ``WRITTEN_TOGETHER`` chunks are written in one short write
+        transaction, which also ends their reading: a log committed meanwhile shows
+        in the chunks read after it, as it would in an assess started a moment later.
         """
+        waiting: list[tuple[Chunk, Computed, Seen]] = []
+        for chunk, computed in self._read_chunks():
+            waiting.append((chunk, computed, _seen_changes(self._work, chunk)))
+            if len(waiting) == WRITTEN_TOGETHER:
+                yield from self._written(waiting)
+                waiting = []
+        yield from self._written(waiting)
+        # Seen rows of cases no longer listed (closed since, or out of these units) go.
+        begin_writing(self._work.session)
+        _forget_unlisted(self._work, self._units)
+        self._work.session.commit()
+
+    def _read_chunks(self) -> Iterator[tuple["Chunk", "Computed"]]:
         after, listing = 0, _open_cases(self._work, self._units, evaluating=self._recompute)
         named = Evaluating._make if self._recompute else Listed._make
         while rows := [
             named(r) for r in self._work.session.connection().execute(listing, {"after": after})
         ]:
             after = rows[-1].id
-            chunk, computed = self._chunk(rows)
-            self._write(computed, _seen_changes(self._work, chunk))
-            for row in rows:
+            yield self._chunk(rows)
+
+    def _written(self, waiting: list[tuple["Chunk", "Computed", "Seen"]]) -> Iterator["Chunk"]:
+        """Write what these chunks changed, then give them, counted and listed."""
+        computed: Computed = {}
+        drop: list[int] = []
+        write: list[dict] = []
+        for _chunk, chunk_computed, (chunk_drop, chunk_write) in waiting:
+            computed.update(chunk_computed)
+            drop += chunk_drop
+            write += chunk_write
+        self._write(computed, (drop, write))
+        for chunk, _computed, _seen in waiting:
+            for row in chunk.rows:
                 self.steps[row.step] = self.steps.get(row.step, 0) + 1
-            self.total += len(rows)
+            self.total += len(chunk.rows)
             self.changed += sum(chunk.changed)
-            self._listed.extend(row.id for row in rows)
+            self._listed.extend(row.id for row in chunk.rows)
             yield chunk
-        # Seen rows of cases no longer listed (closed since, or out of these units) go.
-        begin_writing(self._work.session)
-        _forget_unlisted(self._work, self._units)
-        self._work.session.commit()
 
     def _chunk(self, rows: Sequence[Listed]) -> tuple["Chunk", "Computed"]:
         """Open cases with what they indicate: stored where it holds, computed where not."""
@@ -305,7 +331,7 @@ class Assessing:
         return computed, fresh
 
     def _write(self, computed: "Computed", seen: "Seen") -> None:
-        """The chunk's few rows, in a short write transaction of their own."""
+        """The chunks' few rows, in a short write transaction of their own."""
         drop, write = seen
         if not (computed or drop or write):
             return
